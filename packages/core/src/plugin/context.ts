@@ -1,0 +1,68 @@
+import { type InjectResult, injectChunk, type MagicStringLike } from '../inject/inject';
+import { createLogger, type Logger } from '../logger';
+import { describeOptions } from '../options/describe';
+import { resolveOptions } from '../options/resolve';
+import type { Options, ResolvedOptions } from '../options/types';
+import { getBuildSession } from '../session/registry';
+import type { BuildSession, BundlerName, InjectionContext } from '../session/session';
+
+/** Everything a bundler's hooks need, built once per plugin instance. Hooks read nothing else. */
+export interface PluginContext {
+  readonly bundler: BundlerName;
+  readonly options: ResolvedOptions;
+  readonly session: BuildSession;
+  readonly logger: Logger;
+  /** False when `enabled: false` or `sourcemaps.enabled: false`: every hook is a no-op. */
+  readonly active: boolean;
+  /**
+   * Whether hogmaps should turn on hidden maps when the user configured none: only when something
+   * will be uploaded (credentials present); otherwise maps would be made for nothing.
+   */
+  readonly wantsMaps: boolean;
+  /** Resolves the release (once per process) before any chunk is rendered. */
+  prepare(): Promise<InjectionContext>;
+  /** Injects one chunk with the session's release; `prepare()` must have finished. */
+  inject(code: string, options: { fileName: string; magicString?: MagicStringLike; appendComment?: boolean }): InjectResult;
+}
+
+export function createPluginContext(
+  userOptions: Options | undefined,
+  bundler: BundlerName,
+  meta: { version?: string } = {},
+): PluginContext {
+  const options = resolveOptions(userOptions);
+  const logger = createLogger({ level: options.logLevel, prefix: '[hogmaps]' });
+  const session = getBuildSession(options, {
+    tool: bundler,
+    logger,
+    userAgent: `@hogmaps/${bundler}/${meta.version ?? '0.1.0'}`,
+  });
+  const active = options.enabled && options.sourcemaps.enabled;
+  if (active) logger.debug(describeOptions(options));
+  else logger.debug('disabled: no chunk ids are injected and nothing is uploaded');
+  let injection: InjectionContext | undefined;
+
+  return {
+    bundler,
+    options,
+    session,
+    logger,
+    active,
+    wantsMaps: active && options.credentials !== undefined,
+    async prepare() {
+      injection = await session.prepare();
+      return injection;
+    },
+    inject(code, { fileName, magicString, appendComment }) {
+      const context = injection;
+      if (!context) throw new Error('hogmaps: prepare() must finish before chunks are injected');
+      return injectChunk(code, {
+        chunkId: session.chunkIdFor(code),
+        ...(context.releaseId ? { releaseId: context.releaseId } : {}),
+        fileName,
+        ...(magicString ? { magicString } : {}),
+        ...(appendComment !== undefined ? { appendComment } : {}),
+      });
+    },
+  };
+}

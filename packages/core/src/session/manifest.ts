@@ -1,0 +1,86 @@
+import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { HogmapsError } from '../errors';
+import type { ReleaseMode } from '../options/types';
+
+/** What happened to one chunk's symbol set. `pending` means "not attempted yet": retry it. */
+export type ManifestChunkStatus = 'uploaded' | 'already-present' | 'failed' | 'too-large' | 'pending';
+
+export interface ManifestChunk {
+  chunkId: string;
+  /** The shipped JS file, relative to the manifest's folder (forward slashes). */
+  file: string;
+  /** Its source map, relative to the manifest's folder; kept outside the output when it was moved aside. */
+  map: string | null;
+  status: ManifestChunkStatus;
+  /** Why it failed, when it did. */
+  error?: string;
+}
+
+/** `hogmaps-manifest.json`: enough to retry an upload later (`hogmaps upload --manifest`) without rebuilding. */
+export interface Manifest {
+  manifestVersion: 1;
+  tool: string;
+  createdAt: string;
+  host: string;
+  projectId: string | null;
+  releaseMode: ReleaseMode;
+  release: { id: string | null; name: string; version: string; hashId: string } | null;
+  chunks: ManifestChunk[];
+}
+
+const STATUSES: readonly ManifestChunkStatus[] = ['uploaded', 'already-present', 'failed', 'too-large', 'pending'];
+
+/** Written through a temp file and a rename, so a crash never leaves half a manifest. */
+export async function writeManifest(file: string, manifest: Manifest): Promise<void> {
+  await mkdir(path.dirname(file), { recursive: true });
+  const temp = `${file}.${process.pid}.tmp`;
+  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  await rename(temp, file);
+}
+
+function invalid(file: string, what: string): HogmapsError {
+  return new HogmapsError('invalid_manifest', `${file} is not a hogmaps manifest: ${what}`);
+}
+
+export async function readManifest(file: string): Promise<Manifest> {
+  let text: string;
+  try {
+    text = await readFile(file, 'utf8');
+  } catch (error) {
+    throw new HogmapsError('manifest_not_found', `Cannot read the manifest ${file}: ${(error as Error).message}`, {
+      cause: error,
+    });
+  }
+  let data: unknown;
+  try {
+    data = JSON.parse(text);
+  } catch {
+    throw invalid(file, 'not valid JSON');
+  }
+  const manifest = data as Partial<Manifest>;
+  if (!manifest || typeof manifest !== 'object' || manifest.manifestVersion !== 1) {
+    throw invalid(file, 'missing or unknown `manifestVersion` (expected 1)');
+  }
+  if (!Array.isArray(manifest.chunks)) throw invalid(file, '`chunks` must be a list');
+  manifest.chunks.forEach((chunk, index) => {
+    if (!chunk || typeof chunk.chunkId !== 'string' || typeof chunk.file !== 'string') {
+      throw invalid(file, `chunks[${index}] needs a string \`chunkId\` and \`file\``);
+    }
+    if (chunk.map !== null && typeof chunk.map !== 'string') throw invalid(file, `chunks[${index}].map`);
+    if (!STATUSES.includes(chunk.status)) throw invalid(file, `chunks[${index}].status ${String(chunk.status)}`);
+  });
+  if (manifest.releaseMode !== 'event' && manifest.releaseMode !== 'symbol-set') {
+    throw invalid(file, '`releaseMode` must be "event" or "symbol-set"');
+  }
+  return manifest as Manifest;
+}
+
+/** Chunks a retry should upload again. */
+export function chunksToRetry(manifest: Manifest): ManifestChunk[] {
+  return manifest.chunks.filter((chunk) => chunk.status === 'failed' || chunk.status === 'pending');
+}
+
+export function toManifestPath(manifestDir: string, file: string): string {
+  return path.relative(manifestDir, file).split(path.sep).join('/');
+}

@@ -1,0 +1,55 @@
+import { mkdir, rename, rm } from 'node:fs/promises';
+import path from 'node:path';
+
+export interface MapDisposal {
+  /** Maps removed from the output. */
+  deleted: number;
+  /** chunk id → where its map now lives (moved out of the output for a later retry). */
+  movedAside: Map<string, string>;
+}
+
+export interface MapToDispose {
+  chunkId: string;
+  mapPath: string;
+  /** The upload did not complete: keep the map (outside the output) so the manifest can retry it. */
+  keepForRetry: boolean;
+}
+
+/** Where maps wait for a retry: out of the shipped folder, in the usual tool-cache location. */
+export function pendingMapsDir(cwd: string): string {
+  return path.join(cwd, 'node_modules', '.cache', 'hogmaps', 'pending');
+}
+
+/**
+ * Maps that hogmaps turned on only for the upload never ship: uploaded ones are deleted, and ones whose
+ * upload failed are moved to `pendingDir` (never left in the output), so `hogmaps upload --manifest`
+ * can finish the job later.
+ */
+export async function disposeMaps(
+  maps: readonly MapToDispose[],
+  pendingDir: string,
+  extraFiles: readonly string[] = [],
+): Promise<MapDisposal> {
+  const result: MapDisposal = { deleted: 0, movedAside: new Map() };
+  for (const map of maps) {
+    if (map.keepForRetry) {
+      await mkdir(pendingDir, { recursive: true });
+      const target = path.join(pendingDir, `${map.chunkId}.map`);
+      await rename(map.mapPath, target).catch(async (error: NodeJS.ErrnoException) => {
+        if (error.code !== 'EXDEV') throw error;
+        const { copyFile } = await import('node:fs/promises');
+        await copyFile(map.mapPath, target);
+        await rm(map.mapPath, { force: true });
+      });
+      result.movedAside.set(map.chunkId, target);
+    } else {
+      await rm(map.mapPath, { force: true });
+    }
+    result.deleted += 1;
+  }
+  for (const file of extraFiles) {
+    await rm(file, { force: true });
+    result.deleted += 1;
+  }
+  return result;
+}

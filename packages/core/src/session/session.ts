@@ -1,0 +1,321 @@
+import { readFile } from 'node:fs/promises';
+import path from 'node:path';
+import { createPostHogClient, type PostHogClient } from '../api/client';
+import { computeChunkId } from '../chunk-id/compute';
+import { errorMessage, FileError, HogmapsError } from '../errors';
+import { createLogger, type Logger } from '../logger';
+import { describeMissingCredentials } from '../options/describe';
+import type { ReleaseMode, ResolvedOptions } from '../options/types';
+import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
+import { fetchOrCreateRelease } from '../release/resolve';
+import { uploadSymbolSets } from '../upload/pipeline';
+import type { UploadInput, UploadSummary } from '../upload/types';
+import { type Manifest, type ManifestChunk, type ManifestChunkStatus, toManifestPath, writeManifest } from './manifest';
+import { disposeMaps, type MapToDispose, pendingMapsDir } from './map-policy';
+import { formatSummary } from './summary';
+
+export type BundlerName = 'vite' | 'rollup' | 'rolldown' | 'webpack' | 'rspack' | 'esbuild';
+
+export interface SessionMeta {
+  /** Who drives the session: a bundler key, or `cli`. */
+  tool: BundlerName | 'cli';
+  logger?: Logger;
+  env?: NodeJS.ProcessEnv;
+  /** Package name and version for the User-Agent, e.g. `@hogmaps/vite/0.1.0`. */
+  userAgent?: string;
+}
+
+/** What injection needs from the session: the release id (event mode) or hash (symbol-set mode). */
+export interface InjectionContext {
+  releaseMode: ReleaseMode;
+  /** The release UUID put into the snippet (event mode, when a release was registered). */
+  releaseId: string | undefined;
+  /** Mixed into chunk ids in symbol-set mode, so one chunk in two releases gets two ids. */
+  releaseHashId: string | undefined;
+}
+
+export interface BuildChunk {
+  chunkId: string;
+  /** Absolute path of the emitted JS file. */
+  jsPath: string;
+  /** Absolute path of its map, when one was emitted. */
+  mapPath: string | undefined;
+  /** hogmaps turned maps on for this build: the map must not ship. */
+  mapIsOurs: boolean;
+}
+
+export interface BuildResult {
+  /** The output folder: file names in logs and the manifest are relative to it. */
+  outDir: string;
+  chunks: readonly BuildChunk[];
+  /** Other files hogmaps caused and that must not ship (CSS maps). */
+  extraMapsToDelete?: readonly string[];
+  /** A watch rebuild or dev server: no upload unless `uploadInWatchMode`. */
+  watch?: boolean;
+}
+
+export interface BuildReport {
+  upload: UploadSummary | undefined;
+  skippedBecause: string | undefined;
+  manifestPath: string | undefined;
+  summary: string;
+}
+
+export interface BuildSession {
+  readonly options: ResolvedOptions;
+  readonly logger: Logger;
+  /** Detects the release once and, in event mode, registers it so its id can be injected. */
+  prepare(): Promise<InjectionContext>;
+  /** The deterministic chunk id of a chunk's code before injection (call after `prepare`). */
+  chunkIdFor(code: string | Uint8Array): string;
+  /** Uploads this build's new chunks, applies the map policy, writes the manifest, logs one line. */
+  finishBuild(result: BuildResult): Promise<BuildReport>;
+}
+
+function releaseLabel(identity: ReleaseIdentity | undefined): string | undefined {
+  return identity ? `${identity.name}@${identity.version}` : undefined;
+}
+
+export function createBuildSession(options: ResolvedOptions, meta: SessionMeta): BuildSession {
+  const logger = meta.logger ?? createLogger({ level: options.logLevel });
+  const env = meta.env ?? process.env;
+  const mode = options.sourcemaps.releaseMode;
+  const handled = new Set<string>();
+  const manifests = new Map<string, Manifest>();
+  let identity: ReleaseIdentity | undefined;
+  let releaseId: string | undefined;
+  let prepared: Promise<InjectionContext> | undefined;
+  let injection: InjectionContext | undefined;
+  let queue: Promise<unknown> = Promise.resolve();
+  let warnedNoCredentials = false;
+
+  for (const note of options.notes) logger[note.level](note.message);
+
+  const client = (): PostHogClient => {
+    const credentials = options.credentials!;
+    return createPostHogClient({
+      host: options.host,
+      projectId: credentials.projectId,
+      apiKey: credentials.apiKey,
+      timeout: options.timeout,
+      retries: options.retries,
+      proxyFor: options.proxyFor,
+      headers: { ...options.headers },
+      ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
+      logger,
+    });
+  };
+
+  const registerRelease = async (): Promise<string | undefined> => {
+    if (releaseId || !identity || !options.credentials || options.dryRun) return releaseId;
+    const api = client();
+    try {
+      const release = await fetchOrCreateRelease(
+        { getReleaseByHash: (hash) => api.releases.getByHash(hash), createRelease: (body) => api.releases.create(body) },
+        identity,
+      );
+      releaseId = release.id;
+      logger.debug(`release ${releaseLabel(identity)} is ${release.id}`);
+    } finally {
+      await api.close();
+    }
+    return releaseId;
+  };
+
+  const doPrepare = async (): Promise<InjectionContext> => {
+    identity = detectReleaseIdentity({ ...options.release, cwd: options.cwd, env });
+    if (identity) {
+      logger.debug(
+        `release ${releaseLabel(identity)} (name from ${identity.sources.name}, version from ${identity.sources.version})`,
+      );
+    } else {
+      logger.warn(
+        'no release identified (no sourcemaps.releaseName/releaseVersion, CI variables, .git or package.json): ' +
+          (mode === 'event' ? 'injecting chunk ids only' : 'symbol sets will be uploaded without a release'),
+      );
+    }
+    if (mode === 'event') {
+      try {
+        await registerRelease();
+      } catch (error) {
+        if (options.failOnError) throw error;
+        logger.warn(`could not register the release, injecting chunk ids only: ${errorMessage(error)}`);
+      }
+    }
+    injection = {
+      releaseMode: mode,
+      releaseId: mode === 'event' ? releaseId : undefined,
+      releaseHashId: mode === 'symbol-set' ? identity?.hashId : undefined,
+    };
+    return injection;
+  };
+
+  const warnNoCredentials = () => {
+    if (warnedNoCredentials) return;
+    warnedNoCredentials = true;
+    const message = describeMissingCredentials(options) ?? 'no PostHog credentials';
+    // In CI a missing secret is almost always a mistake: say it louder.
+    if (env.CI) logger.warn(`${message}. Source maps are NOT uploaded in this CI build.`);
+    else logger.warn(`${message}. Injecting chunk ids only, uploading nothing.`);
+  };
+
+  const toInputs = (outDir: string, chunks: readonly BuildChunk[]): UploadInput[] =>
+    chunks.map((chunk) => {
+      const fileName = toManifestPath(outDir, chunk.jsPath);
+      return {
+        chunkId: chunk.chunkId,
+        fileName,
+        load: async () => {
+          if (!chunk.mapPath) throw new FileError('map_not_found', fileName, 'no source map was emitted for it');
+          const [minified, map] = await Promise.all([readFile(chunk.jsPath), readFile(chunk.mapPath)]);
+          return { minified, map };
+        },
+      };
+    });
+
+  const doFinish = async (result: BuildResult): Promise<BuildReport> => {
+    const started = Date.now();
+    await (prepared ?? session.prepare());
+    const fresh = result.chunks.filter((chunk) => !handled.has(chunk.chunkId));
+    for (const chunk of fresh) handled.add(chunk.chunkId);
+
+    let skippedBecause: string | undefined;
+    if (!options.credentials) skippedBecause = 'no credentials';
+    else if (result.watch && !options.uploadInWatchMode) skippedBecause = 'watch mode';
+    else if (fresh.length === 0) skippedBecause = 'no new chunks';
+    if (!options.credentials) warnNoCredentials();
+
+    let upload: UploadSummary | undefined;
+    let fatal: unknown;
+    if (!skippedBecause) {
+      const api = client();
+      try {
+        const bindTo = mode === 'symbol-set' ? await registerRelease() : undefined;
+        upload = await uploadSymbolSets(api, toInputs(result.outDir, fresh), {
+          releaseId: bindTo ?? null,
+          batchSize: options.sourcemaps.batchSize,
+          concurrency: options.concurrency,
+          force: options.force,
+          skipOnConflict: options.skipOnConflict,
+          dryRun: options.dryRun,
+          compression: options.compression,
+          logger,
+        });
+      } catch (error) {
+        fatal = error;
+        logger.error(`upload failed: ${errorMessage(error)}`);
+      } finally {
+        await api.close();
+      }
+    }
+
+    const status = statusOf(upload, fatal, skippedBecause);
+    const deletion = options.sourcemaps.deleteAfterUpload;
+    const maps: MapToDispose[] = fresh
+      .filter((chunk) => deletion && chunk.mapIsOurs && chunk.mapPath)
+      .map((chunk) => ({
+        chunkId: chunk.chunkId,
+        mapPath: chunk.mapPath!,
+        keepForRetry: status(chunk.chunkId) === 'failed' || status(chunk.chunkId) === 'pending',
+      }));
+    const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), deletion ? (result.extraMapsToDelete ?? []) : []);
+
+    let manifestPath: string | undefined;
+    if (options.manifest.enabled && result.chunks.length > 0) {
+      manifestPath = path.resolve(result.outDir, options.manifest.fileName);
+      const manifestDir = path.dirname(manifestPath);
+      const manifest = manifests.get(manifestPath) ?? newManifest();
+      const byId = new Map(manifest.chunks.map((chunk) => [chunk.chunkId, chunk]));
+      for (const chunk of fresh) {
+        const mapPath = disposal.movedAside.get(chunk.chunkId) ?? (maps.some((m) => m.chunkId === chunk.chunkId) ? undefined : chunk.mapPath);
+        const entry: ManifestChunk = {
+          chunkId: chunk.chunkId,
+          file: toManifestPath(manifestDir, chunk.jsPath),
+          map: mapPath ? toManifestPath(manifestDir, mapPath) : null,
+          status: status(chunk.chunkId),
+        };
+        const failure = upload?.failed.find((failed) => failed.chunkId === chunk.chunkId);
+        if (failure) entry.error = failure.error;
+        else if (fatal) entry.error = errorMessage(fatal);
+        byId.set(chunk.chunkId, entry);
+      }
+      manifest.chunks = [...byId.values()];
+      manifest.release = identity
+        ? { id: releaseId ?? null, name: identity.name, version: identity.version, hashId: identity.hashId }
+        : null;
+      manifests.set(manifestPath, manifest);
+      await writeManifest(manifestPath, manifest);
+    }
+
+    const summary = formatSummary({
+      release: releaseLabel(identity),
+      injected: result.chunks.length,
+      upload,
+      skippedBecause,
+      mapsDeleted: disposal.deleted,
+      durationMs: Date.now() - started,
+    });
+    logger.info(summary);
+    for (const failed of upload?.failed ?? []) logger.warn(`${failed.fileName}: ${failed.error}`);
+
+    const failures = (upload?.failed.length ?? 0) > 0 || fatal !== undefined;
+    if (failures && options.failOnError) {
+      throw new HogmapsError(
+        'upload_failed',
+        fatal ? `hogmaps upload failed: ${errorMessage(fatal)}` : `hogmaps upload failed for ${upload!.failed.length} symbol sets`,
+        { cause: fatal },
+      );
+    }
+    return { upload, skippedBecause, manifestPath, summary };
+  };
+
+  const newManifest = (): Manifest => ({
+    manifestVersion: 1,
+    tool: `hogmaps/${meta.tool}`,
+    createdAt: new Date().toISOString(),
+    host: options.host,
+    projectId: options.credentials?.projectId ?? null,
+    releaseMode: mode,
+    release: null,
+    chunks: [],
+  });
+
+  const session: BuildSession = {
+    options,
+    logger,
+    prepare() {
+      prepared ??= doPrepare();
+      return prepared;
+    },
+    chunkIdFor(code) {
+      if (!injection) throw new HogmapsError('session_not_prepared', 'BuildSession.prepare() must finish first');
+      return computeChunkId(code, { releaseHashId: injection.releaseHashId });
+    },
+    finishBuild(result) {
+      // Builds in one process (client + SSR, multi-compiler) finish one at a time: no chunk twice.
+      const next = queue.then(() => doFinish(result));
+      queue = next.catch(() => undefined);
+      return next;
+    },
+  };
+  return session;
+}
+
+function statusOf(
+  upload: UploadSummary | undefined,
+  fatal: unknown,
+  skippedBecause: string | undefined,
+): (chunkId: string) => ManifestChunkStatus {
+  if (!upload) return () => (fatal ? 'failed' : skippedBecause === 'no new chunks' ? 'uploaded' : 'pending');
+  const uploaded = new Set(upload.uploaded);
+  const present = new Set(upload.alreadyPresent);
+  const tooLarge = new Set(upload.tooLarge);
+  const failed = new Set(upload.failed.map((failure) => failure.chunkId));
+  return (chunkId) => {
+    if (failed.has(chunkId)) return 'failed';
+    if (tooLarge.has(chunkId)) return 'too-large';
+    if (present.has(chunkId)) return 'already-present';
+    if (uploaded.has(chunkId)) return upload.dryRun ? 'pending' : 'uploaded';
+    return 'pending';
+  };
+}

@@ -1,0 +1,39 @@
+import type { UploadSummary } from '../upload/types';
+
+export function formatBytes(bytes: number): string {
+  if (bytes < 1024) return `${bytes} B`;
+  if (bytes < 1024 * 1024) return `${(bytes / 1024).toFixed(1)} KiB`;
+  return `${(bytes / 1024 / 1024).toFixed(1)} MiB`;
+}
+
+export function formatDuration(ms: number): string {
+  return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
+}
+
+export interface SummaryInput {
+  release: string | undefined;
+  injected: number;
+  upload: UploadSummary | undefined;
+  /** Why nothing was uploaded, when nothing was. */
+  skippedBecause: string | undefined;
+  mapsDeleted: number;
+  durationMs: number;
+}
+
+/** The one line a build prints: release, chunks injected, sets uploaded and skipped, bytes, time. */
+export function formatSummary(input: SummaryInput): string {
+  const parts = [`${input.injected} ${input.injected === 1 ? 'chunk' : 'chunks'} with ids`];
+  const upload = input.upload;
+  if (upload) {
+    const verb = upload.dryRun ? 'would upload' : 'uploaded';
+    parts.push(`${upload.uploaded.length} symbol sets ${verb} (${formatBytes(upload.bytes)})`);
+    if (upload.alreadyPresent.length > 0) parts.push(`${upload.alreadyPresent.length} already present`);
+    if (upload.tooLarge.length > 0) parts.push(`${upload.tooLarge.length} too large`);
+    if (upload.failed.length > 0) parts.push(`${upload.failed.length} failed`);
+  } else if (input.skippedBecause) {
+    parts.push(`nothing uploaded (${input.skippedBecause})`);
+  }
+  if (input.mapsDeleted > 0) parts.push(`${input.mapsDeleted} maps deleted`);
+  const release = input.release ? `release ${input.release}: ` : 'no release: ';
+  return `${release}${parts.join(', ')} in ${formatDuration(input.durationMs)}`;
+}
