@@ -1,0 +1,200 @@
+import { chmod, mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { computeChunkId } from '../chunk-id/compute';
+import { detectChunkId } from '../chunk-id/detect';
+import { FileError } from '../errors';
+import {
+  crlfFixture,
+  expectPositionsPreserved,
+  FIXTURE_CHUNK_ID,
+  type FixtureName,
+  lineColumnOf,
+  loadFixture,
+} from './fixtures/harness';
+import { injectFileOnDisk, injectSourcePair } from './inject-file';
+import { createChunkIdComment, createSnippet } from './snippet';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(join(tmpdir(), 'hogmaps-inject-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function writePair(name: string, code: string | Buffer, map: string | undefined) {
+  const jsPath = join(dir, `${name}.js`);
+  const mapPath = join(dir, `${name}.js.map`);
+  await writeFile(jsPath, code);
+  if (map !== undefined) await writeFile(mapPath, map);
+  return { jsPath, mapPath };
+}
+
+const crlf = crlfFixture();
+const pairs: Array<{ name: string; code: string; map: string; before: string }> = [
+  {
+    name: 'leading comments (esbuild bundle)',
+    ...loadFixture('esbuild-bundle'),
+    before: 'function greet(name)',
+  },
+  {
+    name: '"use strict" (esbuild minified)',
+    ...loadFixture('esbuild-strict.min'),
+    before: 'function greet(e)',
+  },
+  {
+    name: "hashbang and 'use client' (esbuild)",
+    ...loadFixture('esbuild-hashbang'),
+    before: 'export function',
+  },
+  { name: 'CRLF, hashbang and a directive (magic-string)', ...crlf, before: 'function d()' },
+];
+
+describe.each(pairs)('injectFileOnDisk: $name', ({ code, map, before }) => {
+  it('injects both files, keeps every original position, and a second run changes nothing', async () => {
+    const { jsPath, mapPath } = await writePair('chunk', code, map);
+    await chmod(jsPath, 0o755);
+    const result = await injectFileOnDisk(jsPath, mapPath);
+
+    const offset = code.indexOf(before);
+    const snippet = createSnippet(result.chunkId);
+    expect(result.injected).toBe(true);
+    expect(result.chunkId).toBe(computeChunkId(code));
+    const written = await readFile(jsPath, 'utf8');
+    expect(written).toBe(
+      code.slice(0, offset) + snippet + code.slice(offset) + createChunkIdComment(result.chunkId),
+    );
+    expect(detectChunkId(written)).toBe(result.chunkId);
+    expect((await stat(jsPath)).mode & 0o777).toBe(0o755);
+
+    const writtenMap = await readFile(mapPath, 'utf8');
+    expect(writtenMap).toBe(result.map);
+    const before_ = JSON.parse(map);
+    const after = JSON.parse(writtenMap);
+    expect(after.chunk_id).toBe(result.chunkId);
+    const { mappings: _m1, ...keptBefore } = before_;
+    const { mappings: _m2, chunk_id: _id, ...keptAfter } = after;
+    expect(keptAfter).toEqual(keptBefore);
+
+    const { line, column } = lineColumnOf(code, offset);
+    const resolved = expectPositionsPreserved(code, map, writtenMap, {
+      line,
+      column,
+      length: snippet.length,
+    });
+    expect(resolved).toBeGreaterThan(100);
+
+    const again = await injectFileOnDisk(jsPath, mapPath);
+    expect(again).toEqual({ injected: false, chunkId: result.chunkId, code: written, map: writtenMap });
+    expect(await readFile(jsPath, 'utf8')).toBe(written);
+    expect(await readFile(mapPath, 'utf8')).toBe(writtenMap);
+  });
+});
+
+describe('injectFileOnDisk: already injected', () => {
+  it.each(['rolldown-esm.min', 'rolldown-iife.min'] satisfies FixtureName[])(
+    'leaves a pair whose snippet a minifier rewrote untouched (%s)',
+    async (name) => {
+      const { code, map } = loadFixture(name as FixtureName);
+      const { jsPath, mapPath } = await writePair('min', code, map);
+      const result = await injectFileOnDisk(jsPath, mapPath);
+      expect(result).toEqual({ injected: false, chunkId: FIXTURE_CHUNK_ID, code, map });
+      expect(await readFile(jsPath, 'utf8')).toBe(code);
+      expect(await readFile(mapPath, 'utf8')).toBe(map);
+    },
+  );
+
+  it('leaves a pair injected by posthog-cli untouched', async () => {
+    const { code, map } = loadFixture('esbuild-strict.min');
+    const id = '0190ffff-0000-7000-8000-000000000001';
+    const cli = `${createSnippet(id)}${code}${createChunkIdComment(id)}`;
+    const { jsPath, mapPath } = await writePair('cli', cli, map);
+    expect(await injectFileOnDisk(jsPath, mapPath)).toMatchObject({ injected: false, chunkId: id });
+    expect(await readFile(jsPath, 'utf8')).toBe(cli);
+  });
+
+  it("treats a map with chunk_id as already adjusted (posthog-cli's rule), injecting only the JS", async () => {
+    const { code, map } = loadFixture('esbuild-strict.min');
+    const stamped = JSON.stringify({ ...JSON.parse(map), chunk_id: computeChunkId(code) });
+    const { jsPath, mapPath } = await writePair('stamped', code, stamped);
+    const result = await injectFileOnDisk(jsPath, mapPath);
+    expect(result.injected).toBe(true);
+    expect(await readFile(mapPath, 'utf8')).toBe(stamped);
+  });
+});
+
+describe('injectSourcePair', () => {
+  it('works without a map', () => {
+    const result = injectSourcePair({ code: 'f();', map: undefined }, { chunkId: 'abc', releaseId: 'rel' });
+    expect(result).toEqual({
+      injected: true,
+      chunkId: 'abc',
+      code: `${createSnippet('abc', 'rel')}f();${createChunkIdComment('abc')}`,
+      map: undefined,
+    });
+  });
+
+  it('flattens an index map (sections) and keeps positions', () => {
+    const { code, map } = loadFixture('esbuild-bundle');
+    const indexMap = JSON.stringify({
+      version: 3,
+      file: 'bundle.js',
+      x_custom: 1,
+      sections: [{ offset: { line: 0, column: 0 }, map: JSON.parse(map) }],
+    });
+    const result = injectSourcePair({ code, map: indexMap }, { chunkId: 'abc' });
+    const flat = JSON.parse(result.map!);
+    expect(flat.sections).toBeUndefined();
+    expect(flat).toMatchObject({ version: 3, file: 'bundle.js', x_custom: 1, chunk_id: 'abc' });
+    const { line, column } = lineColumnOf(code, code.indexOf('function greet'));
+    expect(
+      expectPositionsPreserved(code, map, result.map!, { line, column, length: createSnippet('abc').length }),
+    ).toBeGreaterThan(100);
+  });
+
+  it('hashes the bytes on disk, BOM included, and writes the BOM back', async () => {
+    const code = '\uFEFF"use strict";f();\n';
+    const { jsPath } = await writePair('bom', code, undefined);
+    const result = await injectFileOnDisk(jsPath, undefined);
+    expect(result.chunkId).toBe(computeChunkId(Buffer.from(code)));
+    const bytes = await readFile(jsPath);
+    expect([...bytes.subarray(0, 3)]).toEqual([0xef, 0xbb, 0xbf]);
+  });
+
+  it('reports bad input as FileErrors naming the file', async () => {
+    const expectFileError = async (run: () => unknown, code: string, file: string) => {
+      let caught: unknown;
+      try {
+        await run();
+      } catch (error) {
+        caught = error;
+      }
+      expect(caught).toBeInstanceOf(FileError);
+      expect(caught).toMatchObject({ code, file });
+    };
+    await expectFileError(
+      () => injectSourcePair({ code: 'f()', map: '{', fileName: 'a.js.map' }),
+      'invalid_source_map',
+      'a.js.map',
+    );
+    await expectFileError(
+      () => injectSourcePair({ code: 'f()', map: '[]', fileName: 'a.js.map' }),
+      'invalid_source_map',
+      'a.js.map',
+    );
+    await expectFileError(
+      () => injectSourcePair({ code: 'f()', map: '{"version":3,"mappings":"!!"}', fileName: 'a.js.map' }),
+      'invalid_source_map',
+      'a.js.map',
+    );
+    const { jsPath } = await writePair('latin1', Buffer.from([0x66, 0x28, 0xe9, 0x29]), undefined);
+    await expectFileError(() => injectFileOnDisk(jsPath, undefined), 'invalid_utf8', jsPath);
+    await expectFileError(
+      () => injectFileOnDisk(join(dir, 'missing.js'), undefined),
+      'read_failed',
+      join(dir, 'missing.js'),
+    );
+  });
+});
