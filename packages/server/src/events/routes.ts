@@ -1,0 +1,60 @@
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import type Database from 'better-sqlite3';
+import { handleStaticAsset } from '../static-assets';
+import { createSymbolicator, type Symbolicator } from '../symbolication/symbolicate';
+import { CAPTURE_PATHS, handleCapture } from './capture-route';
+import { handleExceptionsApi } from './exceptions-api';
+import { handleRemoteConfig } from './remote-config';
+import { ensureEventTables } from './store';
+
+/** What the events routes need from the rest of the server. */
+export interface EventRouteDeps {
+  db: Database.Database;
+  /** The project whose public token (`phc_…`) this is. */
+  projectIdForToken(token: string): number | undefined;
+  authorize(
+    req: IncomingMessage,
+    projectId: number,
+    scope: 'read' | 'write',
+  ): { ok: true } | { ok: false; status: number; body: object };
+  /** Container bytes of a finished symbol set. */
+  loadSymbolSetBytes(projectId: number, chunkId: string): Buffer | undefined;
+  readBody(req: IncomingMessage, limitBytes?: number): Promise<Buffer>;
+  sendJson(res: ServerResponse, status: number, body: unknown): void;
+}
+
+// One symbolicator (and so one parsed-map cache) per server, keyed by its database.
+const symbolicators = new WeakMap<Database.Database, Symbolicator>();
+
+/**
+ * Handles event ingestion (`/e/`, `/i/v0/e/`, `/batch/`, `/capture/`…), posthog-js's static
+ * scripts (`/static/*`) and remote config (`/array/<token>/config`), and the
+ * `/api/projects/:id/hogmaps/*` exceptions API. Returns false when
+ * the path is none of these, so the caller can answer 404.
+ */
+export async function handleEventRoutes(
+  req: IncomingMessage,
+  res: ServerResponse,
+  url: URL,
+  deps: EventRouteDeps,
+): Promise<boolean> {
+  const path = url.pathname.length > 1 ? url.pathname.replace(/\/+$/, '') : url.pathname;
+  if (CAPTURE_PATHS.has(path)) {
+    ensureEventTables(deps.db);
+    await handleCapture(req, res, url, deps);
+    return true;
+  }
+  if (path.startsWith('/static/')) return handleStaticAsset(req, res, url);
+  if (path.startsWith('/array/')) return handleRemoteConfig(req, res, path, deps);
+  if (!path.startsWith('/api/')) return false;
+  return handleExceptionsApi(req, res, url, deps, symbolicatorFor(deps.db));
+}
+
+function symbolicatorFor(db: Database.Database): Symbolicator {
+  let symbolicator = symbolicators.get(db);
+  if (!symbolicator) {
+    symbolicator = createSymbolicator();
+    symbolicators.set(db, symbolicator);
+  }
+  return symbolicator;
+}
