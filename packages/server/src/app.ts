@@ -1,0 +1,22 @@
+import type { Logger } from '@hogmaps/core';
+import type Database from 'better-sqlite3';
+import type { CredentialStore } from './auth/credentials';
+import type { Clock } from './clock';
+import type { ReleaseStore } from './releases/store';
+import type { BlobStore } from './storage/blobs';
+import type { Presigner } from './storage/presign';
+import type { SymbolSetStore } from './symbol-sets/store';
+
+/** Everything a request handler may use: one instance per running server. */
+export interface App {
+  db: Database.Database;
+  clock: Clock;
+  logger: Logger;
+  /** Cap for JSON request bodies (413 above it). */
+  maxBodyBytes: number;
+  credentials: CredentialStore;
+  releases: ReleaseStore;
+  symbolSets: SymbolSetStore;
+  blobs: BlobStore;
+  presigner: Presigner;
+}

@@ -1,0 +1,63 @@
+import type Database from 'better-sqlite3';
+
+/**
+ * Schema changes, applied in order and recorded in `PRAGMA user_version`. Append only: a data folder
+ * made by an older server is upgraded on start.
+ */
+const MIGRATIONS: readonly string[] = [
+  `
+  CREATE TABLE meta (
+    key TEXT PRIMARY KEY,
+    value TEXT NOT NULL
+  );
+  CREATE TABLE projects (
+    id INTEGER PRIMARY KEY AUTOINCREMENT,
+    name TEXT NOT NULL,
+    api_token TEXT NOT NULL UNIQUE,
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE api_keys (
+    id TEXT PRIMARY KEY,
+    label TEXT NOT NULL,
+    secret TEXT NOT NULL UNIQUE,
+    scopes TEXT NOT NULL,        -- JSON array of scope strings
+    project_ids TEXT,            -- JSON array of project ids; NULL = every project
+    created_at TEXT NOT NULL
+  );
+  CREATE TABLE releases (
+    id TEXT PRIMARY KEY,
+    team_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    hash_id TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    metadata TEXT,               -- JSON or NULL
+    version TEXT NOT NULL,
+    project TEXT NOT NULL,
+    UNIQUE (team_id, hash_id)
+  );
+  CREATE INDEX releases_team_created ON releases (team_id, created_at);
+  CREATE TABLE symbol_sets (
+    id TEXT PRIMARY KEY,
+    team_id INTEGER NOT NULL REFERENCES projects(id) ON DELETE CASCADE,
+    ref TEXT NOT NULL,
+    created_at TEXT NOT NULL,
+    storage_ptr TEXT,
+    failure_reason TEXT,
+    content_hash TEXT,
+    last_used TEXT,
+    release_id TEXT REFERENCES releases(id) ON DELETE SET NULL,
+    UNIQUE (team_id, ref)
+  );
+  CREATE INDEX symbol_sets_team_created ON symbol_sets (team_id, created_at);
+  CREATE INDEX symbol_sets_release ON symbol_sets (release_id);
+  `,
+];
+
+export function migrate(db: Database.Database): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  for (let version = current; version < MIGRATIONS.length; version++) {
+    db.transaction(() => {
+      db.exec(MIGRATIONS[version]!);
+      db.pragma(`user_version = ${version + 1}`);
+    })();
+  }
+}

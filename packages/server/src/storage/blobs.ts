@@ -1,0 +1,128 @@
+import { createHash, type Hash, randomBytes } from 'node:crypto';
+import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
+import { join, resolve, sep } from 'node:path';
+import { HogmapsError } from '@hogmaps/core';
+import { uuid7 } from '../db/ids';
+
+/** PostHog's OBJECT_STORAGE_ERROR_TRACKING_SOURCE_MAPS_FOLDER default. */
+export const SYMBOL_SET_FOLDER = 'symbolsets';
+
+const KEY_SEGMENT = /^[A-Za-z0-9._-]+$/;
+
+/**
+ * Keys are what clients send back to us (form fields, URL paths), so only plain relative paths are
+ * accepted: no empty, `.` or `..` segments, no backslashes or other special characters.
+ */
+export function isSafeKey(key: string): boolean {
+  if (key.length === 0 || key.length > 512) return false;
+  return key.split('/').every((segment) => KEY_SEGMENT.test(segment) && segment !== '.' && segment !== '..');
+}
+
+export class InvalidKeyError extends HogmapsError {
+  constructor(key: string) {
+    super('invalid_storage_key', `Invalid object key: ${JSON.stringify(key)}`);
+    this.name = 'InvalidKeyError';
+  }
+}
+
+/** A file being written to the temporary folder; it becomes visible under a key only on commit. */
+export interface BlobWriter {
+  write(chunk: Buffer): Promise<void>;
+  readonly size: number;
+  /** Hex digests of everything written (md5 is S3's ETag, sha512 PostHog's content hash). */
+  digests(): { md5: string; sha512: string };
+  commit(key: string): Promise<void>;
+  abort(): Promise<void>;
+}
+
+export function createBlobStore(dataDir: string) {
+  const root = resolve(dataDir, 'blobs');
+  const tmpDir = resolve(dataDir, 'tmp');
+  mkdirSync(root, { recursive: true });
+  // Leftovers of uploads cut short by a crash are never committed: start with an empty tmp folder.
+  rmSync(tmpDir, { recursive: true, force: true });
+  mkdirSync(tmpDir, { recursive: true });
+
+  function pathFor(key: string): string {
+    if (!isSafeKey(key)) throw new InvalidKeyError(key);
+    const path = resolve(root, key);
+    if (!path.startsWith(root + sep)) throw new InvalidKeyError(key);
+    return path;
+  }
+
+  return {
+    root,
+    pathFor,
+
+    newKey(): string {
+      return `${SYMBOL_SET_FOLDER}/${uuid7()}`;
+    },
+
+    /** S3's HEAD: the object's size, or undefined when there is no object. */
+    async size(key: string): Promise<number | undefined> {
+      try {
+        const info = await stat(pathFor(key));
+        return info.isFile() ? info.size : undefined;
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+
+    readSync(key: string): Buffer | undefined {
+      try {
+        return readFileSync(pathFor(key));
+      } catch (error) {
+        if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
+        throw error;
+      }
+    },
+
+    async remove(key: string): Promise<void> {
+      await rm(pathFor(key), { force: true });
+    },
+
+    async createWriter(): Promise<BlobWriter> {
+      const tmpPath = join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
+      const handle: FileHandle = await open(tmpPath, 'wx');
+      const md5: Hash = createHash('md5');
+      const sha512: Hash = createHash('sha512');
+      let size = 0;
+      let closed = false;
+      const close = async () => {
+        if (closed) return;
+        closed = true;
+        await handle.close();
+      };
+      let digests: { md5: string; sha512: string } | undefined;
+      return {
+        get size() {
+          return size;
+        },
+        async write(chunk) {
+          md5.update(chunk);
+          sha512.update(chunk);
+          size += chunk.length;
+          await handle.write(chunk);
+        },
+        digests() {
+          digests ??= { md5: md5.digest('hex'), sha512: sha512.digest('hex') };
+          return digests;
+        },
+        async commit(key) {
+          const target = pathFor(key);
+          await close();
+          mkdirSync(resolve(target, '..'), { recursive: true });
+          await rename(tmpPath, target);
+        },
+        async abort() {
+          await close();
+          await rm(tmpPath, { force: true });
+        },
+      };
+    },
+  };
+}
+
+export type BlobStore = ReturnType<typeof createBlobStore>;
