@@ -1,0 +1,147 @@
+import type { IncomingHttpHeaders } from 'node:http';
+import type { Readable } from 'node:stream';
+import type { Dispatcher } from 'undici';
+import { ApiError } from '../errors';
+import type { Logger } from '../logger';
+import { maskSecret, parseErrorBody, redactUrl } from './error-body';
+import {
+  isRetryableStatus,
+  parseRetryAfter,
+  type RetryDecision,
+  type RetryPolicy,
+  withRetries,
+} from './retry';
+
+export type HttpMethod = 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
+
+export interface HttpRequest {
+  method: HttpMethod;
+  url: URL;
+  headers?: Record<string, string>;
+  /** Built again for every attempt: a stream can be read only once. */
+  body?: () => string | Uint8Array | Readable;
+  /** Non-2xx statuses to return instead of throwing (404 for a lookup). */
+  allow?: readonly number[];
+  /** Overrides the policy's retries for this request. */
+  retries?: number;
+  signal?: AbortSignal | undefined;
+}
+
+export interface HttpResponse {
+  status: number;
+  headers: IncomingHttpHeaders;
+  body: Buffer;
+}
+
+export interface HttpOptions {
+  dispatcherFor: (url: URL) => Dispatcher;
+  policy: RetryPolicy;
+  /** Milliseconds without progress before a request fails (headers, then body). */
+  timeout: number;
+  logger?: Logger | undefined;
+  /** Masked from every log line and error message. */
+  secret?: string | undefined;
+}
+
+export interface Http {
+  request(request: HttpRequest): Promise<HttpResponse>;
+  /** HTTP attempts made so far (retries included). */
+  readonly attempts: number;
+}
+
+function header(headers: IncomingHttpHeaders, name: string): string | undefined {
+  const value = headers[name];
+  return Array.isArray(value) ? value[0] : value;
+}
+
+function networkError(request: HttpRequest, cause: unknown, secret: string | undefined): ApiError {
+  const error = cause as { code?: string; message?: string };
+  const reason = [error?.message, error?.code].filter(Boolean).join(' ') || String(cause);
+  const url = redactUrl(request.url);
+  return new ApiError({
+    status: 0,
+    method: request.method,
+    url,
+    retryable: true,
+    message: maskSecret(`${request.method} ${url} failed: ${reason}`, secret),
+    cause,
+  });
+}
+
+function statusError(request: HttpRequest, response: HttpResponse, secret: string | undefined): ApiError {
+  const body = parseErrorBody(response.body.toString('utf8'));
+  if (body?.detail) body.detail = maskSecret(body.detail, secret);
+  return new ApiError({
+    status: response.status,
+    method: request.method,
+    url: redactUrl(request.url),
+    body,
+    retryable: isRetryableStatus(response.status),
+    requestId: header(response.headers, 'x-request-id') ?? header(response.headers, 'x-amz-request-id'),
+  });
+}
+
+/** The `Retry-After` of the response behind an error, in milliseconds. */
+const retryAfterOf = new WeakMap<ApiError, number>();
+
+/** Which failures another attempt may fix, and how long the server asked us to wait. */
+export function classifyError(error: unknown): RetryDecision {
+  if (!(error instanceof ApiError)) return { retry: false };
+  return { retry: error.retryable, retryAfterMs: retryAfterOf.get(error) };
+}
+
+export function createHttp(options: HttpOptions): Http {
+  let attempts = 0;
+  const { logger, secret } = options;
+  const log = (message: string) => logger?.debug(maskSecret(message, secret));
+
+  async function once(request: HttpRequest): Promise<HttpResponse> {
+    attempts++;
+    const started = Date.now();
+    let response: HttpResponse;
+    try {
+      const { statusCode, headers, body } = await options.dispatcherFor(request.url).request({
+        origin: request.url.origin,
+        path: `${request.url.pathname}${request.url.search}`,
+        method: request.method,
+        headers: request.headers,
+        body: request.body?.() ?? null,
+        headersTimeout: options.timeout,
+        bodyTimeout: options.timeout,
+        signal: request.signal,
+      });
+      response = { status: statusCode, headers, body: Buffer.from(await body.arrayBuffer()) };
+    } catch (error) {
+      if (request.signal?.aborted) throw request.signal.reason ?? error;
+      throw networkError(request, error, secret);
+    }
+    log(`${request.method} ${redactUrl(request.url)} → ${response.status} (${Date.now() - started} ms)`);
+    if (response.status < 300 || request.allow?.includes(response.status)) return response;
+    const error = statusError(request, response, secret);
+    const retryAfter = parseRetryAfter(response.headers['retry-after']);
+    if (retryAfter !== undefined) retryAfterOf.set(error, retryAfter);
+    throw error;
+  }
+
+  return {
+    get attempts() {
+      return attempts;
+    },
+    request(request) {
+      const policy =
+        request.retries === undefined ? options.policy : { ...options.policy, retries: request.retries };
+      return withRetries(() => once(request), {
+        policy,
+        classify: classifyError,
+        signal: request.signal,
+        onRetry: ({ error, attempt, delayMs }) =>
+          logger?.info(
+            maskSecret(
+              `${(error as Error).message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.retries + 1})`,
+              secret,
+            ),
+          ),
+      });
+    },
+  };
+}

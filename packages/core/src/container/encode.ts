@@ -1,0 +1,120 @@
+import { isUtf8 } from 'node:buffer';
+import { HogmapsError, OptionsError } from '../errors';
+import {
+  COMPRESSION_NONE,
+  COMPRESSION_ZSTD,
+  headerLength,
+  SYMBOL_SET_TYPES,
+  type SymbolSetVersion,
+  writeHeader,
+} from './format';
+import { ZSTD_LEVEL, zstdAvailable, zstdCompress, zstdCompressAsync } from './zstd';
+
+export interface SymbolSetInput {
+  /** The JS exactly as served (snippet and `//# chunkId=` comment included). */
+  minified: string | Uint8Array;
+  /** The source map JSON. */
+  map: string | Uint8Array;
+}
+
+export interface EncodeSymbolSetOptions {
+  /** @default 2 */
+  version?: 1 | 2;
+  /**
+   * `auto` compresses with zstd when a compressor loads, else writes uncompressed v2; `zstd`
+   * throws when none loads; `none` never compresses. v1 is always uncompressed.
+   * @default 'auto'
+   */
+  compression?: 'auto' | 'zstd' | 'none';
+}
+
+function byteLength(part: string | Uint8Array): number {
+  return typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.byteLength;
+}
+
+function writePart(target: Buffer, at: number, part: string | Uint8Array, length: number): number {
+  at = target.writeBigUInt64LE(BigInt(length), at);
+  if (typeof part === 'string') target.write(part, at, length, 'utf8');
+  else target.set(part, at);
+  return at + length;
+}
+
+function checkUtf8(part: string | Uint8Array, what: string): void {
+  if (typeof part !== 'string' && !isUtf8(part)) {
+    throw new HogmapsError('invalid_utf8', `the ${what} is not valid UTF-8`);
+  }
+}
+
+interface Plan {
+  version: SymbolSetVersion;
+  zstd: boolean;
+  header: number;
+  minifiedLength: number;
+  mapLength: number;
+}
+
+function plan(input: SymbolSetInput, options: EncodeSymbolSetOptions): Plan {
+  const version = options.version ?? 2;
+  const compression = options.compression ?? 'auto';
+  if (version !== 1 && version !== 2) {
+    throw new OptionsError([{ path: 'version', message: `expected 1 or 2, got ${String(version)}` }]);
+  }
+  if (!['auto', 'zstd', 'none'].includes(compression)) {
+    throw new OptionsError([
+      { path: 'compression', message: `expected 'auto', 'zstd' or 'none', got ${String(compression)}` },
+    ]);
+  }
+  if (version === 1 && compression === 'zstd') {
+    throw new OptionsError([
+      { path: 'compression', message: 'container v1 cannot be compressed; use version 2' },
+    ]);
+  }
+  checkUtf8(input.minified, 'minified code');
+  checkUtf8(input.map, 'source map');
+  return {
+    version,
+    zstd: version === 2 && (compression === 'zstd' || (compression === 'auto' && !!zstdAvailable())),
+    header: headerLength(version),
+    minifiedLength: byteLength(input.minified),
+    mapLength: byteLength(input.map),
+  };
+}
+
+/** Writes header (uncompressed only) and payload; for zstd, returns the bare payload to compress. */
+function layout(input: SymbolSetInput, p: Plan): Buffer {
+  const prefix = p.zstd ? 0 : p.header;
+  const out = Buffer.allocUnsafe(prefix + 16 + p.minifiedLength + p.mapLength);
+  let at = p.zstd ? 0 : writeHeader(out, p.version, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_NONE);
+  at = writePart(out, at, input.minified, p.minifiedLength);
+  writePart(out, at, input.map, p.mapLength);
+  return out;
+}
+
+function withZstdHeader(frame: Uint8Array[]): Buffer {
+  const head = Buffer.allocUnsafe(headerLength(2));
+  writeHeader(head, 2, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_ZSTD);
+  return Buffer.concat([head, ...frame]);
+}
+
+/**
+ * Packs minified JS and its source map into a SourceAndMap symbol-set container (v2 + zstd level 3
+ * by default, the frame carrying its content size as PostHog's CLI writes it). Throws OptionsError
+ * for bad options and HogmapsError `invalid_utf8` for bytes that are not UTF-8.
+ * For many sets prefer encodeSymbolSetAsync: it compresses off the main thread (and, with
+ * @toondepauw/node-zstd, does not leak the output as the sync binding does).
+ */
+export function encodeSymbolSet(input: SymbolSetInput, options: EncodeSymbolSetOptions = {}): Buffer {
+  const p = plan(input, options);
+  const payload = layout(input, p);
+  return p.zstd ? withZstdHeader(zstdCompress(payload, ZSTD_LEVEL)) : payload;
+}
+
+/** As encodeSymbolSet, with compression on the libuv thread pool. The same bytes for the same input. */
+export async function encodeSymbolSetAsync(
+  input: SymbolSetInput,
+  options: EncodeSymbolSetOptions = {},
+): Promise<Buffer> {
+  const p = plan(input, options);
+  const payload = layout(input, p);
+  return p.zstd ? withZstdHeader(await zstdCompressAsync(payload, ZSTD_LEVEL)) : payload;
+}

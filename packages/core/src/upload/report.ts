@@ -1,0 +1,78 @@
+import { errorMessage, FileError } from '../errors';
+import type { Logger } from '../logger';
+import type { UploadFailure, UploadProgressEvent, UploadSummary } from './types';
+
+export interface ChunkRef {
+  chunkId: string;
+  fileName: string;
+}
+
+/** Collects the outcome of every chunk, emits progress events and logs what needs attention. */
+export function createReport(options: {
+  logger: Logger | undefined;
+  onProgress: ((event: UploadProgressEvent) => void) | undefined;
+  dryRun: boolean;
+}) {
+  const { logger } = options;
+  const uploaded: string[] = [];
+  const alreadyPresent: string[] = [];
+  const tooLarge: string[] = [];
+  const failed: UploadFailure[] = [];
+  let bytes = 0;
+  const settled = new Set<string>();
+  const emit = (event: UploadProgressEvent) => options.onProgress?.(event);
+  // Only the two fields: callers pass whole chunk records.
+  const refOf = ({ chunkId, fileName }: ChunkRef): ChunkRef => ({ chunkId, fileName });
+
+  return {
+    emit,
+    /** Whether the chunk already has an outcome. */
+    isSettled: (chunkId: string) => settled.has(chunkId),
+    uploaded(ref: ChunkRef, size: number) {
+      settled.add(ref.chunkId);
+      uploaded.push(ref.chunkId);
+      bytes += size;
+      emit({ type: 'uploaded', ...refOf(ref), bytes: size });
+    },
+    alreadyPresent(ref: ChunkRef) {
+      settled.add(ref.chunkId);
+      alreadyPresent.push(ref.chunkId);
+      logger?.debug(`${ref.fileName}: already uploaded (chunk ${ref.chunkId})`);
+      emit({ type: 'skipped', ...refOf(ref), reason: 'already-present' });
+    },
+    tooLarge(ref: ChunkRef, size: number, limit: number) {
+      settled.add(ref.chunkId);
+      tooLarge.push(ref.chunkId);
+      logger?.warn(`${ref.fileName}: skipped, its symbol set is ${size} bytes, over the ${limit}-byte limit`);
+      emit({ type: 'skipped', ...refOf(ref), reason: 'too-large', bytes: size });
+    },
+    duplicate(ref: ChunkRef, firstFile: string) {
+      logger?.warn(
+        `${ref.fileName}: skipped, chunk id ${ref.chunkId} is also used by ${firstFile} (first one wins)`,
+      );
+      emit({ type: 'skipped', ...refOf(ref), reason: 'duplicate' });
+    },
+    failed(ref: ChunkRef, error: unknown) {
+      // A FileError already names its file.
+      const message = error instanceof FileError ? error.message : `${ref.fileName}: ${errorMessage(error)}`;
+      settled.add(ref.chunkId);
+      failed.push({ ...refOf(ref), error: message });
+      logger?.error(`${message} (chunk ${ref.chunkId})`);
+      emit({ type: 'failed', ...refOf(ref), error: message });
+    },
+    summary(requests: number, durationMs: number): UploadSummary {
+      return {
+        uploaded,
+        alreadyPresent,
+        tooLarge,
+        failed,
+        bytes,
+        requests,
+        durationMs,
+        dryRun: options.dryRun,
+      };
+    },
+  };
+}
+
+export type Report = ReturnType<typeof createReport>;

@@ -1,0 +1,114 @@
+import type { SymbolSetUploadItem } from '../api/protocol';
+import { ApiError, FileError } from '../errors';
+import type { Logger } from '../logger';
+import { packInput } from './pack';
+import type { ChunkRef, Report } from './report';
+import type { UploadClient, UploadInput } from './types';
+
+/** A packed and hashed chunk. `bytes` is kept only while within the buffer budget. */
+export interface Chunk extends ChunkRef {
+  input: UploadInput;
+  hash: string;
+  size: number;
+  bytes: Buffer | undefined;
+}
+
+/** Mutable state of one upload run, shared by the check, start, storage and finish steps. */
+export interface RunContext {
+  client: UploadClient;
+  report: Report;
+  logger: Logger | undefined;
+  signal: AbortSignal | undefined;
+  compression: 'auto' | 'zstd' | 'none';
+  concurrency: number;
+  force: boolean;
+  skipOnConflict: boolean;
+  /** Becomes null for the rest of the run after a `release_id_mismatch`. */
+  releaseId: string | null;
+  releaseDropped: boolean;
+  /** The server lacks bulk_check_upload (or it failed once): upload everything. */
+  checkDisabled: boolean;
+  /** The fallback storage URL worked after the accelerated one failed: use it from now on. */
+  preferFallback: boolean;
+  bufferedBytes: number;
+  /**
+   * Bounds loads + packs in flight (first pass and re-packs alike) to the CPU count: packing is
+   * CPU-bound, and each one in flight holds a file's text, its payload and the compressed frame.
+   */
+  packLimit: <T>(task: () => Promise<T>) => Promise<T>;
+}
+
+export function uploadItem(context: RunContext, chunk: Chunk): SymbolSetUploadItem {
+  return { chunk_id: chunk.chunkId, release_id: context.releaseId, content_hash: chunk.hash };
+}
+
+export function releaseBytes(context: RunContext, chunk: Chunk): void {
+  if (chunk.bytes) context.bufferedBytes -= chunk.size;
+  chunk.bytes = undefined;
+}
+
+/** The chunk's container bytes: kept from packing, or packed again (the file must not have changed). */
+export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
+  if (chunk.bytes) return chunk.bytes;
+  const again = await context.packLimit(() => packInput(chunk.input, context.compression));
+  if (again.hash !== chunk.hash) {
+    throw new FileError(
+      'changed_during_upload',
+      chunk.fileName,
+      'changed while it was being uploaded (its content no longer matches the hash sent to PostHog); upload again',
+    );
+  }
+  return again.bytes;
+}
+
+export function isApiCode(error: unknown, code: string): error is ApiError {
+  return error instanceof ApiError && error.apiCode === code;
+}
+
+/** The chunk id named in a `content_hash_mismatch` or `release_id_mismatch` detail. */
+export function refInDetail(error: ApiError): string | undefined {
+  return /Symbol set (\S+) already/.exec(error.detail ?? '')?.[1];
+}
+
+/**
+ * Sends a check or start request, handling the two conflicts PostHog reports for one chunk by
+ * rejecting the whole request: `content_hash_mismatch` fails that chunk and the rest is sent
+ * again; `release_id_mismatch` drops the release id for the rest of the run, once, as PostHog's
+ * CLI does. Returns the chunks the result applies to.
+ */
+export async function sendHandlingConflicts<T>(
+  context: RunContext,
+  chunks: Chunk[],
+  send: (chunks: Chunk[]) => Promise<T>,
+): Promise<{ result: T | undefined; chunks: Chunk[] }> {
+  let pending = chunks;
+  for (;;) {
+    if (pending.length === 0) return { result: undefined, chunks: pending };
+    try {
+      return { result: await send(pending), chunks: pending };
+    } catch (error) {
+      if (isApiCode(error, 'content_hash_mismatch')) {
+        const ref = refInDetail(error);
+        const conflicting = pending.find((chunk) => chunk.chunkId === ref);
+        if (!conflicting) throw error;
+        context.report.failed(
+          conflicting,
+          `PostHog already has chunk ${conflicting.chunkId} with different content; ` +
+            'set force to replace it or skipOnConflict to keep it',
+        );
+        releaseBytes(context, conflicting);
+        pending = pending.filter((chunk) => chunk !== conflicting);
+        continue;
+      }
+      if (isApiCode(error, 'release_id_mismatch') && context.releaseId !== null && !context.releaseDropped) {
+        context.logger?.warn(
+          `${error.detail ?? error.message}: uploading without a release id from now on, as PostHog's CLI does`,
+        );
+        context.releaseId = null;
+        context.releaseDropped = true;
+        continue;
+      }
+      throw error;
+    }
+  }
+}

@@ -1,0 +1,72 @@
+import type { PostHogClient } from '../api/client';
+import type { Logger } from '../logger';
+
+/** One chunk to upload. `load` is called lazily (and maybe twice), so memory stays bounded. */
+export interface UploadInput {
+  chunkId: string;
+  /** For messages only, e.g. `dist/assets/index-abc.js`. */
+  fileName: string;
+  /** Reads the JS and its map. Throw a FileError for a malformed, missing or non-UTF-8 file. */
+  load(): Promise<{ minified: string | Uint8Array; map: string | Uint8Array }>;
+}
+
+export interface UploadOptions {
+  /** Bind every symbol set to this release (symbol-set mode); null or unset uploads them unbound. */
+  releaseId?: string | null;
+  /** Chunk ids per bulk_start_upload / bulk_finish_upload pair. @default 50 */
+  batchSize?: number;
+  /** Parallel loads and presigned POSTs. @default 10 */
+  concurrency?: number;
+  /** Replace stored sets whose content differs. */
+  force?: boolean;
+  /** Keep stored sets whose content differs. Not with `force`. */
+  skipOnConflict?: boolean;
+  /** Pack and hash only: no request is sent; `uploaded` lists what would be uploaded. */
+  dryRun?: boolean;
+  /** @default 'auto' */
+  compression?: 'auto' | 'zstd' | 'none';
+  onProgress?: (event: UploadProgressEvent) => void;
+  logger?: Logger;
+  signal?: AbortSignal;
+  /** Larger containers are skipped with a warning. @default 104857600 (PostHog's limit) */
+  maxPayloadBytes?: number;
+  /**
+   * Packed bytes kept between hashing and uploading; chunks beyond it are packed again at upload
+   * time (and their hash re-checked). @default 16777216 (16 MiB)
+   */
+  maxBufferedBytes?: number;
+}
+
+export interface UploadFailure {
+  chunkId: string;
+  fileName: string;
+  error: string;
+}
+
+export interface UploadSummary {
+  uploaded: string[];
+  alreadyPresent: string[];
+  tooLarge: string[];
+  failed: UploadFailure[];
+  /** Container bytes sent to object storage (or, in a dry run, that would be). */
+  bytes: number;
+  /** HTTP requests made, retries included. */
+  requests: number;
+  durationMs: number;
+  dryRun: boolean;
+}
+
+interface FileEvent {
+  chunkId: string;
+  fileName: string;
+}
+
+export type UploadProgressEvent =
+  | { type: 'start'; files: number; duplicates: number }
+  | (FileEvent & { type: 'packed'; bytes: number })
+  | (FileEvent & { type: 'uploaded'; bytes: number })
+  | (FileEvent & { type: 'skipped'; reason: 'already-present' | 'too-large' | 'duplicate'; bytes?: number })
+  | (FileEvent & { type: 'failed'; error: string })
+  | { type: 'done'; summary: UploadSummary };
+
+export type UploadClient = Pick<PostHogClient, 'symbolSets' | 'uploadToPresignedPost' | 'requests'>;

@@ -1,0 +1,328 @@
+import { createHash } from 'node:crypto';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { createPostHogClient, type PostHogClient } from '../../src/api/client';
+import { decodeSymbolSet } from '../../src/container/decode';
+import { FileError } from '../../src/errors';
+import { createLogger } from '../../src/logger';
+import { uploadSymbolSets } from '../../src/upload/pipeline';
+import type { UploadInput, UploadOptions, UploadProgressEvent } from '../../src/upload/types';
+import { type FakePostHog, startFakePostHog } from './fake-posthog';
+
+let server: FakePostHog;
+let client: PostHogClient;
+let logs: string[];
+
+beforeEach(async () => {
+  server = await startFakePostHog();
+  client = createPostHogClient({
+    host: server.url,
+    projectId: server.projectId,
+    apiKey: server.apiKey,
+    retryBaseDelayMs: 1,
+  });
+  logs = [];
+});
+
+afterEach(async () => {
+  await client.close();
+  await server.close();
+});
+
+const map = (id: string) =>
+  JSON.stringify({ version: 3, sources: [`${id}.ts`], names: [], mappings: 'AAAA' });
+
+function input(chunkId: string, code = `console.log(${JSON.stringify(chunkId)});`): UploadInput {
+  return {
+    chunkId,
+    fileName: `dist/${chunkId}.js`,
+    load: async () => ({ minified: code, map: map(chunkId) }),
+  };
+}
+
+function upload(inputs: UploadInput[], options: UploadOptions = {}) {
+  const logger = createLogger({ level: 'debug', write: (line) => logs.push(line) });
+  return uploadSymbolSets(client, inputs, { logger, ...options });
+}
+
+const ids = (...names: string[]) => names.map((name) => input(name));
+
+describe('uploadSymbolSets', () => {
+  it('checks, starts, posts and finishes; the server holds exactly what was packed', async () => {
+    const events: UploadProgressEvent[] = [];
+    const summary = await upload(ids('a', 'b', 'c'), { onProgress: (event) => events.push(event) });
+    expect(summary).toMatchObject({
+      uploaded: ['a', 'b', 'c'],
+      alreadyPresent: [],
+      tooLarge: [],
+      failed: [],
+    });
+    expect(summary.requests).toBe(6); // check, start, 3 × storage, finish
+    expect(server.requests.map((r) => r.route)).toEqual([
+      'bulk_check_upload',
+      'bulk_start_upload',
+      'storage',
+      'storage',
+      'storage',
+      'bulk_finish_upload',
+    ]);
+    for (const id of ['a', 'b', 'c']) {
+      const row = server.rows.get(id)!;
+      const stored = server.objects.get(row.storageKey!)!;
+      expect(row.contentHash).toBe(createHash('sha512').update(stored).digest('hex'));
+      expect(decodeSymbolSet(stored)).toMatchObject({ version: 2, compression: 1, map: map(id) });
+    }
+    expect(summary.bytes).toBe([...server.objects.values()].reduce((n, b) => n + b.length, 0));
+    expect(events[0]).toEqual({ type: 'start', files: 3, duplicates: 0 });
+    expect(events.filter((e) => e.type === 'packed')).toHaveLength(3);
+    expect(events.filter((e) => e.type === 'uploaded').map((e) => 'chunkId' in e && e.chunkId)).toEqual([
+      'a',
+      'b',
+      'c',
+    ]);
+    expect(events.at(-1)).toEqual({ type: 'done', summary });
+  });
+
+  it('uploads nothing the second time', async () => {
+    await upload(ids('a', 'b'));
+    const before = server.requests.length;
+    const summary = await upload(ids('a', 'b'));
+    expect(summary).toMatchObject({ uploaded: [], alreadyPresent: ['a', 'b'], requests: 1 });
+    expect(server.requests.slice(before).map((r) => r.route)).toEqual(['bulk_check_upload']);
+  });
+
+  it('honours Retry-After on 429', async () => {
+    server.fault('bulk_start_upload', {
+      status: 429,
+      headers: { 'retry-after': '1' },
+      body: { detail: 'slow down' },
+    });
+    const started = Date.now();
+    const summary = await upload(ids('a'));
+    expect(summary.uploaded).toEqual(['a']);
+    expect(Date.now() - started).toBeGreaterThanOrEqual(950);
+    expect(server.routes('bulk_start_upload')).toHaveLength(2);
+  });
+
+  it('retries a 500 and a dropped connection', async () => {
+    server.fault('bulk_finish_upload', { status: 500 });
+    server.fault('storage', { drop: true });
+    const summary = await upload(ids('a', 'b'));
+    expect(summary.uploaded).toEqual(['a', 'b']);
+    expect(server.routes('bulk_finish_upload')).toHaveLength(2);
+    expect(server.routes('storage')).toHaveLength(3);
+  });
+
+  it('fails only the chunk that object storage refuses (403)', async () => {
+    server.fault('storage', {
+      status: 403,
+      body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+    });
+    const summary = await upload(ids('a', 'b'), { concurrency: 1 });
+    expect(summary.uploaded).toEqual(['b']);
+    expect(summary.failed).toEqual([
+      {
+        chunkId: 'a',
+        fileName: 'dist/a.js',
+        error: expect.stringMatching(
+          /^dist\/a\.js: uploading to object storage failed: .*HTTP 403 \(AccessDenied\): Access Denied/,
+        ),
+      },
+    ]);
+    expect(Object.keys(server.routes('bulk_finish_upload')[0]!.json as object)).toEqual(['content_hashes']);
+    expect(server.rows.get('a')!.contentHash).toBeNull(); // left pending: the next run uploads it
+  });
+
+  it('starts an expired presigned POST again, once', async () => {
+    server.fault('storage', {
+      status: 403,
+      body: '<Error><Code>AccessDenied</Code><Message>Invalid according to Policy: Policy expired.</Message></Error>',
+    });
+    const summary = await upload(ids('a'));
+    expect(summary.uploaded).toEqual(['a']);
+    expect(
+      server
+        .routes('bulk_start_upload')
+        .map((r) => (r.json as { symbol_sets: unknown[] }).symbol_sets.length),
+    ).toEqual([1, 1]);
+    expect(server.rows.get('a')!.contentHash).not.toBeNull();
+  });
+
+  it('reports content_hash_mismatch per chunk, naming force and skipOnConflict', async () => {
+    await upload(ids('a'));
+    for (const supportsCheck of [true, false]) {
+      server.state.supportsCheck = supportsCheck;
+      const summary = await upload([input('a', 'changed();'), input(`b${supportsCheck}`)]);
+      expect(summary.uploaded).toEqual([`b${supportsCheck}`]);
+      expect(summary.failed).toEqual([
+        {
+          chunkId: 'a',
+          fileName: 'dist/a.js',
+          error:
+            'dist/a.js: PostHog already has chunk a with different content; set force to replace it or skipOnConflict to keep it',
+        },
+      ]);
+    }
+    expect((await upload([input('a', 'changed();')], { skipOnConflict: true })).alreadyPresent).toEqual([
+      'a',
+    ]);
+    expect((await upload([input('a', 'changed();')], { force: true })).uploaded).toEqual(['a']);
+    expect(decodeSymbolSet(server.objects.get(server.rows.get('a')!.storageKey!)!).minified).toBe(
+      'changed();',
+    );
+  });
+
+  it('drops the release id once on release_id_mismatch, as PostHog’s CLI does', async () => {
+    const r1 = await client.releases.create({ version: '1', project: 'app' });
+    const r2 = await client.releases.create({ version: '2', project: 'app' });
+    await upload(ids('a'), { releaseId: r1.id });
+    for (const supportsCheck of [true, false]) {
+      server.state.supportsCheck = supportsCheck;
+      const b = `b${supportsCheck}`;
+      const summary = await upload(ids('a', b), { releaseId: r2.id });
+      expect(summary).toMatchObject({ uploaded: [b], alreadyPresent: ['a'], failed: [] });
+      expect(server.rows.get(b)!.releaseId).toBeNull();
+    }
+    expect(server.rows.get('a')!.releaseId).toBe(r1.id);
+    expect(logs.filter((line) => line.includes('uploading without a release id'))).toHaveLength(2);
+  });
+
+  it('coalesces duplicate chunk ids: the first file wins, with a warning', async () => {
+    const events: UploadProgressEvent[] = [];
+    const second = { ...input('a', 'other();'), fileName: 'dist/copy.js' };
+    const summary = await upload([input('a'), second, input('b')], { onProgress: (e) => events.push(e) });
+    expect(summary.uploaded).toEqual(['a', 'b']);
+    expect(events[0]).toEqual({ type: 'start', files: 2, duplicates: 1 });
+    expect(events).toContainEqual({
+      type: 'skipped',
+      chunkId: 'a',
+      fileName: 'dist/copy.js',
+      reason: 'duplicate',
+    });
+    expect(logs.join('\n')).toContain(
+      'dist/copy.js: skipped, chunk id a is also used by dist/a.js (first one wins)',
+    );
+    expect(decodeSymbolSet(server.objects.get(server.rows.get('a')!.storageKey!)!).minified).toContain(
+      'console.log',
+    );
+  });
+
+  it('skips payloads over the size limit with a warning', async () => {
+    const big = input('big', `/*${'x'.repeat(5000)}*/`);
+    const summary = await upload([big, input('small')], { maxPayloadBytes: 1000, compression: 'none' });
+    expect(summary).toMatchObject({ uploaded: ['small'], tooLarge: ['big'] });
+    expect(logs.join('\n')).toMatch(
+      /dist\/big\.js: skipped, its symbol set is \d+ bytes, over the 1000-byte limit/,
+    );
+    expect(server.rows.has('big')).toBe(false);
+  });
+
+  it('reports each bad input once, naming the file, and uploads the rest', async () => {
+    const inputs: UploadInput[] = [
+      {
+        chunkId: 'm',
+        fileName: 'dist/m.js',
+        load: () => Promise.reject(new FileError('malformed_map', 'dist/m.js.map', 'not valid JSON')),
+      },
+      { chunkId: 'n', fileName: 'dist/n.js', load: () => Promise.reject(new Error('ENOENT: no such file')) },
+      {
+        chunkId: 'u',
+        fileName: 'dist/u.js',
+        load: async () => ({ minified: Buffer.from([0xc3, 0x28]), map: '{}' }),
+      },
+      input('ok'),
+    ];
+    const summary = await upload(inputs);
+    expect(summary.uploaded).toEqual(['ok']);
+    expect(summary.failed.map((f) => f.error)).toEqual([
+      'dist/m.js.map: not valid JSON',
+      'dist/n.js: ENOENT: no such file',
+      'dist/u.js: the minified code is not valid UTF-8',
+    ]);
+    expect(logs.filter((line) => line.includes('error:'))).toHaveLength(3);
+  });
+
+  it('falls back to uploading everything when bulk_check_upload is missing or failing', async () => {
+    server.state.supportsCheck = false;
+    expect((await upload(ids('a'))).uploaded).toEqual(['a']);
+    server.state.supportsCheck = true;
+    server.fault('bulk_check_upload', { status: 502, times: 3 });
+    const summary = await upload(ids('a', 'b'));
+    expect(summary).toMatchObject({ uploaded: ['b'], alreadyPresent: ['a'] });
+    expect(logs.join('\n')).toMatch(/bulk_check_upload failed \(.*HTTP 502.*\); uploading every symbol set/);
+  });
+
+  it('switches to the fallback storage URL after two transport failures, for good', async () => {
+    server.state.accelerated = true;
+    server.fault('storage_accelerated', { drop: true, times: 2 });
+    const summary = await upload(ids('a', 'b', 'c'), { concurrency: 1 });
+    expect(summary.uploaded).toEqual(['a', 'b', 'c']);
+    expect(server.routes('storage_accelerated')).toHaveLength(2);
+    expect(server.routes('storage')).toHaveLength(3);
+  });
+
+  it('splits start/finish into batches and re-packs chunks beyond the buffer budget', async () => {
+    const summary = await upload(ids('a', 'b', 'c', 'd', 'e'), { batchSize: 2, maxBufferedBytes: 0 });
+    expect(summary.uploaded).toEqual(['a', 'b', 'c', 'd', 'e']);
+    expect(server.routes('bulk_start_upload')).toHaveLength(3);
+    expect(server.routes('bulk_finish_upload')).toHaveLength(3);
+  });
+
+  it('fails a file that changes between hashing and uploading', async () => {
+    let loads = 0;
+    const fickle: UploadInput = {
+      chunkId: 'f',
+      fileName: 'dist/f.js',
+      load: async () => ({ minified: `v${++loads}`, map: '{}' }),
+    };
+    const summary = await upload([fickle, input('a')], { maxBufferedBytes: 0 });
+    expect(summary.uploaded).toEqual(['a']);
+    expect(summary.failed[0]!.error).toMatch(/dist\/f\.js: changed while it was being uploaded/);
+  });
+
+  it('fails the batch when PostHog answers with a chunk id it was not asked about', async () => {
+    const entry = { symbol_set_id: 'x', presigned_url: { url: `${server.url}/storage/upload`, fields: {} } };
+    server.fault('bulk_start_upload', { status: 201, body: { id_map: { a: entry, intruder: entry } } });
+    const summary = await upload(ids('a'));
+    expect(summary.failed[0]!.error).toContain(
+      'PostHog answered with chunk ids that were not requested: intruder',
+    );
+    expect(server.routes('storage')).toHaveLength(0);
+  });
+
+  it('fails the uploaded chunks of a batch whose finish fails', async () => {
+    server.fault('bulk_finish_upload', {
+      status: 400,
+      body: {
+        type: 'validation_error',
+        code: 'file_not_found',
+        detail: 'No file has been uploaded for the symbol set.',
+        attr: null,
+      },
+    });
+    const summary = await upload(ids('a', 'b'));
+    expect(summary.uploaded).toEqual([]);
+    expect(summary.failed.map((f) => f.error)).toEqual([
+      expect.stringMatching(/^dist\/a\.js: finishing the upload failed: .*file_not_found/),
+      expect.stringMatching(/^dist\/b\.js: finishing the upload failed: .*No file has been uploaded/),
+    ]);
+  });
+
+  it('sends nothing in a dry run', async () => {
+    const summary = await upload(ids('a', 'b'), { dryRun: true });
+    expect(summary).toMatchObject({ uploaded: ['a', 'b'], requests: 0, dryRun: true });
+    expect(server.requests).toEqual([]);
+  });
+
+  it('rejects invalid options and stops on abort', async () => {
+    await expect(upload(ids('a'), { force: true, skipOnConflict: true })).rejects.toThrow(
+      /skipOnConflict: cannot be combined with force/,
+    );
+    await expect(upload(ids('a'), { batchSize: 0 })).rejects.toThrow(
+      /batchSize: expected a positive integer, got 0/,
+    );
+    const controller = new AbortController();
+    controller.abort(new Error('stopped'));
+    await expect(upload(ids('a'), { signal: controller.signal })).rejects.toThrow('stopped');
+    expect(server.requests).toEqual([]);
+  });
+});
