@@ -1,0 +1,205 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import {
+  createBuildSession,
+  createLogger,
+  injectChunk,
+  type Options,
+  pendingMapsDir,
+  readManifest,
+  resolveOptions,
+} from '@hogmaps/core';
+import { type RunningServer, startServer } from '@hogmaps/server';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+
+let server: RunningServer;
+let work: string;
+
+beforeAll(async () => {
+  server = await startServer({
+    port: 0,
+    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-session-srv-')),
+    quiet: true,
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(async () => {
+  work = await mkdtemp(path.join(tmpdir(), 'hogmaps-session-'));
+  server.faults.clear();
+});
+afterEach(async () => {
+  await rm(work, { recursive: true, force: true });
+});
+
+/** Writes one injected chunk and its map to `outDir`, as a bundler would. */
+async function emitChunk(outDir: string, name: string, body: string, chunkIdFor: (code: string) => string) {
+  const code = `function ${name}(){throw new Error(${JSON.stringify(`boom in ${name}`)})}\n${body}\n`;
+  const injected = injectChunk(code, { chunkId: chunkIdFor(code), fileName: `${name}.js` });
+  await mkdir(outDir, { recursive: true });
+  const jsPath = path.join(outDir, `${name}.js`);
+  const mapPath = `${jsPath}.map`;
+  await writeFile(jsPath, injected.code);
+  await writeFile(mapPath, JSON.stringify({ ...injected.map, sources: [`src/${name}.ts`] }));
+  return { chunkId: injected.chunkId, jsPath, mapPath, mapIsOurs: true };
+}
+
+function session(extra: Options = {}, env: NodeJS.ProcessEnv = {}) {
+  const lines: string[] = [];
+  const options = resolveOptions(
+    {
+      personalApiKey: server.apiKey,
+      projectId: server.projectId,
+      host: server.url,
+      sourcemaps: { releaseName: 'session-app', releaseVersion: '1.0.0' },
+      ...extra,
+    },
+    env,
+    { cwd: work },
+  );
+  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  return { session: createBuildSession(options, { tool: 'vite', logger, env }), lines };
+}
+
+async function listSets() {
+  const response = await fetch(
+    `${server.url}/api/projects/${server.projectId}/error_tracking/symbol_sets/?limit=100`,
+    {
+      headers: { authorization: `Bearer ${server.apiKey}` },
+    },
+  );
+  return (await response.json()) as { count: number; results: Array<{ ref: string; release: unknown }> };
+}
+
+describe('build session', () => {
+  test('two builds share one release and never upload a chunk twice', async () => {
+    const { session: s } = session();
+    const injection = await s.prepare();
+    expect(injection.releaseMode).toBe('event');
+    expect(injection.releaseId).toMatch(/^[0-9a-f-]{36}$/);
+
+    const shared = await emitChunk(path.join(work, 'client'), 'shared', 'shared();', (c) => s.chunkIdFor(c));
+    const client = await emitChunk(path.join(work, 'client'), 'client', 'client();', (c) => s.chunkIdFor(c));
+    const first = await s.finishBuild({ outDir: path.join(work, 'client'), chunks: [shared, client] });
+    expect(first.upload?.uploaded.sort()).toEqual([shared.chunkId, client.chunkId].sort());
+
+    const ssr = await emitChunk(path.join(work, 'ssr'), 'ssr', 'ssr();', (c) => s.chunkIdFor(c));
+    const sharedAgain = await emitChunk(path.join(work, 'ssr'), 'shared', 'shared();', (c) =>
+      s.chunkIdFor(c),
+    );
+    expect(sharedAgain.chunkId).toBe(shared.chunkId);
+    const second = await s.finishBuild({ outDir: path.join(work, 'ssr'), chunks: [ssr, sharedAgain] });
+    expect(second.upload?.uploaded).toEqual([ssr.chunkId]);
+
+    const sets = await listSets();
+    const refs = sets.results.map((set) => set.ref);
+    for (const id of [shared.chunkId, client.chunkId, ssr.chunkId])
+      expect(refs.filter((ref) => ref === id)).toHaveLength(1);
+    // Maps hogmaps turned on never ship once uploaded.
+    for (const chunk of [shared, client, ssr]) expect(existsSync(chunk.mapPath)).toBe(false);
+    const manifest = await readManifest(path.join(work, 'client', 'hogmaps-manifest.json'));
+    expect(manifest.release?.id).toBe(injection.releaseId);
+    expect(manifest.chunks.map((chunk) => chunk.status)).toEqual(['uploaded', 'uploaded']);
+  });
+
+  test('a failed upload keeps the maps out of the output but available for a retry, and does not throw', async () => {
+    server.faults.add({ match: { path: 'bulk_start_upload' }, action: { status: 503 }, times: 10 });
+    const { session: s, lines } = session({ retries: 0 });
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const chunk = await emitChunk(outDir, 'failing', 'failing();', (c) => s.chunkIdFor(c));
+    const report = await s.finishBuild({ outDir, chunks: [chunk] });
+
+    expect(report.upload?.uploaded ?? []).toEqual([]);
+    expect(existsSync(chunk.mapPath)).toBe(false);
+    const manifest = await readManifest(report.manifestPath!);
+    expect(manifest.chunks[0]?.status).toBe('failed');
+    const kept = path.resolve(outDir, manifest.chunks[0]!.map!);
+    expect(kept.startsWith(pendingMapsDir(work))).toBe(true);
+    expect(JSON.parse(await readFile(kept, 'utf8')).sources).toEqual(['src/failing.ts']);
+    expect(lines.some((line) => line.includes('warning') || line.includes('error'))).toBe(true);
+  });
+
+  test('failOnError turns an upload failure into a thrown error, after applying the map policy', async () => {
+    server.faults.add({ match: { path: 'bulk_start_upload' }, action: { status: 500 }, times: 10 });
+    const { session: s } = session({ retries: 0, failOnError: true });
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const chunk = await emitChunk(outDir, 'strict', 'strict();', (c) => s.chunkIdFor(c));
+    await expect(s.finishBuild({ outDir, chunks: [chunk] })).rejects.toThrow(/upload failed/);
+    expect(existsSync(chunk.mapPath)).toBe(false);
+  });
+
+  test('without credentials nothing is sent and exactly one warning is printed, however many builds', async () => {
+    const before = (await listSets()).count;
+    const options = resolveOptions(
+      { host: server.url, sourcemaps: { releaseName: 'anon', releaseVersion: '1' } },
+      {},
+      { cwd: work },
+    );
+    const lines: string[] = [];
+    const s = createBuildSession(options, {
+      tool: 'rollup',
+      logger: createLogger({ write: (line) => lines.push(line) }),
+      env: {},
+    });
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const a = await emitChunk(outDir, 'a', 'a();', (c) => s.chunkIdFor(c));
+    const b = await emitChunk(outDir, 'b', 'b();', (c) => s.chunkIdFor(c));
+    const first = await s.finishBuild({ outDir, chunks: [{ ...a, mapIsOurs: false }] });
+    await s.finishBuild({ outDir, chunks: [{ ...b, mapIsOurs: false }] });
+    expect(first.skippedBecause).toBe('no credentials');
+    expect((await listSets()).count).toBe(before);
+    expect(lines.filter((line) => line.includes('warning'))).toHaveLength(1);
+    // The user's own maps stay where they are.
+    expect(existsSync(a.mapPath)).toBe(true);
+  });
+
+  test('watch rebuilds upload nothing unless asked', async () => {
+    const { session: s } = session();
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const chunk = await emitChunk(outDir, 'watched', 'watched();', (c) => s.chunkIdFor(c));
+    const report = await s.finishBuild({ outDir, chunks: [chunk], watch: true });
+    expect(report.skippedBecause).toBe('watch mode');
+    expect((await listSets()).results.some((set) => set.ref === chunk.chunkId)).toBe(false);
+  });
+
+  test('symbol-set mode binds sets to the release and mixes the release into chunk ids', async () => {
+    const { session: s } = session({
+      sourcemaps: { releaseName: 'bound-app', releaseVersion: '2.0.0', releaseMode: 'symbol-set' },
+    });
+    const injection = await s.prepare();
+    expect(injection.releaseId).toBeUndefined();
+    expect(injection.releaseHashId).toMatch(/^[0-9a-f]{128}$/);
+    const code = 'x();\n';
+    const { session: other } = session({
+      sourcemaps: { releaseName: 'bound-app', releaseVersion: '2.0.1', releaseMode: 'symbol-set' },
+    });
+    await other.prepare();
+    expect(s.chunkIdFor(code)).not.toBe(other.chunkIdFor(code));
+
+    const outDir = path.join(work, 'dist');
+    const chunk = await emitChunk(outDir, 'bound', 'bound();', (c) => s.chunkIdFor(c));
+    await s.finishBuild({ outDir, chunks: [chunk] });
+    const set = (await listSets()).results.find((entry) => entry.ref === chunk.chunkId);
+    expect(set?.release).toMatchObject({ project: 'bound-app', version: '2.0.0' });
+  });
+});
+
+describe('manifest', () => {
+  test('a file that is not a manifest gives one clear error naming it', async () => {
+    const file = path.join(work, 'bad-manifest.json');
+    await writeFile(file, '{"manifestVersion": 7, "chunks": []}');
+    await expect(readManifest(file)).rejects.toThrow(
+      /bad-manifest\.json is not a hogmaps manifest: .*manifestVersion/,
+    );
+    await writeFile(file, 'not json');
+    await expect(readManifest(file)).rejects.toThrow(/not valid JSON/);
+    await expect(readManifest(path.join(work, 'missing.json'))).rejects.toThrow(/Cannot read the manifest/);
+  });
+});
