@@ -1,129 +1,11 @@
 // The public API of @hogmaps/core: explicit named re-exports only.
-export {
-  ApiError,
-  type ApiErrorBody,
-  errorMessage,
-  FileError,
-  HogmapsError,
-  isHogmapsError,
-  type OptionIssue,
-  OptionsError,
-  shouldFailBuild,
-} from './errors';
-export {
-  createLogger,
-  isLogLevel,
-  LOG_LEVELS,
-  type Logger,
-  type LoggerOptions,
-  type LogLevel,
-} from './logger';
-export { describeMissingCredentials, describeOptions, maskApiKey } from './options/describe';
-export { maskUrlCredentials } from './options/env';
-export { DEFAULT_HOST } from './options/network';
-export { DEFAULT_MANIFEST_FILE, resolveOptions } from './options/resolve';
-export type {
-  ApiKeySource,
-  Compression,
-  Credentials,
-  FilePattern,
-  OptionNote,
-  Options,
-  ProjectIdSource,
-  ReleaseMode,
-  ResolvedOptions,
-  SourcemapsOptions,
-} from './options/types';
-export { computeReleaseHashId, packVersion } from './release/hash';
-export {
-  detectReleaseIdentity,
-  type DetectReleaseIdentityInput,
-  type ReleaseIdentity,
-  type ReleaseMetadata,
-  type ReleaseGitMetadata,
-  type ReleaseSource,
-} from './release/identity';
-export { fetchOrCreateRelease, type ReleaseApi, type CreateReleaseBody } from './release/resolve';
-export { readGitInfo, type GitInfo } from './release/git';
-export { readNearestPackageJson, type PackageJsonInfo } from './release/package-json';
-export { CI_PROVIDERS, detectCiProvider } from './release/ci/registry';
-export type { CiInfo, CiProvider, CiProviderName } from './release/ci/provider';
-export { sanitizeRemoteUrl, repoNameFromRemoteUrl } from './release/remote-url';
-export { discoverSourcePairs, type DiscoverOptions, type PathFilter } from './files/discover';
-export {
-  pairSourceMap,
-  mapPathCandidates,
-  describeSourcePairProblem,
-  type SourcePairCandidate,
-  type SourcePairProblem,
-  type PairOptions,
-} from './files/pair';
-export { findSourceMappingUrl, stripSourceMappingUrl } from './files/source-mapping-url';
-export { isEmptySourceMap } from './files/empty-map';
-export {
-  createBuildSession,
-  type BuildChunk,
-  type BuildReport,
-  type BuildResult,
-  type BuildSession,
-  type BundlerName,
-  type InjectionContext,
-  type SessionMeta,
-} from './session/session';
-export { getBuildSession, resetBuildSessions } from './session/registry';
-export {
-  chunksToRetry,
-  type Manifest,
-  type ManifestChunk,
-  type ManifestChunkStatus,
-  readManifest,
-  writeManifest,
-} from './session/manifest';
-export { disposeMaps, pendingMapsDir } from './session/map-policy';
-export { formatBytes, formatDuration, formatSummary } from './session/summary';
-export { CHUNK_ID_NAMESPACE, computeChunkId, type ComputeChunkIdOptions } from './chunk-id/compute';
-export { detectChunkId, findInjectedSnippet, type InjectedSnippet, readInjectedChunkId } from './chunk-id/detect';
-export {
-  appendChunkIdComment,
-  injectChunk,
-  type InjectOptions,
-  type InjectResult,
-  type MagicStringLike,
-} from './inject/inject';
-export {
-  injectFileOnDisk,
-  injectSourcePair,
-  type InjectFileOptions,
-  type SourcePairInput,
-  type SourcePairResult,
-} from './inject/inject-file';
-export { findInjectionOffset } from './inject/prologue';
-export {
-  createChunkIdComment,
-  createSnippet,
-  isValidChunkId,
-  SNIPPET_TEMPLATE,
-  SNIPPET_WITH_RELEASE_TEMPLATE,
-} from './inject/snippet';
-export { createHogmapsUnplugin, type HogmapsUnplugin, PLUGIN_NAME } from './plugin/factory';
-export { type BuildReporter, createPluginContext, type PluginContext } from './plugin/context';
-export {
-  type EncodeSymbolSetOptions,
-  encodeSymbolSet,
-  encodeSymbolSetAsync,
-  type SymbolSetInput,
-} from './container/encode';
-export { type DecodedSymbolSet, decodeSymbolSet } from './container/decode';
-export { zstdAvailable, zstdDecompressorName } from './container/zstd';
-export { SYMBOL_SET_MAGIC, SYMBOL_SET_TYPES } from './container/format';
+
 export {
   createPostHogClient,
   type PostHogClient,
   type PostHogClientOptions,
   type PresignedPostOptions,
 } from './api/client';
-export type { ReleasesApi } from './api/releases-api';
-export type { SymbolSetsApi } from './api/symbol-sets-api';
 export {
   type ApiBasePath,
   type BulkCheckUploadRequest,
@@ -149,9 +31,134 @@ export {
   type SymbolSetUploadItem,
   type UpdateReleaseRequest,
 } from './api/protocol';
+export type { ReleasesApi } from './api/releases-api';
 export { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './api/retry';
+export type { SymbolSetsApi } from './api/symbol-sets-api';
 export { HOGMAPS_VERSION, userAgent } from './api/user-agent';
+export { CHUNK_ID_NAMESPACE, type ComputeChunkIdOptions, computeChunkId } from './chunk-id/compute';
+export {
+  detectChunkId,
+  findInjectedSnippet,
+  type InjectedSnippet,
+  readInjectedChunkId,
+} from './chunk-id/detect';
+export { type DecodedSymbolSet, decodeSymbolSet } from './container/decode';
+export {
+  type EncodeSymbolSetOptions,
+  encodeSymbolSet,
+  encodeSymbolSetAsync,
+  type SymbolSetInput,
+} from './container/encode';
+export { SYMBOL_SET_MAGIC, SYMBOL_SET_TYPES } from './container/format';
+export { zstdAvailable, zstdDecompressorName } from './container/zstd';
+export {
+  ApiError,
+  type ApiErrorBody,
+  errorMessage,
+  FileError,
+  HogmapsError,
+  isHogmapsError,
+  type OptionIssue,
+  OptionsError,
+  shouldFailBuild,
+} from './errors';
+export { type DiscoverOptions, discoverSourcePairs, type PathFilter } from './files/discover';
+export { isEmptySourceMap } from './files/empty-map';
+export {
+  describeSourcePairProblem,
+  mapPathCandidates,
+  type PairOptions,
+  pairSourceMap,
+  type SourcePairCandidate,
+  type SourcePairProblem,
+} from './files/pair';
+export { findSourceMappingUrl, stripSourceMappingUrl } from './files/source-mapping-url';
+export {
+  appendChunkIdComment,
+  type InjectOptions,
+  type InjectResult,
+  injectChunk,
+  type MagicStringLike,
+} from './inject/inject';
+export {
+  type InjectFileOptions,
+  injectFileOnDisk,
+  injectSourcePair,
+  type SourcePairInput,
+  type SourcePairResult,
+} from './inject/inject-file';
+export { findInjectionOffset } from './inject/prologue';
+export {
+  createChunkIdComment,
+  createSnippet,
+  isValidChunkId,
+  SNIPPET_TEMPLATE,
+  SNIPPET_WITH_RELEASE_TEMPLATE,
+} from './inject/snippet';
+export {
+  createLogger,
+  isLogLevel,
+  LOG_LEVELS,
+  type Logger,
+  type LoggerOptions,
+  type LogLevel,
+} from './logger';
+export { describeMissingCredentials, describeOptions, maskApiKey } from './options/describe';
+export { maskUrlCredentials } from './options/env';
+export { DEFAULT_HOST } from './options/network';
+export { DEFAULT_MANIFEST_FILE, resolveOptions } from './options/resolve';
+export type {
+  ApiKeySource,
+  Compression,
+  Credentials,
+  FilePattern,
+  OptionNote,
+  Options,
+  ProjectIdSource,
+  ReleaseMode,
+  ResolvedOptions,
+  SourcemapsOptions,
+} from './options/types';
+export { type BuildReporter, createPluginContext, type PluginContext } from './plugin/context';
+export { createHogmapsUnplugin, type HogmapsUnplugin, PLUGIN_NAME } from './plugin/factory';
+export type { CiInfo, CiProvider, CiProviderName } from './release/ci/provider';
+export { CI_PROVIDERS, detectCiProvider } from './release/ci/registry';
+export { type GitInfo, readGitInfo } from './release/git';
+export { computeReleaseHashId, packVersion } from './release/hash';
+export {
+  type DetectReleaseIdentityInput,
+  detectReleaseIdentity,
+  type ReleaseGitMetadata,
+  type ReleaseIdentity,
+  type ReleaseMetadata,
+  type ReleaseSource,
+} from './release/identity';
+export { type PackageJsonInfo, readNearestPackageJson } from './release/package-json';
+export { repoNameFromRemoteUrl, sanitizeRemoteUrl } from './release/remote-url';
+export { type CreateReleaseBody, fetchOrCreateRelease, type ReleaseApi } from './release/resolve';
+export {
+  chunksToRetry,
+  type Manifest,
+  type ManifestChunk,
+  type ManifestChunkStatus,
+  readManifest,
+  writeManifest,
+} from './session/manifest';
+export { disposeMaps, pendingMapsDir } from './session/map-policy';
+export { getBuildSession, resetBuildSessions } from './session/registry';
+export {
+  type BuildChunk,
+  type BuildReport,
+  type BuildResult,
+  type BuildSession,
+  type BundlerName,
+  createBuildSession,
+  type InjectionContext,
+  type SessionMeta,
+} from './session/session';
+export { formatBytes, formatDuration, formatSummary } from './session/summary';
 export { uploadSymbolSets } from './upload/pipeline';
+export { readSourcePair } from './upload/read-pair';
 export type {
   UploadClient,
   UploadFailure,

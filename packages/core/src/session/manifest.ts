@@ -29,7 +29,13 @@ export interface Manifest {
   chunks: ManifestChunk[];
 }
 
-const STATUSES: readonly ManifestChunkStatus[] = ['uploaded', 'already-present', 'failed', 'too-large', 'pending'];
+const STATUSES: readonly ManifestChunkStatus[] = [
+  'uploaded',
+  'already-present',
+  'failed',
+  'too-large',
+  'pending',
+];
 
 /** Written through a temp file and a rename, so a crash never leaves half a manifest. */
 export async function writeManifest(file: string, manifest: Manifest): Promise<void> {
@@ -48,9 +54,13 @@ export async function readManifest(file: string): Promise<Manifest> {
   try {
     text = await readFile(file, 'utf8');
   } catch (error) {
-    throw new HogmapsError('manifest_not_found', `Cannot read the manifest ${file}: ${(error as Error).message}`, {
-      cause: error,
-    });
+    throw new HogmapsError(
+      'manifest_not_found',
+      `Cannot read the manifest ${file}: ${(error as Error).message}`,
+      {
+        cause: error,
+      },
+    );
   }
   let data: unknown;
   try {
@@ -68,7 +78,8 @@ export async function readManifest(file: string): Promise<Manifest> {
       throw invalid(file, `chunks[${index}] needs a string \`chunkId\` and \`file\``);
     }
     if (chunk.map !== null && typeof chunk.map !== 'string') throw invalid(file, `chunks[${index}].map`);
-    if (!STATUSES.includes(chunk.status)) throw invalid(file, `chunks[${index}].status ${String(chunk.status)}`);
+    if (!STATUSES.includes(chunk.status))
+      throw invalid(file, `chunks[${index}].status ${String(chunk.status)}`);
   });
   if (manifest.releaseMode !== 'event' && manifest.releaseMode !== 'symbol-set') {
     throw invalid(file, '`releaseMode` must be "event" or "symbol-set"');

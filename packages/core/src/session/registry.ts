@@ -16,7 +16,12 @@ function registry(): Registry {
  * SSR builds, webpack multi-compilers and legacy builds share one release and one upload.
  */
 export function getBuildSession(options: ResolvedOptions, meta: SessionMeta): BuildSession {
-  const key = [options.host, options.credentials?.projectId ?? '-', options.sourcemaps.releaseMode, options.cwd].join('|');
+  const key = [
+    options.host,
+    options.credentials?.projectId ?? '-',
+    options.sourcemaps.releaseMode,
+    options.cwd,
+  ].join('|');
   const sessions = registry();
   let session = sessions.get(key);
   if (!session) {

@@ -1,16 +1,22 @@
-import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { createPostHogClient, type PostHogClient } from '../api/client';
 import { computeChunkId } from '../chunk-id/compute';
-import { errorMessage, FileError, HogmapsError } from '../errors';
+import { errorMessage, HogmapsError } from '../errors';
 import { createLogger, type Logger } from '../logger';
 import { describeMissingCredentials } from '../options/describe';
 import type { ReleaseMode, ResolvedOptions } from '../options/types';
 import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
 import { fetchOrCreateRelease } from '../release/resolve';
 import { uploadSymbolSets } from '../upload/pipeline';
+import { readSourcePair } from '../upload/read-pair';
 import type { UploadInput, UploadSummary } from '../upload/types';
-import { type Manifest, type ManifestChunk, type ManifestChunkStatus, toManifestPath, writeManifest } from './manifest';
+import {
+  type Manifest,
+  type ManifestChunk,
+  type ManifestChunkStatus,
+  toManifestPath,
+  writeManifest,
+} from './manifest';
 import { disposeMaps, type MapToDispose, pendingMapsDir } from './map-policy';
 import { formatSummary } from './summary';
 
@@ -111,7 +117,10 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const api = client();
     try {
       const release = await fetchOrCreateRelease(
-        { getReleaseByHash: (hash) => api.releases.getByHash(hash), createRelease: (body) => api.releases.create(body) },
+        {
+          getReleaseByHash: (hash) => api.releases.getByHash(hash),
+          createRelease: (body) => api.releases.create(body),
+        },
         identity,
       );
       releaseId = release.id;
@@ -166,7 +175,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
         chunkId: chunk.chunkId,
         fileName,
         load: async () => {
-          if (!chunk.mapPath) throw new FileError('map_not_found', fileName, 'no source map was emitted for it');
+          if (!chunk.mapPath)
+            throw new FileError('map_not_found', fileName, 'no source map was emitted for it');
           const [minified, map] = await Promise.all([readFile(chunk.jsPath), readFile(chunk.mapPath)]);
           return { minified, map };
         },
@@ -218,7 +228,14 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
         mapPath: chunk.mapPath!,
         keepForRetry: status(chunk.chunkId) === 'failed' || status(chunk.chunkId) === 'pending',
       }));
-    const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), deletion ? (result.extraMapsToDelete ?? []) : []);
+    // A chunk id an earlier build of this session handled (a MultiCompiler's byte-identical chunk): its
+    // symbol set went (or waits for a retry) with that build, so this build's copy of our map just goes.
+    const freshChunks = new Set(fresh);
+    const repeatedMaps = result.chunks
+      .filter((chunk) => !freshChunks.has(chunk) && chunk.mapIsOurs && chunk.mapPath)
+      .map((chunk) => chunk.mapPath!);
+    const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps] : [];
+    const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
 
     let manifestPath: string | undefined;
     if (options.manifest.enabled && result.chunks.length > 0) {
@@ -227,7 +244,9 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       const manifest = manifests.get(manifestPath) ?? newManifest();
       const byId = new Map(manifest.chunks.map((chunk) => [chunk.chunkId, chunk]));
       for (const chunk of fresh) {
-        const mapPath = disposal.movedAside.get(chunk.chunkId) ?? (maps.some((m) => m.chunkId === chunk.chunkId) ? undefined : chunk.mapPath);
+        const mapPath =
+          disposal.movedAside.get(chunk.chunkId) ??
+          (maps.some((m) => m.chunkId === chunk.chunkId) ? undefined : chunk.mapPath);
         const entry: ManifestChunk = {
           chunkId: chunk.chunkId,
           file: toManifestPath(manifestDir, chunk.jsPath),
@@ -262,7 +281,9 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     if (failures && options.failOnError) {
       throw new HogmapsError(
         'upload_failed',
-        fatal ? `hogmaps upload failed: ${errorMessage(fatal)}` : `hogmaps upload failed for ${upload!.failed.length} symbol sets`,
+        fatal
+          ? `hogmaps upload failed: ${errorMessage(fatal)}`
+          : `hogmaps upload failed for ${upload!.failed.length} symbol sets`,
         { cause: fatal },
       );
     }
@@ -288,7 +309,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       return prepared;
     },
     chunkIdFor(code) {
-      if (!injection) throw new HogmapsError('session_not_prepared', 'BuildSession.prepare() must finish first');
+      if (!injection)
+        throw new HogmapsError('session_not_prepared', 'BuildSession.prepare() must finish first');
       return computeChunkId(code, { releaseHashId: injection.releaseHashId });
     },
     finishBuild(result) {

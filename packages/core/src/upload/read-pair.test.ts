@@ -1,0 +1,52 @@
+import { mkdtemp, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readSourcePair } from './read-pair';
+
+let dir: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-read-pair-'));
+});
+afterEach(async () => {
+  await rm(dir, { recursive: true, force: true });
+});
+
+async function write(name: string, content: string | Buffer) {
+  const file = path.join(dir, name);
+  await writeFile(file, content);
+  return file;
+}
+
+describe('readSourcePair', () => {
+  it('reads a valid pair as bytes', async () => {
+    const js = await write('a.js', 'a();\n');
+    const map = await write('a.js.map', '{"version":3,"sources":["a.ts"],"mappings":"AAAA"}');
+    const pair = await readSourcePair(js, map, 'a.js');
+    expect(pair.minified.toString()).toBe('a();\n');
+    expect(JSON.parse(pair.map.toString()).sources).toEqual(['a.ts']);
+  });
+
+  it('names the file for each kind of bad input', async () => {
+    const js = await write('b.js', 'b();\n');
+    await expect(readSourcePair(js, await write('b.js.map', '{"version":3,'), 'b.js')).rejects.toThrow(
+      /b\.js\.map: is not valid JSON/,
+    );
+    await expect(readSourcePair(js, await write('c.js.map', '{"version":3}'), 'b.js')).rejects.toThrow(
+      /c\.js\.map: is not a source map/,
+    );
+    await expect(readSourcePair(js, path.join(dir, 'missing.map'), 'b.js')).rejects.toThrow(
+      /^b\.js: its source map .*missing\.map does not exist/,
+    );
+    await expect(readSourcePair(js, undefined, 'b.js')).rejects.toThrow(/^b\.js: has no source map/);
+    const inline = await write('i.js', 'i();\n//# sourceMappingURL=data:application/json;base64,e30=\n');
+    await expect(readSourcePair(inline, undefined, 'i.js')).rejects.toThrow(
+      /i\.js: has only an inline \(data: URL\)/,
+    );
+    const latin1 = await write('l.js', Buffer.from([0x61, 0x3d, 0x22, 0xe9, 0x22, 0x3b]));
+    await expect(readSourcePair(latin1, undefined, 'l.js')).rejects.toThrow(/l\.js: is not valid UTF-8/);
+    await expect(readSourcePair(path.join(dir, 'nope.js'), undefined, 'nope.js')).rejects.toThrow(
+      /nope\.js: the file does not exist/,
+    );
+  });
+});
