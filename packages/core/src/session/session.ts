@@ -174,12 +174,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       return {
         chunkId: chunk.chunkId,
         fileName,
-        load: async () => {
-          if (!chunk.mapPath)
-            throw new FileError('map_not_found', fileName, 'no source map was emitted for it');
-          const [minified, map] = await Promise.all([readFile(chunk.jsPath), readFile(chunk.mapPath)]);
-          return { minified, map };
-        },
+        load: () => readSourcePair(chunk.jsPath, chunk.mapPath, fileName),
       };
     });
 
