@@ -8,7 +8,11 @@ export interface NeutralBuild {
   outDir: string;
   /** Entry points, relative to `root`, by output name: e.g. `{ app: 'src/main.js' }`. */
   entries: Record<string, string>;
-  /** Browser-like ESM app (`browser`) or a Node program (`node`: keep the hashbang, target node). */
+  /**
+   * Browser-like ESM app (`browser`) or a Node program (`node`: keep the hashbang, target node). A
+   * `node` build must run with `node <outDir>/<entry file>` (CommonJS output, or `.mjs`), its entry file
+   * named after the entry (`cli.cjs`, `cli.<hash>.js`, …).
+   */
   platform: 'browser' | 'node';
   /** Options passed to the hogmaps plugin; `undefined` builds WITHOUT the plugin (baseline). */
   hogmaps: Options | undefined;
@@ -27,7 +31,10 @@ export interface BuildOutcome {
   outDir: string;
   /** Every emitted file, relative to `outDir`, forward slashes, sorted. */
   files: string[];
-  /** Warnings the bundler (or hogmaps through the bundler) reported. */
+  /**
+   * Warnings the bundler (or hogmaps through the bundler) reported. A plugin's warning reads
+   * `[<plugin name>] <message>`, so hogmaps' own start with `[hogmaps]`.
+   */
   warnings: string[];
 }
 

@@ -1,10 +1,16 @@
+import { AsyncLocalStorage } from 'node:async_hooks';
 import { type InjectResult, injectChunk, type MagicStringLike } from '../inject/inject';
-import { createLogger, type Logger } from '../logger';
+import { createLogger, type Logger, type LogLevel } from '../logger';
 import { describeOptions } from '../options/describe';
 import { resolveOptions } from '../options/resolve';
 import type { Options, ResolvedOptions } from '../options/types';
 import { getBuildSession } from '../session/registry';
 import type { BuildSession, BundlerName, InjectionContext } from '../session/session';
+
+/** Where warnings go while a bundler hook runs: the bundler's own channel (`this.warn`, stats). */
+export interface BuildReporter {
+  warn(message: string): void;
+}
 
 /** Everything a bundler's hooks need, built once per plugin instance. Hooks read nothing else. */
 export interface PluginContext {
@@ -22,7 +28,37 @@ export interface PluginContext {
   /** Resolves the release (once per process) before any chunk is rendered. */
   prepare(): Promise<InjectionContext>;
   /** Injects one chunk with the session's release; `prepare()` must have finished. */
-  inject(code: string, options: { fileName: string; magicString?: MagicStringLike; appendComment?: boolean }): InjectResult;
+  inject(
+    code: string,
+    options: { fileName: string; magicString?: MagicStringLike; appendComment?: boolean },
+  ): InjectResult;
+  /**
+   * Runs `task` with hogmaps' warnings and errors (its own and the shared session's) sent to
+   * `reporter` instead of stderr, so they reach the user, and the bundler's log filters, the way the
+   * bundler reports everything else. Info and debug lines still go to stderr.
+   */
+  reportThrough<T>(reporter: BuildReporter, task: () => T): T;
+}
+
+// Module-wide, so a session created by one plugin instance reports through whichever bundler hook is
+// running (Vite client and SSR builds share one session).
+const reporters = new AsyncLocalStorage<BuildReporter>();
+const PREFIX = '[hogmaps]';
+
+/** A logger whose warnings and errors go to the bundler while one of its hooks runs. */
+function createRoutedLogger(level: LogLevel): Logger {
+  const stderr = (line: string) => process.stderr.write(`${line}\n`);
+  return createLogger({
+    level,
+    prefix: PREFIX,
+    write(line, at) {
+      const reporter = at === 'warn' || at === 'error' ? reporters.getStore() : undefined;
+      if (!reporter) return stderr(line);
+      // The bundler names the plugin itself; keep only the tag of an error, which is still news.
+      const message = line.replace(/^\[hogmaps[^\]]*\] (?:warning: )?/, '');
+      reporter.warn(message);
+    },
+  });
 }
 
 export function createPluginContext(
@@ -31,7 +67,7 @@ export function createPluginContext(
   meta: { version?: string } = {},
 ): PluginContext {
   const options = resolveOptions(userOptions);
-  const logger = createLogger({ level: options.logLevel, prefix: '[hogmaps]' });
+  const logger = createRoutedLogger(options.logLevel);
   const session = getBuildSession(options, {
     tool: bundler,
     logger,
@@ -63,6 +99,9 @@ export function createPluginContext(
         ...(magicString ? { magicString } : {}),
         ...(appendComment !== undefined ? { appendComment } : {}),
       });
+    },
+    reportThrough(reporter, task) {
+      return reporters.run(reporter, task);
     },
   };
 }

@@ -270,7 +270,6 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       durationMs: Date.now() - started,
     });
     logger.info(summary);
-    for (const failed of upload?.failed ?? []) logger.warn(`${failed.fileName}: ${failed.error}`);
 
     const failures = (upload?.failed.length ?? 0) > 0 || fatal !== undefined;
     if (failures && options.failOnError) {

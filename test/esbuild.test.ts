@@ -1,0 +1,346 @@
+import { execFile } from 'node:child_process';
+import { existsSync } from 'node:fs';
+import { mkdtemp, readFile, rm, stat, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { type Options, resetBuildSessions } from '@hogmaps/core';
+import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
+import { type RunningServer, startServer } from '@hogmaps/server';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
+import { type BuildOptions, build } from 'esbuild';
+import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import {
+  APP_FILES,
+  APP_THROWS,
+  chunkIdsIn,
+  type Frame,
+  runApp,
+  type ThrowName,
+  throwLine,
+  topFrame,
+  writeApp,
+} from './esbuild-app';
+import { esbuildOptions, esbuildRunner } from './harness/bundlers/esbuild';
+import type { NeutralBuild } from './harness/types';
+
+const run = promisify(execFile);
+const RELEASE = { releaseName: 'esbuild-app', releaseVersion: '1.0.0' };
+const CHUNK_ID_TAIL = /\n\/\/# chunkId=([0-9a-f-]{36})\n$/;
+
+let server: RunningServer;
+let root: string;
+let project: { id: number; apiKey: string };
+
+beforeAll(async () => {
+  server = await startServer({
+    port: 0,
+    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-srv-')),
+    quiet: true,
+  });
+});
+afterAll(async () => {
+  await server.close();
+});
+beforeEach(async () => {
+  resetBuildSessions();
+  for (const name of [
+    'POSTHOG_PERSONAL_API_KEY',
+    'POSTHOG_CLI_API_KEY',
+    'POSTHOG_CLI_TOKEN',
+    'POSTHOG_CLI_PROJECT_ID',
+  ]) {
+    vi.stubEnv(name, '');
+  }
+  root = await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-'));
+  await writeApp(root);
+  // A project per test: its symbol sets are this test's uploads only.
+  const created = server.admin.createProject({ name: 'esbuild' });
+  project = { id: created.id, apiKey: server.admin.createApiKey({ projectIds: [created.id] }).key };
+});
+afterEach(async () => {
+  vi.unstubAllEnvs();
+  await rm(root, { recursive: true, force: true });
+});
+
+const withCredentials = (extra: Options = {}): Options => ({
+  host: server.url,
+  projectId: project.id,
+  personalApiKey: project.apiKey,
+  sourcemaps: RELEASE,
+  logLevel: 'warn',
+  ...extra,
+});
+
+const neutral = (
+  out: string,
+  hogmaps: Options | undefined,
+  extra: Partial<NeutralBuild> = {},
+): NeutralBuild => ({
+  root,
+  outDir: path.join(root, out),
+  entries: { main: 'src/main.js' },
+  platform: 'browser',
+  hogmaps,
+  ...extra,
+});
+
+const uploaded = () => server.admin.symbolSetRows(project.id);
+const jsFiles = (files: string[]) => files.filter((file) => file.endsWith('.js'));
+const read = (outDir: string, file: string) => readFile(path.join(outDir, file), 'utf8');
+
+async function symbolicate(frames: object[]): Promise<Array<Record<string, unknown>>> {
+  const response = await fetch(`${server.url}/api/projects/${project.id}/hogmaps/symbolicate/`, {
+    method: 'POST',
+    headers: { authorization: `Bearer ${project.apiKey}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ frames }),
+  });
+  expect(response.status).toBe(200);
+  return ((await response.json()) as { frames: Array<Record<string, unknown>> }).frames;
+}
+
+function expectOriginal(name: ThrowName, resolved: { source: unknown; line: unknown }): void {
+  expect(String(resolved.source)).toMatch(new RegExp(`(^|/)${APP_THROWS[name].source}$`));
+  expect(resolved.line).toBe(throwLine(name));
+}
+
+describe('esbuild: every output file, code-split chunks included', () => {
+  test('each JS file gets its own id and symbol set; the maps hogmaps made are gone', async () => {
+    const outcome = await esbuildRunner.build(neutral('dist', withCredentials()));
+    const js = jsFiles(outcome.files);
+    expect(js).toHaveLength(4);
+    expect(js.filter((file) => /^chunk-[A-Z0-9]{8}\.js$/.test(file))).toHaveLength(1);
+    expect(outcome.files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(outcome.files.filter((file) => file.endsWith('.css'))).toHaveLength(1);
+    expect(outcome.warnings).toEqual([]);
+
+    const ids: string[] = [];
+    for (const file of js) {
+      const code = await read(outcome.outDir, file);
+      expect(code).toMatch(CHUNK_ID_TAIL);
+      expect(code).not.toMatch(/hogmaps:|sourceMappingURL/);
+      expect(code.match(/_posthogChunkIds\[/g)).toHaveLength(1);
+      ids.push(...(await chunkIdsIn(path.join(outcome.outDir, file))));
+    }
+    expect(new Set(ids).size).toBe(4);
+    // The directive of the lazy 'use client' chunk stays first: the snippet goes after it.
+    const lazyB = await read(outcome.outDir, js.find((file) => file.startsWith('lazy-b-'))!);
+    expect(lazyB.startsWith('"use client";!function(){try{')).toBe(true);
+
+    const rows = uploaded();
+    expect(rows.map((row) => row.ref).sort()).toEqual([...ids].sort());
+    expect(rows.every((row) => row.storage_ptr !== null && row.content_hash !== null)).toBe(true);
+  });
+
+  test('the uploaded maps resolve every throw, in every chunk, to its original line', async () => {
+    const outcome = await esbuildRunner.build(neutral('dist', withCredentials()));
+    const main = js(outcome.files, 'main-');
+    const app = await runApp(path.join(outcome.outDir, main));
+    expect(app.messages).toEqual({
+      main: 'boom-main',
+      shared: 'boom-shared',
+      a: 'boom-a',
+      b: 'boom-b:strict',
+    });
+    // What the snippets registered at runtime is what each file's comment says.
+    for (const file of jsFiles(outcome.files)) {
+      expect(app.registered[path.join(outcome.outDir, file)]).toBe(
+        (await chunkIdsIn(path.join(outcome.outDir, file)))[0],
+      );
+    }
+    const names = Object.keys(APP_THROWS) as ThrowName[];
+    const frames = names.map((name) => toRawFrame(app.throws[name], app.registered));
+    expect(new Set(frames.map((frame) => frame.chunk_id)).size).toBe(4);
+    const resolved = await symbolicate(frames);
+    names.forEach((name, index) => {
+      expect(resolved[index]).toMatchObject({ resolved: true });
+      expectOriginal(name, resolved[index] as { source: unknown; line: unknown });
+    });
+  });
+
+  test('linked maps: the id comes right before a valid sourceMappingURL, and the maps resolve every throw', async () => {
+    const outcome = await esbuildRunner.build(neutral('dist', withCredentials(), { sourcemap: 'external' }));
+    for (const file of jsFiles(outcome.files)) {
+      const code = await read(outcome.outDir, file);
+      const name = path.basename(file);
+      expect(code).toMatch(
+        new RegExp(`\\n//# chunkId=[0-9a-f-]{36}\\n//# sourceMappingURL=${name}\\.map\\n$`),
+      );
+      expect(outcome.files).toContain(`${file}.map`);
+    }
+    expect(uploaded()).toHaveLength(4);
+    const app = await runApp(path.join(outcome.outDir, js(outcome.files, 'main-')));
+    for (const name of Object.keys(APP_THROWS) as ThrowName[]) {
+      const frame = app.throws[name];
+      const map = new TraceMap(await readFile(`${frame.file}.map`, 'utf8'));
+      expectOriginal(name, originalPositionFor(map, { line: frame.line, column: frame.column - 1 }));
+    }
+  });
+
+  test('hashed names and bytes are deterministic; a content change renames what changed', async () => {
+    const first = await esbuildRunner.build(neutral('one', { sourcemaps: RELEASE, logLevel: 'silent' }));
+    resetBuildSessions();
+    const second = await esbuildRunner.build(neutral('two', { sourcemaps: RELEASE, logLevel: 'silent' }));
+    expect(second.files).toEqual(first.files);
+    for (const file of jsFiles(first.files)) {
+      expect(await read(second.outDir, file)).toBe(await read(first.outDir, file));
+    }
+
+    const lazy = path.join(root, 'src/lazy-a.js');
+    await writeFile(lazy, (await readFile(lazy, 'utf8')).replace('REVISION = 1', 'REVISION = 2'));
+    const changed = await esbuildRunner.build(neutral('three', { sourcemaps: RELEASE, logLevel: 'silent' }));
+    const kept = changed.files.filter((file) => first.files.includes(file));
+    expect(
+      kept
+        .filter((file) => file.endsWith('.js'))
+        .map((file) => file.replace(/-[A-Z0-9]{8}\.js$/, ''))
+        .sort(),
+    ).toEqual(['chunk', 'lazy-b']);
+    const before = await chunkIdsIn(path.join(first.outDir, js(first.files, 'lazy-a-')));
+    const after = await chunkIdsIn(path.join(changed.outDir, js(changed.files, 'lazy-a-')));
+    expect(after).not.toEqual(before);
+  });
+
+  test('write: false: outputFiles are injected in memory, nothing is written or uploaded', async () => {
+    const config = neutral('dist', undefined);
+    const result = await build({
+      ...esbuildOptions(config),
+      write: false,
+      plugins: [hogmapsEsbuildPlugin(withCredentials())],
+    });
+    const js = result.outputFiles.filter((file) => file.path.endsWith('.js'));
+    expect(js).toHaveLength(4);
+    for (const file of js) {
+      expect(file.text).toMatch(CHUNK_ID_TAIL);
+      expect(file.text).not.toContain('hogmaps:');
+    }
+    expect(result.outputFiles.filter((file) => file.path.endsWith('.map'))).toEqual([]);
+    expect(existsSync(config.outDir)).toBe(false);
+    expect(uploaded()).toEqual([]);
+    expect(result.warnings.map((warning) => warning.text)).toEqual([expect.stringMatching(/write is false/)]);
+  });
+
+  test('no credentials: the build succeeds with ids, one warning, and nothing is sent', async () => {
+    const outcome = await esbuildRunner.build(neutral('dist', { sourcemaps: RELEASE }));
+    expect(outcome.warnings).toEqual([expect.stringMatching(/^\[hogmaps\] .*credentials/i)]);
+    for (const file of jsFiles(outcome.files))
+      expect(await read(outcome.outDir, file)).toMatch(CHUNK_ID_TAIL);
+    expect(outcome.files.filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(server.admin.symbolSetRows(server.projectId)).toEqual([]);
+  });
+
+  test('sourcemap: false with credentials: ids only, one warning, nothing uploaded', async () => {
+    const outcome = await esbuildRunner.build(neutral('dist', withCredentials(), { sourcemap: false }));
+    expect(outcome.warnings).toEqual([expect.stringMatching(/source maps are turned off/)]);
+    for (const file of jsFiles(outcome.files))
+      expect(await read(outcome.outDir, file)).toMatch(CHUNK_ID_TAIL);
+    expect(uploaded()).toEqual([]);
+  });
+});
+
+describe('esbuild: options and output shapes', () => {
+  test('the same code built twice in one process: uploaded once, and neither copy ships a map', async () => {
+    const first = await esbuildRunner.build(neutral('one', withCredentials()));
+    const second = await esbuildRunner.build(neutral('two', withCredentials()));
+    expect(second.files).toEqual(first.files);
+    expect([...first.files, ...second.files].filter((file) => file.endsWith('.map'))).toEqual([]);
+    expect(uploaded()).toHaveLength(4);
+  });
+
+  test('a Node build (runner): ESM .mjs files, the hashbang first, and it runs', async () => {
+    const outcome = await esbuildRunner.build(
+      neutral(
+        'dist-node',
+        { sourcemaps: RELEASE, logLevel: 'silent' },
+        { platform: 'node', entries: { cli: 'node/cli.js' } },
+      ),
+    );
+    const cli = path.join(outcome.outDir, 'cli.mjs');
+    expect(outcome.files.filter((file) => file.endsWith('.js'))).toEqual([]);
+    expect((await readFile(cli, 'utf8')).startsWith('#!/usr/bin/env node\n!function(){try{')).toBe(true);
+    expect((await run(process.execPath, [cli])).stdout.trim()).toBe('ratio=2 mode=strict ids=1');
+  });
+
+  test('a Node CLI in CommonJS: hashbang first, "use strict" stays a directive, throws still resolve', async () => {
+    const outdir = path.join(root, 'cli');
+    const options: BuildOptions = {
+      absWorkingDir: root,
+      entryPoints: ['node/cli.js'],
+      outdir,
+      bundle: true,
+      platform: 'node',
+      format: 'cjs',
+      minify: true,
+      sourcemap: 'linked',
+      logLevel: 'silent',
+      plugins: [hogmapsEsbuildPlugin({ sourcemaps: RELEASE, logLevel: 'silent' })],
+    };
+    await build(options);
+    const cli = path.join(outdir, 'cli.js');
+    const code = await readFile(cli, 'utf8');
+    expect(code.startsWith('#!/usr/bin/env node\n"use strict";!function(){try{')).toBe(true);
+    expect((await stat(cli)).mode & 0o111).not.toBe(0);
+    expect((await run(process.execPath, [cli])).stdout.trim()).toBe('ratio=2 mode=strict ids=1');
+
+    const failure = await run(process.execPath, [cli, 'fail']).catch((error: { stderr: string }) => error);
+    const frame = topFrame((failure as { stderr: string }).stderr);
+    const resolved = originalPositionFor(new TraceMap(await readFile(`${cli}.map`, 'utf8')), {
+      line: frame.line,
+      column: frame.column - 1,
+    });
+    expect(resolved.source).toMatch(/node\/cli\.js$/);
+    expect(resolved.line).toBe(
+      APP_FILES['node/cli.js']!.split('\n').findIndex((line) => line.includes('boom-cli')) + 1,
+    );
+  });
+
+  test("the user's banner and footer stay, and a reused options object is given back unchanged", async () => {
+    const options: BuildOptions = {
+      ...esbuildOptions(neutral('dist', { sourcemaps: RELEASE, logLevel: 'silent' }, { hashedNames: false })),
+      banner: { js: '/* user banner */' },
+      footer: { js: '/* user footer */' },
+    };
+    const before = { ...options };
+    await build(options);
+    const first = await read(path.join(root, 'dist'), 'main.js');
+    expect(first.startsWith('/* user banner */\n!function(){try{')).toBe(true);
+    expect(first).toMatch(/\n\/\* user footer \*\/\n\/\/# chunkId=[0-9a-f-]{36}\n$/);
+    expect(options).toEqual(before);
+
+    await rm(path.join(root, 'dist'), { recursive: true });
+    await build(options);
+    expect(await read(path.join(root, 'dist'), 'main.js')).toBe(first);
+    expect(options).toEqual(before);
+  });
+
+  test('failOnError: a failing upload fails the build; without it the build succeeds and warns', async () => {
+    const wrongKey = { personalApiKey: 'phx_not_a_key_of_this_server' };
+    await expect(
+      esbuildRunner.build(neutral('failing', withCredentials({ ...wrongKey, failOnError: true }))),
+    ).rejects.toThrow(/hogmaps/);
+    resetBuildSessions();
+    const outcome = await esbuildRunner.build(neutral('dist', withCredentials(wrongKey)));
+    expect(outcome.warnings.length).toBeGreaterThan(0);
+    expect(outcome.warnings.join('\n')).toMatch(/401|invalid|authenticat/i);
+    for (const file of jsFiles(outcome.files))
+      expect(await read(outcome.outDir, file)).toMatch(CHUNK_ID_TAIL);
+  });
+});
+
+function js(files: string[], prefix: string): string {
+  const found = files.find((file) => file.startsWith(prefix) && /\.m?js$/.test(file));
+  if (!found) throw new Error(`no ${prefix}*.js in ${files.join(', ')}`);
+  return found;
+}
+
+function toRawFrame(frame: Frame, registered: Record<string, string>) {
+  return {
+    platform: 'node:javascript',
+    filename: frame.file,
+    function: '?',
+    lineno: frame.line,
+    colno: frame.column,
+    in_app: true,
+    chunk_id: registered[frame.file],
+  };
+}
