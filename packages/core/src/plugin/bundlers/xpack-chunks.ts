@@ -1,0 +1,98 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { detectChunkId } from '../../chunk-id/detect';
+import type { BuildChunk } from '../../session/session';
+import { JS_ASSET } from './xpack-devtool';
+import type { XpackAsset, XpackCompilation } from './xpack-types';
+
+/** The asset-info key holding a chunk's id: webpack and rspack carry asset info through renames. */
+export const CHUNK_ID_INFO = 'hogmapsChunkId';
+
+/** One compilation's chunk ids: by asset name when injected, and by final name once hashes are real. */
+export interface ChunkRecords {
+  readonly injected: Map<string, string>;
+  readonly ids: Set<string>;
+  readonly final: Map<string, string>;
+}
+
+export function createChunkRecords(): ChunkRecords {
+  return { injected: new Map(), ids: new Set(), final: new Map() };
+}
+
+export function recordChunk(records: ChunkRecords, fileName: string, chunkId: string): void {
+  records.injected.set(fileName, chunkId);
+  records.ids.add(chunkId);
+}
+
+/** An output file name as written to disk: webpack and rspack drop `?query` and `#hash` when emitting. */
+export function withoutQuery(fileName: string): string {
+  return fileName.replace(/[?#].*$/s, '');
+}
+
+/** Every JavaScript file of every chunk, each once, under its current name. */
+export function chunkFiles(compilation: XpackCompilation): string[] {
+  const files = new Set<string>();
+  for (const chunk of compilation.chunks) {
+    for (const file of chunk.files) if (JS_ASSET.test(file)) files.add(file);
+  }
+  return [...files];
+}
+
+function chunkIdOf(
+  records: ChunkRecords,
+  fileName: string,
+  asset: Readonly<XpackAsset> | undefined,
+): string | undefined {
+  const fromInfo = asset?.info[CHUNK_ID_INFO];
+  if (typeof fromInfo === 'string' && records.ids.has(fromInfo)) return fromInfo;
+  const recorded = records.injected.get(fileName);
+  if (recorded !== undefined || !asset) return recorded;
+  // Renamed, and the bundler dropped the info: the id is in the code's trailing comment.
+  const code = asset.source.source();
+  const id = detectChunkId(typeof code === 'string' ? code : code.toString('utf8'));
+  return id !== undefined && records.ids.has(id) ? id : undefined;
+}
+
+/**
+ * Records each chunk file under its final name. Call it after OPTIMIZE_HASH, where `realContentHash`
+ * renames files whose content (with our injection) changed: while sources are still in memory (webpack
+ * swaps emitted ones for size-only sources).
+ */
+export function finalizeChunkRecords(compilation: XpackCompilation, records: ChunkRecords): void {
+  records.final.clear();
+  for (const fileName of chunkFiles(compilation)) {
+    const chunkId = chunkIdOf(records, fileName, compilation.getAsset(fileName));
+    if (chunkId !== undefined) records.final.set(fileName, chunkId);
+  }
+}
+
+/** The emitted map of a file: the bundler's `related.sourceMap` (kept up to date through renames), else
+ * `<file>.map`; only when it is on disk. */
+function mapPathOf(
+  outDir: string,
+  fileName: string,
+  asset: Readonly<XpackAsset> | undefined,
+): string | undefined {
+  const related = asset?.info.related?.sourceMap;
+  const candidates = [...(Array.isArray(related) ? related : related ? [related] : []), `${fileName}.map`];
+  for (const candidate of candidates) {
+    const mapPath = path.join(outDir, withoutQuery(candidate));
+    if (existsSync(mapPath)) return mapPath;
+  }
+  return undefined;
+}
+
+/** The (file, map, chunk id) triples of a compilation whose files have been emitted. */
+export function collectBuildChunks(
+  compilation: XpackCompilation,
+  records: ChunkRecords,
+  outDir: string,
+  mapIsOurs: boolean,
+): BuildChunk[] {
+  return [...records.final].map(([fileName, chunkId]) => ({
+    chunkId,
+    jsPath: path.join(outDir, withoutQuery(fileName)),
+    mapPath: mapPathOf(outDir, withoutQuery(fileName), compilation.getAsset(fileName)),
+    mapIsOurs,
+  }));
+}

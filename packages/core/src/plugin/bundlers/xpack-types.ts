@@ -1,0 +1,117 @@
+// The slice of webpack's and rspack's compiler API that xpack.ts uses, typed structurally: core imports
+// neither bundler, and one code path serves both (their classes come from `compiler.webpack` /
+// `compiler.rspack`, never from a second copy of the bundler).
+
+export interface XpackTap {
+  name: string;
+  stage?: number;
+}
+
+interface SyncHook<Args extends unknown[]> {
+  tap(options: string | XpackTap, fn: (...args: Args) => void): void;
+}
+
+interface AsyncHook<Args extends unknown[]> {
+  tapPromise(options: string | XpackTap, fn: (...args: Args) => Promise<void>): void;
+}
+
+export interface XpackSource {
+  source(): string | Buffer;
+  sourceAndMap(options?: object): { source: string | Buffer; map: object | null | undefined };
+}
+
+export interface XpackAssetInfo {
+  hotModuleReplacement?: boolean;
+  related?: { sourceMap?: string | string[] | null | undefined };
+  [key: string]: unknown;
+}
+
+export interface XpackAsset {
+  name: string;
+  source: XpackSource;
+  info: XpackAssetInfo;
+}
+
+export interface XpackChunk {
+  files: Iterable<string>;
+}
+
+export interface XpackCompilation {
+  hooks: {
+    processAssets: AsyncHook<[assets: Record<string, unknown>]>;
+  };
+  chunks: Iterable<XpackChunk>;
+  getAsset(name: string): Readonly<XpackAsset> | undefined;
+  /** `source` is one made from the same bundler's `sources`, `info` a function of the previous info
+   * (typed `never`: each bundler's Source and AssetInfo have more members than xpack needs). */
+  updateAsset(name: string, source: never, info: never): void;
+  errors: { push(...errors: Error[]): unknown };
+  warnings: { push(...warnings: Error[]): unknown };
+  outputOptions: { path?: string | undefined };
+}
+
+export interface XpackSources {
+  RawSource: new (value: string) => XpackSource;
+  SourceMapSource: new (
+    value: string,
+    name: string,
+    sourceMap: object,
+    originalSource?: string,
+    innerSourceMap?: object,
+    removeOriginalSource?: boolean,
+  ) => XpackSource;
+}
+
+export interface XpackSourceMapDevToolOptions {
+  filename: string;
+  append: false;
+  noSources: boolean;
+  test: RegExp;
+  moduleFilenameTemplate?: unknown;
+  fallbackModuleFilenameTemplate?: unknown;
+  namespace?: string;
+}
+
+/** What `compiler.webpack` and `compiler.rspack` both offer. */
+export interface XpackApi {
+  Compilation: {
+    PROCESS_ASSETS_STAGE_OPTIMIZE_SIZE: number;
+    PROCESS_ASSETS_STAGE_DEV_TOOLING: number;
+    PROCESS_ASSETS_STAGE_REPORT: number;
+  };
+  SourceMapDevToolPlugin: new (
+    options: XpackSourceMapDevToolOptions,
+  ) => { apply(compiler: XpackCompiler): void };
+  WebpackError?: new (message: string) => Error;
+  sources: XpackSources;
+}
+
+export interface XpackOutputOptions {
+  path?: string | undefined;
+  devtoolModuleFilenameTemplate?: unknown;
+  devtoolFallbackModuleFilenameTemplate?: unknown;
+  devtoolNamespace?: string | undefined;
+}
+
+/** Structurally both `webpack.Compiler` and `@rspack/core`'s `Compiler`. */
+export interface XpackCompiler {
+  options: {
+    devtool?: unknown;
+    mode?: string | undefined;
+    watch?: boolean | undefined;
+    output: XpackOutputOptions;
+    plugins: readonly unknown[];
+  };
+  outputPath: string;
+  watchMode: boolean;
+  webpack?: unknown;
+  rspack?: unknown;
+  getInfrastructureLogger(name: string): { warn(...args: unknown[]): void };
+  hooks: {
+    afterEnvironment: SyncHook<[]>;
+    beforeRun: AsyncHook<[compiler: unknown]>;
+    watchRun: AsyncHook<[compiler: unknown]>;
+    thisCompilation: SyncHook<[compilation: XpackCompilation]>;
+    afterEmit: AsyncHook<[compilation: XpackCompilation]>;
+  };
+}

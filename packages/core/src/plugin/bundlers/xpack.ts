@@ -1,0 +1,209 @@
+import { existsSync } from 'node:fs';
+import path from 'node:path';
+import { errorMessage, shouldFailBuild } from '../../errors';
+import type { BuildChunk } from '../../session/session';
+import type { PluginContext } from '../context';
+import {
+  CHUNK_ID_INFO,
+  type ChunkRecords,
+  chunkFiles,
+  collectBuildChunks,
+  createChunkRecords,
+  finalizeChunkRecords,
+  recordChunk,
+  withoutQuery,
+} from './xpack-chunks';
+import { hasMapPlugin, hiddenMapOptions, planSourceMaps, type SourceMapPlan } from './xpack-devtool';
+import type { XpackApi, XpackCompilation, XpackCompiler } from './xpack-types';
+
+export type { XpackCompiler } from './xpack-types';
+
+const NAME = 'hogmaps';
+
+/** `compiler.rspack` on rspack, `compiler.webpack` on webpack: classes always come from the host. */
+function bundlerApi(compiler: XpackCompiler, context: PluginContext): XpackApi {
+  const api = (context.bundler === 'rspack' ? (compiler.rspack ?? compiler.webpack) : compiler.webpack) as
+    | XpackApi
+    | undefined;
+  if (!api?.sources || !api.Compilation) {
+    throw new Error(
+      `hogmaps: this ${context.bundler} compiler has no compiler.${context.bundler} API (webpack ≥ 5 / rspack ≥ 1 needed)`,
+    );
+  }
+  return api;
+}
+
+/**
+ * webpack and rspack support, one code path for both (called from unplugin's `webpack(compiler)` and
+ * `rspack(compiler)` hooks, while the plugin is applied and before the bundler fills in its defaults).
+ *
+ * - The release is prepared before each run (`beforeRun` / `watchRun`).
+ * - Every JavaScript file of every chunk is injected in `processAssets`, after minification
+ *   (OPTIMIZE_SIZE) and before source maps are made (DEV_TOOLING) and real content hashes computed
+ *   (OPTIMIZE_HASH): `[contenthash]` names and SRI hashes cover the injected code, and the asset
+ *   becomes a SourceMapSource chaining the injection onto the minifier's map, so the maps stay exact.
+ * - With no devtool configured, hidden maps (no sourceMappingURL) are added for the upload and deleted
+ *   afterwards; a user's devtool is respected; an explicit `false` gets one warning (ids only).
+ * - After emit (files on disk), the files are handed to the process-wide session, which uploads each
+ *   chunk id once even across a MultiCompiler's compilers, and skips watch rebuilds unless asked.
+ */
+export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext): void {
+  if (!context.active) return;
+  const api = bundlerApi(compiler, context);
+  // Read now: webpack and rspack replace an unset devtool with their default right after plugins apply.
+  const configuredDevtool = compiler.options.devtool;
+  const userMapPlugin = hasMapPlugin(compiler, api);
+  let plan: SourceMapPlan | undefined;
+  let warned = false;
+  let records: ChunkRecords = createChunkRecords();
+  const decide = (): SourceMapPlan =>
+    planSourceMaps({
+      configured: configuredDevtool,
+      effective: compiler.options.devtool,
+      userMapPlugin,
+      wantsMaps: context.wantsMaps,
+    });
+
+  compiler.hooks.afterEnvironment.tap(NAME, () => {
+    plan = decide();
+    if (plan.kind === 'ours') {
+      new api.SourceMapDevToolPlugin(hiddenMapOptions(compiler)).apply(compiler);
+      context.logger.debug(
+        `${context.bundler}: no devtool configured, adding hidden source maps for the upload`,
+      );
+    }
+  });
+
+  // No compilation exists yet: the release's warnings go to webpack's / rspack's infrastructure log.
+  const infrastructure = compiler.getInfrastructureLogger(NAME);
+  const uploads = () => !compiler.watchMode || context.options.uploadInWatchMode;
+  const prepare = async () => {
+    await context.reportThrough({ warn: (message) => infrastructure.warn(message) }, () => context.prepare());
+  };
+  compiler.hooks.beforeRun.tapPromise(NAME, prepare);
+  compiler.hooks.watchRun.tapPromise(NAME, prepare);
+
+  compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
+    // Applied to a compiler that was already set up (no afterEnvironment seen): too late to add maps.
+    if (!plan) {
+      const late = decide();
+      plan = late.kind === 'ours' ? { kind: 'none', chainMaps: false, warning: undefined } : late;
+    }
+    const currentPlan = plan;
+    const current = createChunkRecords();
+    records = current;
+    const stage = api.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 1;
+    compilation.hooks.processAssets.tapPromise({ name: NAME, stage }, async () => {
+      // Missing maps only matter to a build that uploads; watch rebuilds do not, unless asked.
+      if (currentPlan.warning && !warned && uploads()) {
+        warned = true;
+        compilation.warnings.push(bundlerError(api, currentPlan.warning));
+      }
+      await prepare(); // already done in beforeRun / watchRun, unless a tool compiles without running
+      injectAssets(compilation, api, context, currentPlan, current);
+    });
+    // After OPTIMIZE_HASH: files renamed by realContentHash are recorded under their final names.
+    compilation.hooks.processAssets.tapPromise(
+      { name: NAME, stage: api.Compilation.PROCESS_ASSETS_STAGE_REPORT },
+      async () => finalizeChunkRecords(compilation, current),
+    );
+  });
+
+  compiler.hooks.afterEmit.tapPromise(NAME, async (compilation) => {
+    const outDir = compilation.outputOptions.path ?? compiler.outputPath;
+    const chunks = collectBuildChunks(compilation, records, outDir, plan?.kind === 'ours');
+    if (chunks.length > 0 && !chunks.some((chunk) => existsSync(chunk.jsPath))) {
+      // A dev server's in-memory output: nothing on disk to upload, and no manifest to write.
+      context.logger.debug(`${context.bundler}: the output is not on disk, nothing to upload`);
+      return;
+    }
+    if (chunks.length === 0) {
+      compilation.warnings.push(
+        bundlerError(api, 'no JavaScript chunk was given a chunk id (check include/exclude)'),
+      );
+    }
+    const reporter = { warn: (message: string) => compilation.warnings.push(bundlerError(api, message)) };
+    try {
+      await context.reportThrough(reporter, () =>
+        context.session.finishBuild({
+          outDir,
+          chunks: uploads() ? uploadable(chunks, outDir, compilation, api, context, plan!) : chunks,
+          watch: compiler.watchMode,
+        }),
+      );
+    } catch (error) {
+      const message = errorMessage(error).replace(/^hogmaps /, '');
+      const report = bundlerError(
+        api,
+        message.startsWith('upload failed') ? message : `upload failed: ${message}`,
+      );
+      if (shouldFailBuild(error, context.options)) compilation.errors.push(report);
+      else compilation.warnings.push(report);
+    }
+  });
+}
+
+/** Injects each JavaScript file of each chunk once; the asset keeps its map chain. */
+function injectAssets(
+  compilation: XpackCompilation,
+  api: XpackApi,
+  context: PluginContext,
+  plan: SourceMapPlan,
+  records: ChunkRecords,
+): void {
+  for (const fileName of chunkFiles(compilation)) {
+    if (!context.options.filter(withoutQuery(fileName))) continue;
+    const asset = compilation.getAsset(fileName);
+    if (!asset || asset.info.hotModuleReplacement) continue;
+    let code: string | Buffer;
+    let map: object | null | undefined;
+    if (plan.chainMaps) ({ source: code, map } = asset.source.sourceAndMap());
+    else code = asset.source.source();
+    const text = typeof code === 'string' ? code : code.toString('utf8');
+    if (text.trim() === '') continue;
+    const result = context.inject(text, { fileName });
+    recordChunk(records, fileName, result.chunkId);
+    if (!result.injected) continue;
+    const source =
+      map && result.map
+        ? new api.sources.SourceMapSource(result.code, fileName, { ...result.map }, text, map, true)
+        : new api.sources.RawSource(result.code);
+    const info = (previous: object | undefined) => ({ ...previous, [CHUNK_ID_INFO]: result.chunkId });
+    compilation.updateAsset(fileName, source as never, info as never);
+  }
+}
+
+/**
+ * Without a map file a chunk cannot be uploaded. With credentials, such chunks are left out of the
+ * upload (and named in one warning, unless the devtool warning already explained why); without
+ * credentials nothing is uploaded anyway, so every chunk is reported for the manifest.
+ */
+function uploadable(
+  chunks: BuildChunk[],
+  outDir: string,
+  compilation: XpackCompilation,
+  api: XpackApi,
+  context: PluginContext,
+  plan: SourceMapPlan,
+): BuildChunk[] {
+  if (!context.options.credentials) return chunks;
+  const withMaps = chunks.filter((chunk) => chunk.mapPath !== undefined);
+  const missing = chunks.length - withMaps.length;
+  if (missing > 0 && plan.warning === undefined) {
+    const names = chunks
+      .filter((chunk) => chunk.mapPath === undefined)
+      .map((chunk) => path.relative(outDir, chunk.jsPath));
+    compilation.warnings.push(
+      bundlerError(
+        api,
+        `${missing} chunks have no source map file and are not uploaded: ${names.join(', ')}`,
+      ),
+    );
+  }
+  return withMaps;
+}
+
+function bundlerError(api: XpackApi, message: string): Error {
+  const ErrorClass = api.WebpackError ?? Error;
+  return new ErrorClass(`[hogmaps] ${message}`);
+}
