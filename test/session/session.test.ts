@@ -103,6 +103,13 @@ describe('build session', () => {
     const manifest = await readManifest(path.join(work, 'client', 'hogmaps-manifest.json'));
     expect(manifest.release?.id).toBe(injection.releaseId);
     expect(manifest.chunks.map((chunk) => chunk.status)).toEqual(['uploaded', 'uploaded']);
+    // The SSR folder's manifest lists its copy of the shared chunk too, uploaded by the first build.
+    const ssrManifest = await readManifest(path.join(work, 'ssr', 'hogmaps-manifest.json'));
+    expect(Object.fromEntries(ssrManifest.chunks.map((chunk) => [chunk.file, chunk.status]))).toEqual({
+      'ssr.js': 'uploaded',
+      'shared.js': 'uploaded',
+    });
+    expect(existsSync(sharedAgain.mapPath)).toBe(false);
   });
 
   test('a failed upload keeps the maps out of the output but available for a retry, and does not throw', async () => {

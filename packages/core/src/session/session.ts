@@ -88,6 +88,11 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
   const mode = options.sourcemaps.releaseMode;
   const handled = new Set<string>();
   const manifests = new Map<string, Manifest>();
+  // What happened to each chunk id this session handled, for every manifest that lists it.
+  const outcomes = new Map<
+    string,
+    { status: ManifestChunkStatus; mapPath: string | undefined; error?: string }
+  >();
   let identity: ReleaseIdentity | undefined;
   let releaseId: string | undefined;
   let prepared: Promise<InjectionContext> | undefined;
@@ -216,12 +221,15 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
 
     const status = statusOf(upload, fatal, skippedBecause);
     const deletion = options.sourcemaps.deleteAfterUpload;
+    // Watch rebuilds are superseded by the next one: nothing to retry, so their maps just go.
+    const retryable = (chunkId: string) =>
+      skippedBecause !== 'watch mode' && ['failed', 'pending'].includes(status(chunkId));
     const maps: MapToDispose[] = fresh
       .filter((chunk) => deletion && chunk.mapIsOurs && chunk.mapPath)
       .map((chunk) => ({
         chunkId: chunk.chunkId,
         mapPath: chunk.mapPath!,
-        keepForRetry: status(chunk.chunkId) === 'failed' || status(chunk.chunkId) === 'pending',
+        keepForRetry: retryable(chunk.chunkId),
       }));
     // A chunk id an earlier build of this session handled (a MultiCompiler's byte-identical chunk): its
     // symbol set went (or waits for a retry) with that build, so this build's copy of our map just goes.
@@ -232,25 +240,35 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps] : [];
     const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
 
+    const deleted = new Set(maps.map((map) => map.chunkId));
+    for (const chunk of fresh) {
+      const failure = upload?.failed.find((failed) => failed.chunkId === chunk.chunkId);
+      const error = failure?.error ?? (fatal ? errorMessage(fatal) : undefined);
+      outcomes.set(chunk.chunkId, {
+        status: status(chunk.chunkId),
+        mapPath:
+          disposal.movedAside.get(chunk.chunkId) ?? (deleted.has(chunk.chunkId) ? undefined : chunk.mapPath),
+        ...(error ? { error } : {}),
+      });
+    }
+
     let manifestPath: string | undefined;
     if (options.manifest.enabled && result.chunks.length > 0) {
       manifestPath = path.resolve(result.outDir, options.manifest.fileName);
       const manifestDir = path.dirname(manifestPath);
       const manifest = manifests.get(manifestPath) ?? newManifest();
       const byId = new Map(manifest.chunks.map((chunk) => [chunk.chunkId, chunk]));
-      for (const chunk of fresh) {
-        const mapPath =
-          disposal.movedAside.get(chunk.chunkId) ??
-          (maps.some((m) => m.chunkId === chunk.chunkId) ? undefined : chunk.mapPath);
+      // Every chunk of this output, also those an earlier build of the session already uploaded.
+      for (const chunk of result.chunks) {
+        const outcome = outcomes.get(chunk.chunkId);
+        if (!outcome) continue;
         const entry: ManifestChunk = {
           chunkId: chunk.chunkId,
           file: toManifestPath(manifestDir, chunk.jsPath),
-          map: mapPath ? toManifestPath(manifestDir, mapPath) : null,
-          status: status(chunk.chunkId),
+          map: outcome.mapPath ? toManifestPath(manifestDir, outcome.mapPath) : null,
+          status: outcome.status,
         };
-        const failure = upload?.failed.find((failed) => failed.chunkId === chunk.chunkId);
-        if (failure) entry.error = failure.error;
-        else if (fatal) entry.error = errorMessage(fatal);
+        if (outcome.error) entry.error = outcome.error;
         byId.set(chunk.chunkId, entry);
       }
       manifest.chunks = [...byId.values()];
