@@ -6,6 +6,8 @@ export default defineProject({
   test: {
     name: 'cli',
     include: ['src/**/*.test.ts', 'test/**/*.test.ts'],
+    // The tests run the built `hogmaps` binary: build it (and core, server) when sources are newer.
+    globalSetup: ['test/global-setup.ts'],
     testTimeout: 60_000,
   },
 });

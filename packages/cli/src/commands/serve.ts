@@ -1,0 +1,82 @@
+import path from 'node:path';
+import { createLogger } from '@hogmaps/core';
+import { startServer } from '@hogmaps/server';
+import type { CommandContext, CommandSpec } from '../context';
+
+const DEFAULT_PORT = 8010;
+
+async function serve(context: CommandContext): Promise<number> {
+  const { args, io, logger } = context;
+  args.positionals(0, 0, '');
+  const port = args.integer('port', { min: 0, max: 65535 }) ?? DEFAULT_PORT;
+  const server = await startServer({
+    port,
+    host: args.string('host') ?? '127.0.0.1',
+    dataDir: path.resolve(io.cwd, args.string('data-dir') ?? '.hogmaps-data'),
+    ...(args.string('api-key') ? { apiKey: args.string('api-key') } : {}),
+    logger: createLogger({
+      prefix: '[hogmaps:server]',
+      level: logger.level,
+      write: (line) => io.stderr.write(`${line}\n`),
+    }),
+  });
+  context.print(
+    [
+      `hogmaps server listening on ${server.url}`,
+      `  project id:        ${server.projectId}`,
+      `  personal API key:  ${server.apiKey}`,
+      `  project token:     ${server.projectToken}`,
+      `  data dir:          ${server.dataDir}`,
+      '',
+      'Point hogmaps (or posthog-cli) at it:',
+      `  export POSTHOG_CLI_HOST=${server.url} POSTHOG_CLI_PROJECT_ID=${server.projectId} POSTHOG_CLI_API_KEY=${server.apiKey}`,
+      '',
+      'Press Ctrl+C to stop.',
+    ].join('\n'),
+  );
+  await new Promise<void>((resolve) => {
+    if (io.signal?.aborted) return resolve();
+    io.signal?.addEventListener('abort', () => resolve(), { once: true });
+  });
+  await server.close();
+  logger.info('server stopped');
+  return 0;
+}
+
+export const serveCommand: CommandSpec = {
+  name: 'serve',
+  summary: 'run the local PostHog-compatible error-tracking server',
+  usage: ['serve [--port <n>] [--host <address>] [--data-dir <dir>] [--api-key <phx_…>]'],
+  description: [
+    'Implements the releases and symbol-sets API, object storage for uploads, event capture for the PostHog SDKs, ' +
+      'and symbolication of captured exceptions, on one machine with no PostHog account. It prints its project id ' +
+      'and API key; data persists in the data folder between runs. Stops on Ctrl+C (SIGINT) or SIGTERM.',
+  ],
+  options: {
+    port: {
+      type: 'string',
+      value: '<n>',
+      description: 'port to listen on (0: any free port)',
+      default: String(DEFAULT_PORT),
+    },
+    host: {
+      type: 'string',
+      value: '<address>',
+      description: 'address to bind (overrides the global --host)',
+      default: '127.0.0.1',
+    },
+    'data-dir': {
+      type: 'string',
+      value: '<dir>',
+      description: 'database and uploaded files',
+      default: './.hogmaps-data',
+    },
+    'api-key': {
+      type: 'string',
+      value: '<phx_…>',
+      description: 'use this personal API key (else HOGMAPS_SERVER_API_KEY, else a stored random one)',
+    },
+  },
+  examples: ['hogmaps serve', 'hogmaps serve --port 0 --data-dir /tmp/hogmaps'],
+  run: serve,
+};

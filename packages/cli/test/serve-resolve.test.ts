@@ -1,0 +1,136 @@
+import { spawn } from 'node:child_process';
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildApp, crashStack, createProject } from './helpers/app';
+import { CLI_PATH, hogmaps } from './helpers/cli';
+import { startTestServer, type TestServer } from './helpers/server';
+import { tempDir } from './helpers/temp';
+
+describe('hogmaps serve', () => {
+  it('starts the server, answers the other commands, and stops cleanly on SIGTERM', async () => {
+    const dir = await tempDir('hogmaps-cli-serve');
+    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '--data-dir', 'data'], {
+      cwd: dir,
+      env: { PATH: process.env.PATH ?? '', HOME: dir },
+    });
+    let stdout = '';
+    let stderr = '';
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+    await new Promise<void>((resolve, reject) => {
+      const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
+      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+        stdout += chunk;
+        if (stdout.includes('Press Ctrl+C')) {
+          clearTimeout(timer);
+          resolve();
+        }
+      });
+    });
+    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
+    const apiKey = /personal API key:\s+(phx_\S+)/.exec(stdout)?.[1];
+    const projectId = /project id:\s+(\d+)/.exec(stdout)?.[1];
+    expect(url && apiKey && projectId).toBeTruthy();
+    expect(stdout).toContain(`data dir:          ${path.join(dir, 'data')}`);
+
+    const env = { POSTHOG_CLI_HOST: url, POSTHOG_CLI_API_KEY: apiKey, POSTHOG_CLI_PROJECT_ID: projectId };
+    const created = await hogmaps(
+      ['releases', 'create', '--release-name', 'local', '--release-version', '1'],
+      {
+        cwd: dir,
+        env,
+      },
+    );
+    expect(created.code).toBe(0);
+    const listed = await hogmaps(['releases', 'list'], { cwd: dir, env });
+    expect(listed.stdout).toMatch(/local\s+1\s/);
+
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+    expect(stderr).toContain('server stopped');
+  });
+
+  it('rejects a bad port as a usage error', async () => {
+    const dir = await tempDir('hogmaps-cli-serve');
+    const result = await hogmaps(['serve', '--port', 'eighty'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain('--port must be an integer from 0 to 65535, got "eighty"');
+  });
+});
+
+describe('hogmaps resolve', () => {
+  let test: TestServer;
+  let project: string;
+  let stack: string;
+
+  beforeAll(async () => {
+    test = await startTestServer();
+    project = await createProject();
+    await buildApp(project);
+    const processed = await hogmaps(['sourcemap', 'process', 'dist'], { cwd: project, env: test.env });
+    expect(processed.code).toBe(0);
+    stack = await crashStack(project);
+  });
+  afterAll(async () => {
+    await test.close();
+  });
+
+  it('prints the original frames of a stack trace read from standard input', async () => {
+    expect(stack).toMatch(/at \S+ \(file:\/\/.*\/dist\/chunk-\w+\.js:1:\d+\)/);
+    const result = await hogmaps(['resolve', '--dir', 'dist', '--context'], {
+      cwd: project,
+      env: test.env,
+      input: stack,
+    });
+    expect(result.code).toBe(0);
+    const lines = result.stdout.split('\n');
+    expect(lines[0]).toMatch(/^RangeError: invalid total \(.*\): 0$/);
+    expect(lines[1]).toMatch(/^ {4}at formatTotal \(\.\.\/src\/format\.js:2:\d+\)$/);
+    expect(lines[2]).toContain("> if (cents <= 0) throw new RangeError('invalid total");
+    expect(lines[3]).toMatch(/^ {4}at checkout \(\.\.\/src\/main\.js:5:\d+\)$/);
+    // Frames outside the build (the crash script itself) stay as they were.
+    expect(result.stdout).toContain('crash.mjs');
+  });
+
+  it('reads JSON frames that carry their chunk ids, from a file', async () => {
+    const code = await readFile(path.join(project, 'dist', 'main.js'), 'utf8');
+    const chunkId = /\/\/# chunkId=(\S+)/.exec(code)![1]!;
+    const [, name, lineno, colno] = /at (\S+) \([^)]*\/dist\/main\.js:(\d+):(\d+)\)/.exec(stack)!;
+    const frames = [
+      {
+        platform: 'web:javascript',
+        filename: 'https://shop.example/main.js',
+        function: name,
+        lineno: Number(lineno),
+        colno: Number(colno),
+        chunk_id: chunkId,
+      },
+    ];
+    await writeFile(path.join(project, 'frames.json'), JSON.stringify({ frames }));
+    const result = await hogmaps(['resolve', 'frames.json', '--json'], { cwd: project, env: test.env });
+    expect(result.code).toBe(0);
+    const [frame] = JSON.parse(result.stdout).frames;
+    expect(frame).toMatchObject({ resolved: true, line: 5, resolved_name: 'checkout' });
+    expect(frame.source).toMatch(/src\/main\.js$/);
+  });
+
+  it('fails clearly when nothing can be resolved', async () => {
+    const noFrames = await hogmaps(['resolve'], { cwd: project, env: test.env, input: 'just some text\n' });
+    expect(noFrames.code).toBe(1);
+    expect(noFrames.stderr).toContain('no stack frames found in the input');
+
+    const noDir = await hogmaps(['resolve'], { cwd: project, env: test.env, input: stack });
+    expect(noDir.code).toBe(1);
+    expect(noDir.stderr).toContain('no --dir: frames carry no chunk id');
+    expect(noDir.stderr).toContain('none of the');
+
+    const missing = await hogmaps(['resolve', 'nope.txt', '--dir', 'dist'], { cwd: project, env: test.env });
+    expect(missing.code).toBe(2);
+    expect(missing.stderr).toContain('file not found: nope.txt');
+
+    const empty = await hogmaps(['resolve', '--dir', 'dist'], { cwd: project, env: test.env });
+    expect(empty.code).toBe(2);
+    expect(empty.stderr).toContain('no stack trace');
+  });
+});
