@@ -1,0 +1,1 @@
+export const labels = { hour: 'hours', minute: 'minutes', second: 'seconds' };

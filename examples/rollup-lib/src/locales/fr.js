@@ -1,0 +1,1 @@
+export const labels = { hour: 'heures', minute: 'minutes', second: 'secondes' };

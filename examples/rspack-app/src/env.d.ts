@@ -1,0 +1,4 @@
+/** The project token (`phc_…`) compiled in by rspack.config.mjs; empty when none was given. */
+declare const __POSTHOG_TOKEN__: string;
+/** Where posthog-js sends events; empty means PostHog's default host. */
+declare const __POSTHOG_HOST__: string;

@@ -1,0 +1,6 @@
+import { validateOrder } from '@acme/shared';
+
+export function pay(order) {
+  validateOrder(order);
+  return { paid: true, orderId: order.id };
+}

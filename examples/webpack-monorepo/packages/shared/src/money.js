@@ -1,0 +1,4 @@
+/** @param {number} cents */
+export function formatMoney(cents) {
+  return `$${(cents / 100).toFixed(2)}`;
+}
