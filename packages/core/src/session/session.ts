@@ -189,11 +189,22 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const fresh = result.chunks.filter((chunk) => !handled.has(chunk.chunkId));
     for (const chunk of fresh) handled.add(chunk.chunkId);
 
+    // Without a map file a chunk cannot be uploaded (maps off or inline: the adapter said why).
+    const uploadable = fresh.filter((chunk) => chunk.mapPath !== undefined);
+    const mapless = fresh.filter((chunk) => chunk.mapPath === undefined);
+
     let skippedBecause: string | undefined;
     if (!options.credentials) skippedBecause = 'no credentials';
     else if (result.watch && !options.uploadInWatchMode) skippedBecause = 'watch mode';
     else if (fresh.length === 0) skippedBecause = 'no new chunks';
+    else if (uploadable.length === 0) skippedBecause = 'no source maps';
     if (!options.credentials) warnNoCredentials();
+    else if (mapless.length > 0 && uploadable.length > 0) {
+      const names = mapless.map((chunk) => toManifestPath(result.outDir, chunk.jsPath));
+      logger.warn(
+        `${mapless.length} chunks have no source map file and are not uploaded: ${names.join(', ')}`,
+      );
+    }
 
     let upload: UploadSummary | undefined;
     let fatal: unknown;
@@ -201,7 +212,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       const api = client();
       try {
         const bindTo = mode === 'symbol-set' ? await registerRelease() : undefined;
-        upload = await uploadSymbolSets(api, toInputs(result.outDir, fresh), {
+        upload = await uploadSymbolSets(api, toInputs(result.outDir, uploadable), {
           releaseId: bindTo ?? null,
           batchSize: options.sourcemaps.batchSize,
           concurrency: options.concurrency,
@@ -224,8 +235,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     // Watch rebuilds are superseded by the next one: nothing to retry, so their maps just go.
     const retryable = (chunkId: string) =>
       skippedBecause !== 'watch mode' && ['failed', 'pending'].includes(status(chunkId));
-    const maps: MapToDispose[] = fresh
-      .filter((chunk) => deletion && chunk.mapIsOurs && chunk.mapPath)
+    const maps: MapToDispose[] = uploadable
+      .filter((chunk) => deletion && chunk.mapIsOurs)
       .map((chunk) => ({
         chunkId: chunk.chunkId,
         mapPath: chunk.mapPath!,
@@ -241,7 +252,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
 
     const deleted = new Set(maps.map((map) => map.chunkId));
-    for (const chunk of fresh) {
+    for (const chunk of uploadable) {
       const failure = upload?.failed.find((failed) => failed.chunkId === chunk.chunkId);
       const error = failure?.error ?? (fatal ? errorMessage(fatal) : undefined);
       outcomes.set(chunk.chunkId, {

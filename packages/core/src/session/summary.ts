@@ -10,6 +10,10 @@ export function formatDuration(ms: number): string {
   return ms < 1000 ? `${Math.round(ms)} ms` : `${(ms / 1000).toFixed(1)} s`;
 }
 
+function plural(count: number, noun: string): string {
+  return `${count} ${noun}${count === 1 ? '' : 's'}`;
+}
+
 export interface SummaryInput {
   release: string | undefined;
   injected: number;
@@ -22,18 +26,18 @@ export interface SummaryInput {
 
 /** The one line a build prints: release, chunks injected, sets uploaded and skipped, bytes, time. */
 export function formatSummary(input: SummaryInput): string {
-  const parts = [`${input.injected} ${input.injected === 1 ? 'chunk' : 'chunks'} with ids`];
+  const parts = [`${plural(input.injected, 'chunk')} with ids`];
   const upload = input.upload;
   if (upload) {
     const verb = upload.dryRun ? 'would upload' : 'uploaded';
-    parts.push(`${upload.uploaded.length} symbol sets ${verb} (${formatBytes(upload.bytes)})`);
+    parts.push(`${plural(upload.uploaded.length, 'symbol set')} ${verb} (${formatBytes(upload.bytes)})`);
     if (upload.alreadyPresent.length > 0) parts.push(`${upload.alreadyPresent.length} already present`);
     if (upload.tooLarge.length > 0) parts.push(`${upload.tooLarge.length} too large`);
     if (upload.failed.length > 0) parts.push(`${upload.failed.length} failed`);
   } else if (input.skippedBecause) {
     parts.push(`nothing uploaded (${input.skippedBecause})`);
   }
-  if (input.mapsDeleted > 0) parts.push(`${input.mapsDeleted} maps deleted`);
+  if (input.mapsDeleted > 0) parts.push(`${plural(input.mapsDeleted, 'map')} deleted`);
   const release = input.release ? `release ${input.release}: ` : 'no release: ';
   return `${release}${parts.join(', ')} in ${formatDuration(input.durationMs)}`;
 }

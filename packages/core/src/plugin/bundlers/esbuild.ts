@@ -146,13 +146,9 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
         ? files.filter((file) => file.path.endsWith('.map')).map((file) => file.path)
         : [];
       const chunkMaps = new Set(chunks.map((chunk) => chunk.mapPath));
-      // Without a map a chunk cannot be uploaded (maps off or inline: warned about at setup). Without
-      // credentials nothing is uploaded anyway and the session still records the chunks and says why.
-      const reported = options.credentials ? chunks.filter((chunk) => chunk.mapPath !== undefined) : chunks;
-      if (reported.length === 0 && chunks.length > 0) return;
       await session.finishBuild({
         outDir,
-        chunks: reported,
+        chunks,
         extraMapsToDelete: maps.filter((map) => !chunkMaps.has(map)),
         watch: run.rebuild,
       });

@@ -200,15 +200,11 @@ function createHooks(context: PluginContext, flavor: Flavor) {
             mapIsOurs: ours && mapPath !== undefined,
           });
         }
-        // Chunks without a map cannot be uploaded (maps off or inline: already warned about). Without
-        // credentials nothing is uploaded anyway and the session still records them and says why.
-        const reported = options.credentials ? chunks.filter((chunk) => chunk.mapPath !== undefined) : chunks;
-        if (reported.length === 0 && chunks.length > 0) return;
         await context.reportThrough(reportTo(this), async () => {
           try {
             await session.finishBuild({
               outDir,
-              chunks: reported,
+              chunks,
               extraMapsToDelete,
               watch: this.meta.watchMode === true,
             });

@@ -1,7 +1,5 @@
 import { existsSync } from 'node:fs';
-import path from 'node:path';
 import { errorMessage, shouldFailBuild } from '../../errors';
-import type { BuildChunk } from '../../session/session';
 import type { PluginContext } from '../context';
 import {
   CHUNK_ID_INFO,
@@ -127,7 +125,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
       await context.reportThrough(reporter, () =>
         context.session.finishBuild({
           outDir,
-          chunks: uploads() ? uploadable(chunks, outDir, compilation, api, context, plan!) : chunks,
+          chunks,
           watch: compiler.watchMode,
         }),
       );
@@ -171,36 +169,6 @@ function injectAssets(
     const info = (previous: object | undefined) => ({ ...previous, [CHUNK_ID_INFO]: result.chunkId });
     compilation.updateAsset(fileName, source as never, info as never);
   }
-}
-
-/**
- * Without a map file a chunk cannot be uploaded. With credentials, such chunks are left out of the
- * upload (and named in one warning, unless the devtool warning already explained why); without
- * credentials nothing is uploaded anyway, so every chunk is reported for the manifest.
- */
-function uploadable(
-  chunks: BuildChunk[],
-  outDir: string,
-  compilation: XpackCompilation,
-  api: XpackApi,
-  context: PluginContext,
-  plan: SourceMapPlan,
-): BuildChunk[] {
-  if (!context.options.credentials) return chunks;
-  const withMaps = chunks.filter((chunk) => chunk.mapPath !== undefined);
-  const missing = chunks.length - withMaps.length;
-  if (missing > 0 && plan.warning === undefined) {
-    const names = chunks
-      .filter((chunk) => chunk.mapPath === undefined)
-      .map((chunk) => path.relative(outDir, chunk.jsPath));
-    compilation.warnings.push(
-      bundlerError(
-        api,
-        `${missing} chunks have no source map file and are not uploaded: ${names.join(', ')}`,
-      ),
-    );
-  }
-  return withMaps;
 }
 
 function bundlerError(api: XpackApi, message: string): Error {
