@@ -81,3 +81,22 @@ export function createCommandContext(io: CliIo, command: CommandSpec, parsed: Pa
     },
   };
 }
+
+/** Builds the commands of one group (`releases list`, `releases get`, …) with the group's name prefixed. */
+export function groupCommand(group: string) {
+  return (
+    name: string,
+    summary: string,
+    usage: string,
+    options: OptionSpecs,
+    run: CommandSpec['run'],
+    description?: string[],
+  ): CommandSpec => ({
+    name: `${group} ${name}`,
+    summary,
+    usage: [`${group} ${usage}`],
+    options,
+    run,
+    ...(description ? { description } : {}),
+  });
+}

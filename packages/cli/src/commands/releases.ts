@@ -1,7 +1,7 @@
 import { packVersion, type ReleaseJson } from '@hogmaps/core';
 import { type OptionSpecs, UsageError } from '../args';
 import { resolveCliOptions, withClient } from '../connection';
-import type { CommandContext, CommandGroup, CommandSpec } from '../context';
+import { type CommandContext, type CommandGroup, groupCommand } from '../context';
 import { detectRelease, registerRelease } from '../release';
 import { renderFields, renderTable, shortDate } from '../table';
 import { JSON_OPTION, LIST_OPTIONS, listWith, orNotFound, parseJsonObject } from './listing';
@@ -103,16 +103,22 @@ async function get(context: CommandContext): Promise<number> {
   return 0;
 }
 
-async function create(context: CommandContext): Promise<number> {
+/** `--release-name`, `--release-version`, `--build`, resolved with the usual environment fallbacks. */
+function resolveReleaseFlags(context: CommandContext) {
   const { args } = context;
-  args.positionals(0, 0, '');
-  const options = resolveCliOptions(context, {
+  return resolveCliOptions(context, {
     sourcemaps: {
       releaseName: args.string('release-name'),
       releaseVersion: args.string('release-version'),
       build: args.string('build'),
     },
   });
+}
+
+async function create(context: CommandContext): Promise<number> {
+  const { args } = context;
+  args.positionals(0, 0, '');
+  const options = resolveReleaseFlags(context);
   const identity = detectRelease(context, options);
   if (!identity) {
     throw new UsageError(
@@ -173,13 +179,7 @@ async function remove(context: CommandContext): Promise<number> {
 async function resolve(context: CommandContext): Promise<number> {
   const { args } = context;
   args.positionals(0, 0, '');
-  const options = resolveCliOptions(context, {
-    sourcemaps: {
-      releaseName: args.string('release-name'),
-      releaseVersion: args.string('release-version'),
-      build: args.string('build'),
-    },
-  });
+  const options = resolveReleaseFlags(context);
   const identity = detectRelease(context, options);
   if (!identity) {
     context.logger.info('no release could be identified (no flags, CI variables, .git or package.json)');
@@ -191,23 +191,7 @@ async function resolve(context: CommandContext): Promise<number> {
   return 0;
 }
 
-function spec(
-  name: string,
-  summary: string,
-  usage: string,
-  options: OptionSpecs,
-  run: CommandSpec['run'],
-  description?: string[],
-): CommandSpec {
-  return {
-    name: `releases ${name}`,
-    summary,
-    usage: [`releases ${usage}`],
-    options,
-    run,
-    ...(description ? { description } : {}),
-  };
-}
+const spec = groupCommand('releases');
 
 export const releasesGroup: CommandGroup = {
   name: 'releases',

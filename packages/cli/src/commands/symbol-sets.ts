@@ -3,7 +3,7 @@ import path from 'node:path';
 import { decodeSymbolSet, formatBytes, type PostHogClient, type SymbolSetJson } from '@hogmaps/core';
 import { type OptionSpecs, UsageError } from '../args';
 import { resolveCliOptions, withClient } from '../connection';
-import type { CommandContext, CommandGroup, CommandSpec } from '../context';
+import { type CommandContext, type CommandGroup, groupCommand } from '../context';
 import { renderFields, renderTable, shortDate } from '../table';
 import { JSON_OPTION, LIST_OPTIONS, listWith, orNotFound, parseJsonObject } from './listing';
 
@@ -168,23 +168,7 @@ async function download(context: CommandContext): Promise<number> {
   return 0;
 }
 
-function spec(
-  name: string,
-  summary: string,
-  usage: string,
-  options: OptionSpecs,
-  run: CommandSpec['run'],
-  description?: string[],
-): CommandSpec {
-  return {
-    name: `symbol-sets ${name}`,
-    summary,
-    usage: [`symbol-sets ${usage}`],
-    options,
-    run,
-    ...(description ? { description } : {}),
-  };
-}
+const spec = groupCommand('symbol-sets');
 
 export const symbolSetsGroup: CommandGroup = {
   name: 'symbol-sets',
