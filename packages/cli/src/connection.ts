@@ -2,7 +2,7 @@ import {
   ApiError,
   type ApiKeySource,
   type Credentials,
-  createPostHogClient,
+  createClientFromOptions,
   type Options,
   OptionsError,
   type PostHogClient,
@@ -72,15 +72,8 @@ export function requireCredentials(context: CommandContext, options: ResolvedOpt
 }
 
 export function createClient(context: CommandContext, options: ResolvedOptions): PostHogClient {
-  const credentials = requireCredentials(context, options);
-  return createPostHogClient({
-    host: options.host,
-    projectId: credentials.projectId,
-    apiKey: credentials.apiKey,
-    timeout: options.timeout,
-    retries: options.retries,
-    proxyFor: options.proxyFor,
-    headers: { ...options.headers },
+  requireCredentials(context, options);
+  return createClientFromOptions(options, {
     userAgent: `@hogmaps/cli/${CLI_VERSION}`,
     logger: context.logger,
   });

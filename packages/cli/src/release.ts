@@ -37,13 +37,7 @@ export function detectRelease(
 
 /** Fetches the release by hash, creating it when missing (posthog-protocol.md 4.3). */
 export function registerRelease(client: PostHogClient, identity: ReleaseIdentity): Promise<ReleaseJson> {
-  return fetchOrCreateRelease(
-    {
-      getReleaseByHash: (hash) => client.releases.getByHash(hash),
-      createRelease: (body) => client.releases.create(body),
-    },
-    identity,
-  );
+  return fetchOrCreateRelease(client.releases, identity);
 }
 
 export function releaseLabel(

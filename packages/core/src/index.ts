@@ -6,6 +6,7 @@ export {
   type PostHogClientOptions,
   type PresignedPostOptions,
 } from './api/client';
+export { createClientFromOptions } from './api/client-from-options';
 export {
   type ApiBasePath,
   type BulkCheckUploadRequest,
@@ -135,7 +136,7 @@ export {
 } from './release/identity';
 export { type PackageJsonInfo, readNearestPackageJson } from './release/package-json';
 export { repoNameFromRemoteUrl, sanitizeRemoteUrl } from './release/remote-url';
-export { type CreateReleaseBody, fetchOrCreateRelease, type ReleaseApi } from './release/resolve';
+export { fetchOrCreateRelease, type ReleaseApi } from './release/resolve';
 export {
   chunksToRetry,
   type Manifest,

@@ -1,10 +1,14 @@
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import type { CreateReleaseRequest, ReleaseJson } from '../api/protocol';
 import { ApiError, type ApiErrorBody, HogmapsError } from '../errors';
 import { computeReleaseHashId } from './hash';
 import type { ReleaseIdentity } from './identity';
-import { type CreateReleaseBody, fetchOrCreateRelease, type ReleaseApi, type ReleaseJson } from './resolve';
+import { fetchOrCreateRelease, type ReleaseApi } from './resolve';
+
+/** What fetchOrCreateRelease sends: always with a hash. */
+type CreateReleaseBody = CreateReleaseRequest & { hash_id: string };
 
 const PREFIX = '/api/environments/1/error_tracking/releases';
 
@@ -88,14 +92,14 @@ beforeAll(async () => {
   const base = `http://127.0.0.1:${(server.address() as AddressInfo).port}${PREFIX}`;
   // The shape the real upload client gives: undefined on 404, ApiError for other failures.
   api = {
-    async getReleaseByHash(hashId) {
+    async getByHash(hashId) {
       const url = `${base}/hash/${hashId}/`;
       const res = await fetch(url);
       if (res.status === 404) return undefined;
       if (!res.ok) throw await failure(res, 'GET', url);
       return (await res.json()) as ReleaseJson;
     },
-    async createRelease(body) {
+    async create(body) {
       const url = `${base}/`;
       const res = await fetch(url, {
         method: 'POST',

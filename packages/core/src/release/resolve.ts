@@ -1,32 +1,10 @@
+import type { ReleaseJson } from '../api/protocol';
+import type { ReleasesApi } from '../api/releases-api';
 import { ApiError, HogmapsError } from '../errors';
-import type { ReleaseIdentity, ReleaseMetadata } from './identity';
+import type { ReleaseIdentity } from './identity';
 
-/** PostHog's release JSON (posthog-protocol.md 4.3). */
-export interface ReleaseJson {
-  id: string;
-  hash_id: string;
-  team_id: number;
-  created_at: string;
-  metadata: Record<string, unknown> | null;
-  version: string;
-  project: string;
-}
-
-export interface CreateReleaseBody {
-  hash_id: string;
-  version: string;
-  /** The release name: PostHog's API still calls it `project`. */
-  project: string;
-  metadata?: ReleaseMetadata;
-}
-
-/** The two release endpoints this flow needs; the upload client implements them. */
-export interface ReleaseApi {
-  /** `GET …/error_tracking/releases/hash/{hash_id}`: undefined on 404, ApiError on other failures. */
-  getReleaseByHash(hashId: string): Promise<ReleaseJson | undefined>;
-  /** `POST …/error_tracking/releases`: the created release (201), ApiError on failure. */
-  createRelease(body: CreateReleaseBody): Promise<ReleaseJson>;
-}
+/** The two release endpoints this flow needs: exactly `PostHogClient.releases`. */
+export type ReleaseApi = Pick<ReleasesApi, 'getByHash' | 'create'>;
 
 /** Another build created the same release between our GET and our POST. */
 function isHashInUse(error: unknown): boolean {
@@ -44,10 +22,10 @@ function isHashInUse(error: unknown): boolean {
  * exists, so it is fetched again instead of failing.
  */
 export async function fetchOrCreateRelease(api: ReleaseApi, identity: ReleaseIdentity): Promise<ReleaseJson> {
-  const existing = await api.getReleaseByHash(identity.hashId);
+  const existing = await api.getByHash(identity.hashId);
   if (existing) return existing;
   try {
-    return await api.createRelease({
+    return await api.create({
       hash_id: identity.hashId,
       version: identity.version,
       project: identity.name,
@@ -55,7 +33,7 @@ export async function fetchOrCreateRelease(api: ReleaseApi, identity: ReleaseIde
     });
   } catch (error) {
     if (!isHashInUse(error)) throw error;
-    const created = await api.getReleaseByHash(identity.hashId);
+    const created = await api.getByHash(identity.hashId);
     if (created) return created;
     throw new HogmapsError(
       'release_conflict',

@@ -1,5 +1,5 @@
 import path from 'node:path';
-import { createPostHogClient, type PostHogClient } from '../api/client';
+import { createClientFromOptions } from '../api/client-from-options';
 import { computeChunkId } from '../chunk-id/compute';
 import { errorMessage, HogmapsError } from '../errors';
 import { createLogger, type Logger } from '../logger';
@@ -102,32 +102,13 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
 
   for (const note of options.notes) logger[note.level](note.message);
 
-  const client = (): PostHogClient => {
-    const credentials = options.credentials!;
-    return createPostHogClient({
-      host: options.host,
-      projectId: credentials.projectId,
-      apiKey: credentials.apiKey,
-      timeout: options.timeout,
-      retries: options.retries,
-      proxyFor: options.proxyFor,
-      headers: { ...options.headers },
-      ...(meta.userAgent ? { userAgent: meta.userAgent } : {}),
-      logger,
-    });
-  };
+  const client = () => createClientFromOptions(options, { userAgent: meta.userAgent, logger });
 
   const registerRelease = async (): Promise<string | undefined> => {
     if (releaseId || !identity || !options.credentials || options.dryRun) return releaseId;
     const api = client();
     try {
-      const release = await fetchOrCreateRelease(
-        {
-          getReleaseByHash: (hash) => api.releases.getByHash(hash),
-          createRelease: (body) => api.releases.create(body),
-        },
-        identity,
-      );
+      const release = await fetchOrCreateRelease(api.releases, identity);
       releaseId = release.id;
       logger.debug(`release ${releaseLabel(identity)} is ${release.id}`);
     } finally {
