@@ -87,6 +87,36 @@ export async function readManifest(file: string): Promise<Manifest> {
   return manifest as Manifest;
 }
 
+/** What happened to one chunk id in a session, and where its map is now (if anywhere). */
+export interface ChunkOutcome {
+  status: ManifestChunkStatus;
+  mapPath: string | undefined;
+  error?: string;
+}
+
+/** Sets the manifest's entries for `chunks` (absolute paths) from their recorded outcomes. */
+export function recordChunks(
+  manifest: Manifest,
+  manifestDir: string,
+  chunks: ReadonlyArray<{ chunkId: string; jsPath: string }>,
+  outcomes: ReadonlyMap<string, ChunkOutcome>,
+): void {
+  const byId = new Map(manifest.chunks.map((chunk) => [chunk.chunkId, chunk]));
+  for (const chunk of chunks) {
+    const outcome = outcomes.get(chunk.chunkId);
+    if (!outcome) continue;
+    const entry: ManifestChunk = {
+      chunkId: chunk.chunkId,
+      file: toManifestPath(manifestDir, chunk.jsPath),
+      map: outcome.mapPath ? toManifestPath(manifestDir, outcome.mapPath) : null,
+      status: outcome.status,
+    };
+    if (outcome.error) entry.error = outcome.error;
+    byId.set(chunk.chunkId, entry);
+  }
+  manifest.chunks = [...byId.values()];
+}
+
 /** Chunks a retry should upload again. */
 export function chunksToRetry(manifest: Manifest): ManifestChunk[] {
   return manifest.chunks.filter((chunk) => chunk.status === 'failed' || chunk.status === 'pending');

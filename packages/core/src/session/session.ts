@@ -11,9 +11,10 @@ import { uploadSymbolSets } from '../upload/pipeline';
 import { readSourcePair } from '../upload/read-pair';
 import type { UploadInput, UploadSummary } from '../upload/types';
 import {
+  type ChunkOutcome,
   type Manifest,
-  type ManifestChunk,
   type ManifestChunkStatus,
+  recordChunks,
   toManifestPath,
   writeManifest,
 } from './manifest';
@@ -89,10 +90,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
   const handled = new Set<string>();
   const manifests = new Map<string, Manifest>();
   // What happened to each chunk id this session handled, for every manifest that lists it.
-  const outcomes = new Map<
-    string,
-    { status: ManifestChunkStatus; mapPath: string | undefined; error?: string }
-  >();
+  const outcomes = new Map<string, ChunkOutcome>();
   let identity: ReleaseIdentity | undefined;
   let releaseId: string | undefined;
   let prepared: Promise<InjectionContext> | undefined;
@@ -247,23 +245,9 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     let manifestPath: string | undefined;
     if (options.manifest.enabled && result.chunks.length > 0) {
       manifestPath = path.resolve(result.outDir, options.manifest.fileName);
-      const manifestDir = path.dirname(manifestPath);
       const manifest = manifests.get(manifestPath) ?? newManifest();
-      const byId = new Map(manifest.chunks.map((chunk) => [chunk.chunkId, chunk]));
       // Every chunk of this output, also those an earlier build of the session already uploaded.
-      for (const chunk of result.chunks) {
-        const outcome = outcomes.get(chunk.chunkId);
-        if (!outcome) continue;
-        const entry: ManifestChunk = {
-          chunkId: chunk.chunkId,
-          file: toManifestPath(manifestDir, chunk.jsPath),
-          map: outcome.mapPath ? toManifestPath(manifestDir, outcome.mapPath) : null,
-          status: outcome.status,
-        };
-        if (outcome.error) entry.error = outcome.error;
-        byId.set(chunk.chunkId, entry);
-      }
-      manifest.chunks = [...byId.values()];
+      recordChunks(manifest, path.dirname(manifestPath), result.chunks, outcomes);
       manifest.release = identity
         ? { id: releaseId ?? null, name: identity.name, version: identity.version, hashId: identity.hashId }
         : null;
