@@ -1,0 +1,28 @@
+// One measured build in a fresh Node process (forked by the runner with the job as JSON in argv[2]).
+// It reports, then lets the process end by itself: a plugin that leaves a handle open shows up as a
+// longer wall time in the parent, as it would for a user.
+import { cpuMsOf, descendantsOf } from '../measure/fork-measured';
+import type { BuildJob, BuildReport } from '../variants';
+import { RUNNERS } from './bundlers';
+
+async function main(): Promise<void> {
+  const job = JSON.parse(process.argv[2] ?? '') as BuildJob;
+  const warnings: string[] = [];
+  await RUNNERS[job.bundler](job, warnings);
+  const cpu = process.cpuUsage();
+  // esbuild's service is a child process, still alive here: its CPU time counts too.
+  const childrenMs = descendantsOf(process.pid).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const report: BuildReport = {
+    childMs: performance.now(),
+    cpuMs: (cpu.user + cpu.system) / 1000 + childrenMs,
+    maxRss: process.resourceUsage().maxRSS * 1024,
+    warnings,
+  };
+  process.send?.(report, () => process.disconnect());
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? (error.stack ?? error.message) : String(error));
+  process.exitCode = 1;
+  process.disconnect?.();
+});

@@ -1,0 +1,45 @@
+// What a build wrote, read after the child has exited (outside the measured time): the chunk count,
+// the sizes, and how many chunks carry each tool's marker, so a variant that silently did nothing
+// is caught instead of looking fast.
+import { readdir, readFile, stat } from 'node:fs/promises';
+import path from 'node:path';
+import type { VariantId } from './variants';
+
+export interface OutputSummary {
+  jsFiles: number;
+  jsBytes: number;
+  mapFiles: number;
+  mapBytes: number;
+  /** JS files carrying the variant's marker (chunk id comment, Sentry debug id). */
+  injected: number;
+}
+
+const MARKERS: Record<VariantId, RegExp | undefined> = {
+  baseline: undefined,
+  inject: /chunkId=[0-9a-f-]{36}/,
+  upload: /chunkId=[0-9a-f-]{36}/,
+  posthog: /chunkId=[0-9a-f-]{36}/,
+  sentry: /sentry-dbid-|_sentryDebugIds/,
+};
+
+async function walk(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
+}
+
+export async function inspectOutput(outDir: string, variant: VariantId): Promise<OutputSummary> {
+  const summary: OutputSummary = { jsFiles: 0, jsBytes: 0, mapFiles: 0, mapBytes: 0, injected: 0 };
+  const marker = MARKERS[variant];
+  for (const file of await walk(outDir)) {
+    if (file.endsWith('.js.map')) {
+      summary.mapFiles++;
+      summary.mapBytes += (await stat(file)).size;
+    } else if (file.endsWith('.js')) {
+      const code = await readFile(file, 'utf8');
+      summary.jsFiles++;
+      summary.jsBytes += Buffer.byteLength(code);
+      if (marker?.test(code)) summary.injected++;
+    }
+  }
+  return summary;
+}

@@ -1,0 +1,57 @@
+// The runner's handle on the server process (children/server-child.ts).
+import { fork } from 'node:child_process';
+import type { ServerMessage, ServerRequest } from './children/server-child';
+import { cpuMsOf } from './measure/fork-measured';
+import type { ServerTarget } from './variants';
+
+export interface LocalServer {
+  url: string;
+  /** CPU time the server process has used so far, in ms. */
+  cpuMs(): number;
+  /** A new project with its own key: nothing is "already uploaded" in it. */
+  freshProject(): Promise<ServerTarget>;
+  symbolSets(projectId: number): Promise<number>;
+  close(): Promise<void>;
+}
+
+export async function startLocalServer(script: string, dataDir: string): Promise<LocalServer> {
+  const child = fork(script, [dataDir], { execArgv: [], stdio: ['ignore', 'ignore', 'inherit', 'ipc'] });
+  const waiting = new Map<number, (message: ServerMessage) => void>();
+  let nextId = 1;
+  const url = await new Promise<string>((resolve, reject) => {
+    child.once('error', reject);
+    child.once('exit', (code) => reject(new Error(`the server exited with code ${code}`)));
+    child.on('message', (message: ServerMessage) => {
+      if (message.type === 'ready') resolve(message.url);
+      else waiting.get(message.id)?.(message);
+    });
+  });
+  const ask = (request: { type: 'project' } | { type: 'count'; projectId: number }) =>
+    new Promise<ServerMessage>((resolve) => {
+      const id = nextId++;
+      waiting.set(id, (message) => {
+        waiting.delete(id);
+        resolve(message);
+      });
+      child.send({ ...request, id } satisfies ServerRequest);
+    });
+  return {
+    url,
+    cpuMs: () => (child.pid === undefined ? 0 : cpuMsOf(child.pid)),
+    async freshProject() {
+      const message = await ask({ type: 'project' });
+      if (message.type !== 'project') throw new Error('unexpected server reply');
+      return { url, projectId: message.projectId, apiKey: message.apiKey };
+    },
+    async symbolSets(projectId) {
+      const message = await ask({ type: 'count', projectId });
+      if (message.type !== 'count') throw new Error('unexpected server reply');
+      return message.symbolSets;
+    },
+    close: () =>
+      new Promise((resolve) => {
+        child.once('exit', () => resolve());
+        child.disconnect();
+      }),
+  };
+}

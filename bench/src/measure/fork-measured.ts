@@ -1,0 +1,130 @@
+// Runs a script in a fresh Node process and measures it from the outside: wall time from fork to
+// exit, and peak RSS of the whole process tree (esbuild's service is a separate Go process; rspack
+// and rolldown threads are in the Node process), sampled from /proc.
+import { fork } from 'node:child_process';
+import { readdirSync, readFileSync } from 'node:fs';
+
+export interface Measured<T> {
+  wallMs: number;
+  /** Peak summed RSS of the child and its descendants, in bytes (0 where /proc is missing). */
+  treeRss: number;
+  /** The message the child sent, if any. */
+  report: T | undefined;
+  exitCode: number | null;
+  /** The tail of the child's stdout and stderr, for error messages. */
+  output: string;
+}
+
+const SAMPLE_MS = 20;
+const OUTPUT_TAIL = 8000;
+
+function rssOf(pid: number): number {
+  try {
+    const status = readFileSync(`/proc/${pid}/status`, 'utf8');
+    const match = /VmRSS:\s+(\d+) kB/.exec(status);
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
+
+function childrenOf(pid: number): number[] {
+  const found: number[] = [];
+  try {
+    for (const task of readdirSync(`/proc/${pid}/task`)) {
+      const text = readFileSync(`/proc/${pid}/task/${task}/children`, 'utf8').trim();
+      if (text) found.push(...text.split(/\s+/).map(Number));
+    }
+  } catch {
+    // The process ended between two reads.
+  }
+  return found;
+}
+
+/** Linux reports /proc CPU times in clock ticks of 1/100 s (USER_HZ). */
+const TICK_MS = 10;
+
+/** CPU time (user + system, all threads) of one process so far, in ms; 0 once it is gone. */
+export function cpuMsOf(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+    // After the command name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
+    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+  } catch {
+    return 0;
+  }
+}
+
+/** The descendants of a process (children, grandchildren, …). */
+export function descendantsOf(pid: number): number[] {
+  const found: number[] = [];
+  const queue = childrenOf(pid);
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    found.push(next);
+    queue.push(...childrenOf(next));
+  }
+  return found;
+}
+
+export function treeRss(pid: number): number {
+  let total = 0;
+  const queue = [pid];
+  while (queue.length > 0) {
+    const next = queue.pop()!;
+    total += rssOf(next);
+    queue.push(...childrenOf(next));
+  }
+  return total;
+}
+
+export interface ForkOptions {
+  env?: NodeJS.ProcessEnv;
+  cwd?: string;
+  /** Kill the child after this long. @default 600000 */
+  timeoutMs?: number;
+}
+
+export function forkMeasured<T>(
+  script: string,
+  args: string[],
+  options: ForkOptions = {},
+): Promise<Measured<T>> {
+  return new Promise((resolve, reject) => {
+    const started = performance.now();
+    const child = fork(script, args, {
+      env: options.env,
+      cwd: options.cwd,
+      execArgv: [],
+      stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
+    });
+    let output = '';
+    const keep = (chunk: Buffer) => {
+      output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+    };
+    child.stdout?.on('data', keep);
+    child.stderr?.on('data', keep);
+    let report: T | undefined;
+    child.on('message', (message) => {
+      report = message as T;
+    });
+    let peak = 0;
+    const sample = () => {
+      if (child.pid !== undefined) peak = Math.max(peak, treeRss(child.pid));
+    };
+    const sampler = setInterval(sample, SAMPLE_MS);
+    const timeout = setTimeout(() => child.kill('SIGKILL'), options.timeoutMs ?? 600_000);
+    child.on('error', (error) => {
+      clearInterval(sampler);
+      clearTimeout(timeout);
+      reject(error);
+    });
+    child.on('exit', (code) => {
+      const wallMs = performance.now() - started;
+      clearInterval(sampler);
+      clearTimeout(timeout);
+      resolve({ wallMs, treeRss: peak, report, exitCode: code, output });
+    });
+  });
+}

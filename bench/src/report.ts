@@ -1,0 +1,192 @@
+// Markdown tables of one benchmark run, and the targets checked against them.
+import type { GeneratedApp } from './app/generate';
+import type { BuildSample, VariantResult } from './builds';
+import type { MachineInfo } from './machine';
+import { formatMiB, formatMs, formatRatio, MB, MiB, median, medianRatio } from './measure/stats';
+import { throughput, type UploadSample, workMs } from './uploads';
+
+export interface UploadResult {
+  label: string;
+  sets: number;
+  totalBytes: number;
+  samples: UploadSample[];
+}
+
+export interface RunResult {
+  command: string;
+  startedAt: string;
+  machine: MachineInfo;
+  app: GeneratedApp;
+  runs: number;
+  builds: VariantResult[];
+  uploads: UploadResult[];
+}
+
+/** hogmaps may add at most this much to build wall time. */
+export const MAX_BUILD_OVERHEAD = 1.05;
+export const MIN_UPLOAD_SHARE_OF_WORK = 0.5;
+export const MAX_RSS_GROWTH = 150 * MiB;
+
+const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
+
+function machineSection(result: RunResult): string[] {
+  const { machine, app } = result;
+  const load = machine.loadEnd === undefined ? '' : ` → ${machine.loadEnd.toFixed(1)}`;
+  return [
+    `Measured ${result.startedAt} with \`${result.command}\`.`,
+    '',
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ` +
+      `1-minute load average ${machine.loadStart.toFixed(1)}${load} (other work was running when it is above ~0.5).`,
+    `- App: ${app.modules} modules (+ route, group and package index files), ${(app.sourceBytes / MB).toFixed(1)} MB of source, ` +
+      `${app.chunks} chunks planned (entry + routes + shared groups).`,
+    `- Versions: ${Object.entries(machine.versions)
+      .map(([name, version]) => `${name} ${version}`)
+      .join(', ')}.`,
+    `- ${result.runs} runs per variant, each in a fresh Node process; medians; ratios are the median of per-run ratios to the baseline of the same round.`,
+  ];
+}
+
+/** Median over rounds of `pick(sample) / pick(baseline sample of the same round)`. */
+function pairedRatio(
+  result: VariantResult,
+  baseline: VariantResult | undefined,
+  pick: (sample: BuildSample) => number,
+) {
+  const byRound = new Map(baseline?.samples.map((sample) => [sample.round, pick(sample)]));
+  const mine = result.samples.filter((sample) => byRound.has(sample.round));
+  return medianRatio(
+    mine.map(pick),
+    mine.map((sample) => byRound.get(sample.round)!),
+  );
+}
+
+function buildTable(builds: VariantResult[]): string[] {
+  const lines = [
+    row([
+      'bundler',
+      'variant',
+      'wall time',
+      '×',
+      'CPU time',
+      '×',
+      'peak RSS',
+      '×',
+      'JS chunks',
+      'injected',
+      'maps',
+    ]),
+    row(Array(11).fill('---')),
+  ];
+  for (const result of builds) {
+    const baseline = builds.find(
+      (other) => other.bundler === result.bundler && other.variant.id === 'baseline',
+    );
+    if (result.error || result.samples.length === 0) {
+      lines.push(row([result.bundler, result.variant.label, 'could not run', ...Array(8).fill('')]));
+      continue;
+    }
+    const isBaseline = result.variant.id === 'baseline';
+    const ratio = (pick: (sample: BuildSample) => number) =>
+      isBaseline ? '1' : formatRatio(pairedRatio(result, baseline, pick));
+    const med = (pick: (sample: BuildSample) => number) => median(result.samples.map(pick));
+    const last = result.samples.at(-1)!;
+    const maps = median(result.samples.map((sample) => sample.output.mapBytes));
+    lines.push(
+      row([
+        result.bundler,
+        result.variant.label,
+        formatMs(med((sample) => sample.wallMs)),
+        ratio((sample) => sample.wallMs),
+        formatMs(med((sample) => sample.cpuMs)),
+        ratio((sample) => sample.cpuMs),
+        formatMiB(med((sample) => sample.peakRss)),
+        ratio((sample) => sample.peakRss),
+        last.output.jsFiles,
+        isBaseline
+          ? '–'
+          : `${last.output.injected}${last.uploaded === undefined ? '' : `, ${last.uploaded} uploaded`}`,
+        maps ? `${(maps / MB).toFixed(1)} MB` : 'deleted',
+      ]),
+    );
+  }
+  return lines;
+}
+
+function uploadTable(uploads: UploadResult[]): string[] {
+  const lines = [
+    row([
+      'symbol sets',
+      'upload',
+      'requests',
+      'CPU client / server',
+      'RSS growth',
+      'work on one core',
+      'read',
+      'zstd 3',
+      'SHA-512',
+      'upload ÷ work',
+    ]),
+    row(Array(10).fill('---')),
+  ];
+  for (const upload of uploads) {
+    const reports = upload.samples.map((sample) => sample.report);
+    const speed = median(reports.map((report) => throughput(report.bytes, report.uploadMs)));
+    const work = median(reports.map((report) => throughput(report.bytes, workMs(report))));
+    const share = median(reports.map((report) => workMs(report) / report.uploadMs));
+    const serverCpu = median(upload.samples.map((sample) => sample.serverCpuMs));
+    const step = (pick: (r: (typeof reports)[number]) => number) =>
+      `${median(reports.map((report) => throughput(report.bytes, pick(report)))).toFixed(0)} MB/s`;
+    lines.push(
+      row([
+        `${upload.label} (${(upload.totalBytes / MB).toFixed(1)} MB)`,
+        `${speed.toFixed(0)} MB/s (${formatMs(median(reports.map((report) => report.uploadMs)))})`,
+        median(reports.map((report) => report.requests)),
+        `${formatMs(median(reports.map((report) => report.cpuMs)))} / ${formatMs(serverCpu)}`,
+        formatMiB(median(reports.map((report) => report.rssPeak - report.rssBefore))),
+        `${work.toFixed(0)} MB/s`,
+        step((report) => report.work.readMs),
+        step((report) => report.work.zstdMs),
+        step((report) => report.work.shaRawMs),
+        formatRatio(share),
+      ]),
+    );
+  }
+  return lines;
+}
+
+/** One line per target: met or missed, with the figure. */
+export function targetLines(result: RunResult): string[] {
+  const lines: string[] = [];
+  for (const build of result.builds) {
+    if (!['inject', 'upload'].includes(build.variant.id) || build.samples.length === 0) continue;
+    const baseline = result.builds.find((b) => b.bundler === build.bundler && b.variant.id === 'baseline');
+    const wall = pairedRatio(build, baseline, (sample) => sample.wallMs);
+    const cpu = pairedRatio(build, baseline, (sample) => sample.cpuMs);
+    lines.push(
+      `- ${wall <= MAX_BUILD_OVERHEAD ? 'met' : 'MISSED'}: ${build.bundler}, ${build.variant.label}: wall ${formatRatio(wall)} ` +
+        `(≤ ${MAX_BUILD_OVERHEAD}×), CPU ${formatRatio(cpu)}`,
+    );
+  }
+  for (const upload of result.uploads) {
+    const reports = upload.samples.map((sample) => sample.report);
+    const share = median(reports.map((report) => workMs(report) / report.uploadMs));
+    const growth = Math.max(...reports.map((report) => report.rssPeak - report.rssBefore));
+    lines.push(
+      `- ${share >= MIN_UPLOAD_SHARE_OF_WORK ? 'met' : 'MISSED'}: upload of ${upload.label} at ${formatRatio(share)} the single-core speed of its work (≥ ${MIN_UPLOAD_SHARE_OF_WORK}×)`,
+      `- ${growth < MAX_RSS_GROWTH ? 'met' : 'MISSED'}: RSS growth while uploading ${upload.label}: at most ${formatMiB(growth)} over the runs (< ${formatMiB(MAX_RSS_GROWTH)})`,
+    );
+  }
+  return lines;
+}
+
+export function markdownReport(result: RunResult): string {
+  const parts = [...machineSection(result), ''];
+  if (result.builds.length > 0) parts.push('### Builds', '', ...buildTable(result.builds), '');
+  const failed = result.builds.filter((b) => b.error);
+  for (const b of failed)
+    parts.push(`- ${b.bundler}, ${b.variant.label} could not run: ${b.error?.split('\n')[0]}`);
+  if (failed.length) parts.push('');
+  if (result.uploads.length > 0) parts.push('### Upload pipeline', '', ...uploadTable(result.uploads), '');
+  parts.push('### Targets', '', ...targetLines(result), '');
+  return parts.join('\n');
+}

@@ -1,0 +1,145 @@
+// `pnpm bench [--size small|default] [--runs N] [--bundlers vite,rollup] [--upload 30x1,150x0.2]`
+// Generates the app, runs the build matrix and the upload benchmark, prints markdown tables and
+// writes the raw results as JSON under bench/.work/results/.
+import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+import os from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
+import { generateApp } from './app/generate';
+import { SIZES, type SizeName } from './app/shape';
+import { runBuildMatrix } from './builds';
+import { startLocalServer } from './local-server';
+import { machineInfo } from './machine';
+import { markdownReport, type RunResult } from './report';
+import { generateSets } from './upload/sets';
+import { runUploadBench } from './uploads';
+import { parseBundlers } from './variants';
+
+const USAGE = `usage: pnpm bench [options]
+  --size small|default   app size (default: default = ~3,000 modules, ~150 chunks, ~30 MB of maps)
+  --runs N               measured builds per variant (default: 3; small: 5)
+  --warmup N             unmeasured baseline builds per bundler first (default: 1)
+  --bundlers a,b         among vite,rollup,rolldown,webpack,rspack,esbuild (default: all)
+  --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
+  --upload-runs N        upload runs per configuration (default: 3)
+  --no-builds / --no-upload   skip a part
+  --markdown FILE        also write the tables to FILE`;
+
+const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
+const script = (name: string) => path.join(benchDir, 'dist', 'children', `${name}.js`);
+const log = (line: string) => process.stderr.write(`${line}\n`);
+
+function positive(value: string | undefined, fallback: number, name: string): number {
+  if (value === undefined) return fallback;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 0)
+    throw new Error(`--${name} expects a non-negative integer, got ${value}`);
+  return n;
+}
+
+function parseUploads(value: string): Array<{ sets: number; mib: number }> {
+  return value.split(',').map((spec) => {
+    const match = /^(\d+)x(\d+(?:\.\d+)?)$/.exec(spec.trim());
+    if (!match) throw new Error(`--upload expects NxM (N sets of M MiB), got ${spec}`);
+    return { sets: Number(match[1]), mib: Number(match[2]) };
+  });
+}
+
+/** Stands in for posthog-cli: prints a release id for `release resolve`, swallows the file list of `upload`. */
+async function writeStubCli(workDir: string): Promise<string> {
+  const file = path.join(workDir, 'posthog-cli-stub');
+  await writeFile(
+    file,
+    '#!/bin/sh\nif [ "$1" = release ]; then echo 0190a4f2-7a1b-7c3d-8e4f-5a6b7c8d9e0f; exit 0; fi\ncat > /dev/null\nexit 0\n',
+  );
+  await chmod(file, 0o755);
+  return file;
+}
+
+async function main(): Promise<void> {
+  const { values } = parseArgs({
+    options: {
+      size: { type: 'string', default: 'default' },
+      runs: { type: 'string' },
+      warmup: { type: 'string' },
+      bundlers: { type: 'string' },
+      upload: { type: 'string' },
+      'upload-runs': { type: 'string' },
+      'no-builds': { type: 'boolean', default: false },
+      'no-upload': { type: 'boolean', default: false },
+      markdown: { type: 'string' },
+      help: { type: 'boolean', default: false },
+    },
+  });
+  if (values.help) return void console.log(USAGE);
+  if (!(values.size! in SIZES)) throw new Error(`--size expects small or default, got ${values.size}`);
+  const size = values.size as SizeName;
+  const small = size === 'small';
+  const runs = positive(values.runs, small ? 5 : 3, 'runs');
+  const warmup = positive(values.warmup, 1, 'warmup');
+  const bundlers = values['no-builds'] ? [] : parseBundlers(values.bundlers);
+  const uploads = values['no-upload'] ? [] : parseUploads(values.upload ?? (small ? '10x1' : '30x1,150x0.2'));
+  const uploadRuns = positive(values['upload-runs'], 3, 'upload-runs');
+
+  const workDir = path.join(benchDir, '.work');
+  await mkdir(workDir, { recursive: true });
+  const startedAt = new Date().toISOString().replace(/\.\d+Z$/, 'Z');
+  const command = `pnpm bench ${process.argv.slice(2).join(' ')}`.trim();
+  const machine = await machineInfo(benchDir);
+  log(
+    `hogmaps bench: ${size} app, ${runs} runs, ${bundlers.join(', ') || 'no builds'}; load ${machine.loadStart.toFixed(1)}`,
+  );
+
+  const app = await generateApp(path.join(workDir, `app-${size}`), SIZES[size]);
+  log(`app: ${app.modules} modules, ${(app.sourceBytes / 1e6).toFixed(1)} MB of source in ${app.root}`);
+  const dataDir = path.join(workDir, 'server-data');
+  await rm(dataDir, { recursive: true, force: true });
+  const server = await startLocalServer(script('server-child'), dataDir);
+  const result: RunResult = { command, startedAt, machine, app, runs, builds: [], uploads: [] };
+  try {
+    const stubCli = await writeStubCli(workDir);
+    result.builds = await runBuildMatrix({
+      bundlers,
+      runs,
+      warmup,
+      app,
+      workDir,
+      buildScript: script('build-child'),
+      server,
+      stubCli,
+      log,
+    });
+    for (const { sets, mib } of uploads) {
+      const files = await generateSets(app.root, path.join(workDir, `sets-${sets}x${mib}`), sets, mib);
+      const label = `${sets} × ${mib} MiB`;
+      log(`upload: ${label}, ${(files.totalBytes / 1e6).toFixed(1)} MB`);
+      const samples = await runUploadBench({
+        files,
+        runs: uploadRuns,
+        script: script('upload-child'),
+        server,
+        log,
+      });
+      result.uploads.push({ label, sets, totalBytes: files.totalBytes, samples });
+    }
+  } finally {
+    await server.close();
+    await rm(dataDir, { recursive: true, force: true });
+  }
+  result.machine.loadEnd = os.loadavg()[0]!;
+
+  const markdown = markdownReport(result);
+  console.log(markdown);
+  const resultsDir = path.join(workDir, 'results');
+  await mkdir(resultsDir, { recursive: true });
+  const json = path.join(resultsDir, `${startedAt.replace(/[:]/g, '-')}-${size}.json`);
+  await writeFile(json, `${JSON.stringify(result, null, 2)}\n`);
+  if (values.markdown) await writeFile(values.markdown, `${markdown}\n`);
+  log(`raw results: ${json}`);
+}
+
+main().catch((error: unknown) => {
+  console.error(error instanceof Error ? error.message : String(error));
+  process.exitCode = 1;
+});

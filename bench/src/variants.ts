@@ -1,0 +1,86 @@
+// What is built and how: the bundlers, the plugin variants run on each, and the job a build child gets.
+
+export const BUNDLERS = ['vite', 'rollup', 'rolldown', 'webpack', 'rspack', 'esbuild'] as const;
+export type Bundler = (typeof BUNDLERS)[number];
+
+/**
+ * `baseline`: no plugin. `inject`: hogmaps without credentials (chunk ids only). `upload`: hogmaps
+ * uploading to the local server. `sentry` / `posthog`: the other tools' plugins, injection only.
+ */
+export type VariantId = 'baseline' | 'inject' | 'upload' | 'sentry' | 'posthog';
+
+export interface Variant {
+  id: VariantId;
+  /** As shown in the tables. */
+  label: string;
+}
+
+const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
+  baseline: () => 'no plugin (baseline)',
+  inject: () => 'hogmaps, inject only',
+  upload: () => 'hogmaps, inject + upload',
+  sentry: (bundler) => `@sentry/${bundler === 'vite' ? 'vite' : 'webpack'}-plugin, no auth token`,
+  posthog: (bundler) =>
+    `@posthog/${bundler === 'webpack' || bundler === 'rspack' ? 'webpack' : 'rollup'}-plugin, stub CLI`,
+};
+
+/**
+ * The other tools' plugins run where they have one for that bundler family: Sentry's vite and webpack
+ * plugins, PostHog's rollup plugin (also in Vite, as PostHog's docs do, and rolldown) and webpack
+ * plugin (also rspack, which runs webpack plugins). Neither ships one for esbuild that installs here.
+ */
+const OTHERS: Record<Bundler, VariantId[]> = {
+  vite: ['sentry', 'posthog'],
+  rollup: ['posthog'],
+  rolldown: ['posthog'],
+  webpack: ['sentry', 'posthog'],
+  rspack: ['sentry', 'posthog'],
+  esbuild: [],
+};
+
+export function variantsFor(bundler: Bundler): Variant[] {
+  return (['baseline', 'inject', 'upload', ...OTHERS[bundler]] as VariantId[]).map((id) => ({
+    id,
+    label: LABELS[id](bundler),
+  }));
+}
+
+export function parseBundlers(value: string | undefined): Bundler[] {
+  if (!value) return [...BUNDLERS];
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(BUNDLERS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown bundler(s): ${unknown.join(', ')} (known: ${BUNDLERS.join(', ')})`);
+  return BUNDLERS.filter((name) => names.includes(name));
+}
+
+export interface ServerTarget {
+  url: string;
+  projectId: number;
+  apiKey: string;
+}
+
+/** What one build child does, passed as JSON in argv. */
+export interface BuildJob {
+  bundler: Bundler;
+  variant: VariantId;
+  /** The generated app's folder and entry (relative). */
+  root: string;
+  entry: string;
+  outDir: string;
+  /** For `upload`: a fresh project on the local server. */
+  server?: ServerTarget;
+  /** For `posthog`: an executable standing in for posthog-cli. */
+  stubCli: string;
+}
+
+/** What a build child reports back. */
+export interface BuildReport {
+  /** From process start to the end of the build, as the child saw it. */
+  childMs: number;
+  /** CPU time (user + system) of the build process, all threads, plus its child processes, in ms. */
+  cpuMs: number;
+  /** The child's own peak RSS (kernel high-water mark), in bytes. */
+  maxRss: number;
+  warnings: string[];
+}
