@@ -8,7 +8,7 @@ import { type Options, resetBuildSessions } from '@hogmaps/core';
 import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
 import { type RunningServer, startServer } from '@hogmaps/server';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
-import { type BuildOptions, build } from 'esbuild';
+import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import {
   APP_FILES,
@@ -235,6 +235,90 @@ describe('esbuild: every output file, code-split chunks included', () => {
     for (const file of jsFiles(outcome.files))
       expect(await read(outcome.outDir, file)).toMatch(CHUNK_ID_TAIL);
     expect(uploaded()).toEqual([]);
+  });
+});
+
+describe('esbuild: files finished where esbuild wrote them', () => {
+  /** Each JS file and map of a build, by name relative to its output folder. */
+  type Contents = Record<string, string>;
+
+  /** Reads every JS file and map esbuild reports, when a plugin after hogmaps sees the build end. */
+  function laterReader(outDir: string, seen: Contents): Plugin {
+    return {
+      name: 'later-reader',
+      setup(pluginBuild) {
+        pluginBuild.onEnd(async (result) => {
+          for (const file of Object.keys(result.metafile?.outputs ?? {})) {
+            if (!/\.js(\.map)?$/.test(file)) continue;
+            const absolute = path.resolve(root, file);
+            seen[path.relative(outDir, absolute)] = await readFile(absolute, 'utf8');
+          }
+        });
+      },
+    };
+  }
+
+  test('finished in place before a later onEnd sees them, byte for byte as a write: false build (moved text and maps too)', async () => {
+    // lazy-a is left out by the filter and lazy-b starts with 'use client': both move text, with their map.
+    const hogmaps: Options = { sourcemaps: RELEASE, exclude: 'lazy-a-*.js', logLevel: 'silent' };
+    const config = neutral('dist', undefined, { sourcemap: 'external' });
+    const seen: Contents = {};
+    const written = await build({
+      ...esbuildOptions(config),
+      plugins: [hogmapsEsbuildPlugin(hogmaps), laterReader(config.outDir, seen)],
+    });
+    expect(written.outputFiles).toBeUndefined();
+    const names = Object.keys(seen).sort();
+    expect(names.filter((name) => name.endsWith('.js'))).toHaveLength(4);
+    expect(names.filter((name) => name.endsWith('.map'))).toHaveLength(4);
+    for (const name of names) expect(seen[name]).toBe(await read(config.outDir, name));
+
+    resetBuildSessions();
+    const memory = await build({
+      ...esbuildOptions(neutral('memory', undefined, { sourcemap: 'external' })),
+      write: false,
+      plugins: [hogmapsEsbuildPlugin(hogmaps)],
+    });
+    const inMemory: Contents = {};
+    for (const file of memory.outputFiles) {
+      if (/\.js(\.map)?$/.test(file.path))
+        inMemory[path.relative(path.join(root, 'memory'), file.path)] = file.text;
+    }
+    expect(seen).toEqual(inMemory);
+
+    for (const name of names.filter((file) => file.endsWith('.js'))) {
+      const code = seen[name]!;
+      expect(code).not.toContain('hogmaps:');
+      const excluded = name.startsWith('lazy-a-');
+      expect(code.includes('_posthogChunkIds')).toBe(!excluded);
+      expect(/\n\/\/# chunkId=[0-9a-f-]{36}\n\/\/# sourceMappingURL=/.test(code)).toBe(!excluded);
+    }
+    expect(seen[names.find((name) => name.startsWith('lazy-b-') && name.endsWith('.js'))!]).toMatch(
+      /^"use client";!function\(\)\{try\{/,
+    );
+  });
+
+  test('a later plugin turning write off: ids in memory, the maps hogmaps made dropped, a warning, no upload', async () => {
+    const config = neutral('dist', undefined);
+    const result = await build({
+      ...esbuildOptions(config),
+      plugins: [
+        hogmapsEsbuildPlugin(withCredentials()),
+        {
+          name: 'writes-itself',
+          setup(pluginBuild) {
+            pluginBuild.initialOptions.write = false;
+          },
+        },
+      ],
+    });
+    const js = result.outputFiles!.filter((file) => file.path.endsWith('.js'));
+    expect(js).toHaveLength(4);
+    for (const file of js) expect(file.text).toMatch(CHUNK_ID_TAIL);
+    expect(result.outputFiles!.filter((file) => file.path.endsWith('.map'))).toEqual([]);
+    expect(existsSync(config.outDir)).toBe(false);
+    expect(uploaded()).toEqual([]);
+    expect(result.warnings.map((warning) => warning.text)).toEqual([expect.stringMatching(/write is false/)]);
   });
 });
 

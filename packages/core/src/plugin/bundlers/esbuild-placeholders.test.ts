@@ -8,8 +8,10 @@ import {
   BANNER_MARK,
   createPlaceholders,
   type EsbuildPlaceholders,
+  type FinalizeOptions,
   FOOTER_MARK,
   finalizeChunk,
+  planChunk,
   removeEmptyLine,
 } from './esbuild-placeholders';
 
@@ -200,6 +202,47 @@ describe('finalizeChunk', () => {
     expect(() => finalize({ ...output, map: '{"mappings": 3}' }, placeholders)).toThrow(
       /cli\.js\.map.*mappings/,
     );
+  });
+});
+
+describe('planChunk', () => {
+  const placeholders = createPlaceholders(EVENT);
+  const options = (inject = true, releaseId = RELEASE_ID): FinalizeOptions => ({
+    inject,
+    releaseId,
+    chunkIdFor: (code) => computeChunkId(code),
+    fileName: 'cli.js',
+  });
+
+  test('overwriting the placeholders at their byte offsets gives the bytes finalizeChunk makes', async () => {
+    const output = await bundle({ bundle: true, format: 'esm', sourcemap: 'linked' }, placeholders);
+    const plan = planChunk(output.code, placeholders, options());
+    if (typeof plan !== 'object') throw new Error(`expected an in-place plan, got ${plan}`);
+    expect(plan.footer).toBe(true);
+    const bytes = Buffer.from(output.code);
+    bytes.write(plan.snippet, bytes.indexOf(placeholders.banner));
+    bytes.write(plan.comment, bytes.lastIndexOf(placeholders.footer));
+    const finished = finalize(output, placeholders)!;
+    expect(plan.chunkId).toBe(finished.chunkId);
+    expect(bytes.toString()).toBe(finished.code);
+  });
+
+  test('leaves text that must move to finalizeChunk; a file without the banner is no chunk', async () => {
+    const cjs = await bundle({ bundle: true, format: 'cjs', sourcemap: 'external' }, placeholders);
+    expect(planChunk(cjs.code, placeholders, options())).toBe('moves');
+    const esm = await bundle({ format: 'esm', sourcemap: 'external' }, placeholders);
+    expect(planChunk(esm.code, placeholders, options(false))).toBe('moves');
+    expect(planChunk('console.log(1);\n', placeholders, options())).toBeUndefined();
+  });
+
+  test('a snippet longer in bytes than in characters is not written over the placeholder', async () => {
+    const releaseId = 'release-\u00e9t\u00e9';
+    const wide = createPlaceholders({ ...EVENT, releaseId });
+    const output = await bundle({ format: 'esm', sourcemap: 'external' }, wide);
+    expect(planChunk(output.code, wide, options(true, releaseId))).toBe('moves');
+    const finished = finalizeChunk(output, wide, options(true, releaseId))!;
+    expect(finished.code).toContain(createSnippet(finished.chunkId!, releaseId));
+    expect(finished.code).not.toContain('hogmaps:');
   });
 });
 

@@ -2,7 +2,8 @@
 // reserves room through `banner.js` (a comment exactly as long as this release's snippet) and
 // `footer.js` (a comment as long as `//# chunkId=<uuid>`): esbuild builds every file, its map and
 // its `[hash]` name over the placeholders, and onEnd swaps in each file's own snippet and id in
-// place. Nothing moves, so the map stays byte-identical. Only when a directive prologue follows the
+// place (on disk, by writing at their offsets). Nothing moves, so the map stays byte-identical and is
+// never read. Only when a directive prologue follows the
 // banner (`"use strict"`, `"use client"`: the snippet must not demote it) is the snippet moved after
 // the prologue and the map edited, as posthog's rollup plugin places it.
 import { createHash } from 'node:crypto';
@@ -69,14 +70,12 @@ interface Placeholder {
   start: number;
   /** After the placeholder and the line break esbuild put after it. */
   end: number;
-  /** Its 0-based generated line. */
-  line: number;
 }
 
 function locate(code: string, text: string, start: number): Placeholder | undefined {
   if (start < 0) return undefined;
   const after = start + text.length;
-  return { start, end: code[after] === '\n' ? after + 1 : after, line: countLineFeeds(code, start) };
+  return { start, end: code[after] === '\n' ? after + 1 : after };
 }
 
 function countLineFeeds(code: string, end: number): number {
@@ -92,6 +91,88 @@ function startsWithPrologue(code: string, pos: number): boolean {
 }
 
 /**
+ * The common case, finished without moving a byte: the snippet and the chunk-id comment overwrite
+ * placeholders exactly as long as they are, so the map (external or inline) stays as it is.
+ */
+export interface InPlaceFinish {
+  chunkId: string;
+  /** Overwrites the banner placeholder. */
+  snippet: string;
+  /** Overwrites the footer placeholder (`//# chunkId=<id>`). */
+  comment: string;
+  /** False when esbuild left no footer: `createChunkIdComment` is appended to the file instead. */
+  footer: boolean;
+}
+
+interface Located {
+  banner: Placeholder;
+  footer: Placeholder | undefined;
+  /** The code with both placeholders (and their line breaks) removed: what the chunk id is of. */
+  stripped: string;
+}
+
+type Plan =
+  | ({ kind: 'in-place' } & InPlaceFinish)
+  /** Filtered out, or already carrying an id: the placeholders and their lines go. */
+  | { kind: 'remove'; existing: string | undefined }
+  /** A directive prologue follows the banner (or no line break does): the snippet goes after it. */
+  | { kind: 'after-prologue'; chunkId: string };
+
+function locatePlaceholders(code: string, placeholders: EsbuildPlaceholders): Located | undefined {
+  const banner = locate(code, placeholders.banner, code.indexOf(placeholders.banner));
+  if (!banner) return undefined;
+  let footer = locate(code, placeholders.footer, code.lastIndexOf(placeholders.footer));
+  if (footer && footer.start < banner.end) footer = undefined;
+  return { banner, footer, stripped: cut(code, [banner, ...(footer ? [footer] : [])]) };
+}
+
+function plan(
+  code: string,
+  located: Located,
+  placeholders: EsbuildPlaceholders,
+  options: FinalizeOptions,
+): Plan {
+  const { banner, footer, stripped } = located;
+  const existing = readInjectedChunkId(stripped);
+  if (!options.inject || existing !== undefined) return { kind: 'remove', existing };
+  const chunkId = options.chunkIdFor(stripped);
+  const snippet = createSnippet(chunkId, options.releaseId);
+  // Same length in UTF-16 and in bytes (the placeholder is ASCII): it can overwrite either form.
+  const sameLength =
+    snippet.length === placeholders.banner.length && Buffer.byteLength(snippet) === snippet.length;
+  // banner.end is past the line break after the placeholder: the snippet keeps that line to itself.
+  if (sameLength && banner.end > banner.start + snippet.length && !startsWithPrologue(code, banner.end)) {
+    return {
+      kind: 'in-place',
+      chunkId,
+      snippet,
+      comment: `${CHUNK_ID_COMMENT_PREFIX}${chunkId}`,
+      footer: footer !== undefined,
+    };
+  }
+  return { kind: 'after-prologue', chunkId };
+}
+
+/**
+ * How one JS output file is finished: in place (see InPlaceFinish), or `'moves'` when text must move
+ * and its map with it (a directive prologue after the banner; a file the filter leaves out or that
+ * already carries an id), which finalizeChunk does. Undefined for a file without the banner (not a
+ * chunk esbuild made, e.g. a copied `.js` asset).
+ */
+export function planChunk(
+  code: string,
+  placeholders: EsbuildPlaceholders,
+  options: FinalizeOptions,
+): InPlaceFinish | 'moves' | undefined {
+  const located = locatePlaceholders(code, placeholders);
+  if (!located) return undefined;
+  const planned = plan(code, located, placeholders, options);
+  if (planned.kind !== 'in-place') return 'moves';
+  const { kind: _, ...finish } = planned;
+  return finish;
+}
+
+/**
  * Replaces the placeholders of one JS output file: the file's snippet (with its chunk id, computed
  * over the code with both placeholders removed, so the id does not depend on hogmaps' own text) and
  * the `//# chunkId=` comment, which lands before esbuild's `//# sourceMappingURL=` line. Files the
@@ -104,39 +185,36 @@ export function finalizeChunk(
   options: FinalizeOptions,
 ): FinalizedChunk | undefined {
   const { code } = input;
-  const banner = locate(code, placeholders.banner, code.indexOf(placeholders.banner));
-  if (!banner) return undefined;
-  let footer = locate(code, placeholders.footer, code.lastIndexOf(placeholders.footer));
-  if (footer && footer.start < banner.end) footer = undefined;
+  const located = locatePlaceholders(code, placeholders);
+  if (!located) return undefined;
+  const { banner, footer, stripped } = located;
+  const planned = plan(code, located, placeholders, options);
 
-  const stripped = cut(code, [banner, ...(footer ? [footer] : [])]);
-  const existing = readInjectedChunkId(stripped);
-  if (!options.inject || existing !== undefined) {
+  if (planned.kind === 'remove') {
     // Footer line first: removing the banner line renumbers the lines after it.
-    const lines = [...(footer ? [footer.line] : []), banner.line];
+    const lines = [...(footer ? [footer] : []), banner].map((found) => countLineFeeds(code, found.start));
     const edited = editMaps(stripped, input.map, options.fileName, (mappings) =>
       lines.reduce((result, line) => removeEmptyLine(result, line), mappings),
     );
-    return { ...edited, chunkId: existing, injected: false };
+    return { ...edited, chunkId: planned.existing, injected: false };
   }
 
-  const chunkId = options.chunkIdFor(stripped);
-  const snippet = createSnippet(chunkId, options.releaseId);
-  const comment = `${CHUNK_ID_COMMENT_PREFIX}${chunkId}`;
-  const sameLength = snippet.length === placeholders.banner.length;
-  if (sameLength && banner.end > banner.start + snippet.length && !startsWithPrologue(code, banner.end)) {
-    const bannerEnd = banner.start + snippet.length;
-    const head = code.slice(0, banner.start) + snippet;
+  const { chunkId } = planned;
+  if (planned.kind === 'in-place') {
+    const bannerEnd = banner.start + planned.snippet.length;
+    const head = code.slice(0, banner.start) + planned.snippet;
     const injected = footer
       ? head +
         code.slice(bannerEnd, footer.start) +
-        comment +
+        planned.comment +
         code.slice(footer.start + placeholders.footer.length)
       : head + code.slice(bannerEnd) + createChunkIdComment(chunkId);
     return { code: injected, map: input.map, chunkId, injected: true };
   }
 
   // The snippet goes after the prologue, inline; the banner's line goes away.
+  const snippet = createSnippet(chunkId, options.releaseId);
+  const comment = `${CHUNK_ID_COMMENT_PREFIX}${chunkId}`;
   const removed = banner.end - banner.start;
   const withoutBanner = code.slice(0, banner.start) + code.slice(banner.end);
   const base = footer
@@ -149,7 +227,7 @@ export function finalizeChunk(
   const line = countLineFeeds(base, lineStart);
   const injected = base.slice(0, offset) + separator + snippet + base.slice(offset);
   const edited = editMaps(injected, input.map, options.fileName, (mappings) => {
-    const shorter = removeEmptyLine(mappings, banner.line);
+    const shorter = removeEmptyLine(mappings, countLineFeeds(code, banner.start));
     // After a line break (end of file) the snippet moves no mapped code.
     return separator === ''
       ? shiftGeneratedColumns(shorter, line, offset - lineStart, snippet.length)

@@ -1,27 +1,18 @@
 // esbuild: placeholders in `banner.js` / `footer.js` (esbuild-placeholders.ts) so that every output
-// file, code-split chunks included, is injected in memory with valid maps and `[hash]` names. hogmaps
-// turns `write` off, finishes the files in onEnd, writes them as esbuild would have, then uploads.
-import { mkdir, writeFile } from 'node:fs/promises';
+// file, code-split chunks included, is injected with valid maps and `[hash]` names. esbuild writes the
+// files; onEnd finishes them where they are (esbuild-outputs.ts), before any later plugin's onEnd,
+// then uploads. A `write: false` build is finished in memory.
 import path from 'node:path';
-import type { BuildOptions, BuildResult, OutputFile, PartialMessage, PluginBuild } from 'esbuild';
-import { errorMessage, shouldFailBuild } from '../../errors';
-import type { BuildChunk } from '../../session/session';
-import { forEachConcurrent } from '../../upload/pool';
+import type { BuildOptions, BuildResult, PartialMessage, PluginBuild } from 'esbuild';
+import { errorMessage, HogmapsError, shouldFailBuild } from '../../errors';
 import type { PluginContext } from '../context';
-import {
-  createPlaceholders,
-  type EsbuildPlaceholders,
-  type FinalizedChunk,
-  finalizeChunk,
-} from './esbuild-placeholders';
+import { type FinishRun, finishInMemory, finishOnDisk, outputPaths } from './esbuild-outputs';
+import { createPlaceholders } from './esbuild-placeholders';
 
-type UserSettings = Pick<BuildOptions, 'write' | 'sourcemap' | 'banner' | 'footer'>;
-const SETTINGS = ['write', 'sourcemap', 'banner', 'footer'] as const;
+type UserSettings = Pick<BuildOptions, 'write' | 'sourcemap' | 'banner' | 'footer' | 'metafile'>;
+const SETTINGS = ['write', 'sourcemap', 'banner', 'footer', 'metafile'] as const;
 /** The user's own settings of an options object while hogmaps' changes are in it (reused objects). */
 const originals = new WeakMap<BuildOptions, UserSettings>();
-const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
-const WRITE_CONCURRENCY = 16;
-const encoder = new TextEncoder();
 
 const MAPS_OFF =
   'source maps are turned off in the esbuild options (sourcemap: false): chunk ids are injected, but nothing can be ' +
@@ -57,16 +48,6 @@ function outDirOf(options: BuildOptions): string | undefined {
   return dir === undefined ? undefined : path.resolve(options.absWorkingDir ?? process.cwd(), dir);
 }
 
-/** As esbuild writes them: parent folders made, hashbang files executable. */
-async function writeOutputs(files: readonly OutputFile[]): Promise<void> {
-  const folders = new Set(files.map((file) => path.dirname(file.path)));
-  for (const folder of folders) await mkdir(folder, { recursive: true });
-  await forEachConcurrent(files, WRITE_CONCURRENCY, async (file) => {
-    const hashbang = file.contents[0] === 0x23 && file.contents[1] === 0x21;
-    await writeFile(file.path, file.contents, { mode: hashbang ? 0o755 : 0o644 });
-  });
-}
-
 export function createEsbuildSetup(context: PluginContext): (build: PluginBuild) => void | Promise<void> {
   const { options, session } = context;
 
@@ -75,6 +56,7 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
     const initial = build.initialOptions;
     const user = originals.get(initial) ?? snapshot(initial);
     const outDir = outDirOf(initial);
+    const workingDir = initial.absWorkingDir ?? process.cwd();
     if (outDir === undefined) {
       context.logger.warn('esbuild has no outdir or outfile (output to stdout): no chunk ids are injected');
       return;
@@ -92,7 +74,8 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
 
     const placeholders = createPlaceholders(injection);
     originals.set(initial, user);
-    initial.write = false;
+    // The metafile names every file esbuild wrote, for onEnd to finish.
+    if (write) initial.metafile = true;
     initial.banner = { ...user.banner, js: appendLine(user.banner?.js, placeholders.banner) };
     initial.footer = { ...user.footer, js: appendLine(user.footer?.js, placeholders.footer) };
     if (mapsAreOurs) initial.sourcemap = 'external';
@@ -117,7 +100,7 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
         (shouldFailBuild(error, options) ? errors : warnings).push(errorMessage(error));
       await context.reportThrough({ warn: (message) => warnings.push(message) }, async () => {
         try {
-          await finishOutputs(result, { rebuild, fail });
+          await finishOutputs(result, { rebuild, fail, warn: (message) => warnings.push(message) });
         } catch (error) {
           fail(error);
         }
@@ -125,11 +108,13 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       return { errors: errors.map(toMessage), warnings: warnings.map(toMessage) };
     });
 
-    async function finishOutputs(result: BuildResult, run: { rebuild: boolean; fail(error: unknown): void }) {
-      const files = result.outputFiles;
-      // A failed build writes nothing, as esbuild itself would not have.
-      if (result.errors.length > 0 || !files || outDir === undefined) return;
-      const chunks = injectOutputs(files, {
+    async function finishOutputs(
+      result: BuildResult,
+      run: { rebuild: boolean; fail(error: unknown): void; warn(message: string): void },
+    ) {
+      // A failed build writes nothing.
+      if (result.errors.length > 0 || outDir === undefined) return;
+      const finish: FinishRun = {
         outDir,
         placeholders,
         jsExtension: initial.outExtension?.['.js'],
@@ -137,14 +122,26 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
         mapsAreOurs,
         context,
         fail: run.fail,
-      });
-      if (!write) return;
-      await writeOutputs(files);
-      result.outputFiles = undefined;
+      };
+      if (result.outputFiles) {
+        // write is off (the user's setting, or a later plugin's): nothing is on disk to upload.
+        finishInMemory(result.outputFiles, finish);
+        if (write && context.wantsMaps) run.warn(NOT_WRITTEN);
+        // Maps hogmaps turned on must not ship with what that plugin writes.
+        if (mapsAreOurs)
+          result.outputFiles = result.outputFiles.filter((file) => !file.path.endsWith('.map'));
+        return;
+      }
+      if (!result.metafile) {
+        throw new HogmapsError(
+          'esbuild_no_metafile',
+          'esbuild returned no metafile: the written files are unknown',
+        );
+      }
+      const files = outputPaths(result.metafile, workingDir);
+      const chunks = await finishOnDisk(files, finish);
 
-      const maps = mapsAreOurs
-        ? files.filter((file) => file.path.endsWith('.map')).map((file) => file.path)
-        : [];
+      const maps = mapsAreOurs ? files.filter((file) => file.endsWith('.map')) : [];
       const chunkMaps = new Set(chunks.map((chunk) => chunk.mapPath));
       await session.finishBuild({
         outDir,
@@ -154,55 +151,6 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       });
     }
   };
-}
-
-interface InjectRun {
-  outDir: string;
-  placeholders: EsbuildPlaceholders;
-  /** The user's `outExtension['.js']`, when set. */
-  jsExtension: string | undefined;
-  releaseId: string | undefined;
-  mapsAreOurs: boolean;
-  context: PluginContext;
-  fail(error: unknown): void;
-}
-
-/** Finishes every JS output in place (contents replaced) and returns the chunks that carry an id. */
-function injectOutputs(files: readonly OutputFile[], run: InjectRun): BuildChunk[] {
-  const { options, session } = run.context;
-  const byPath = new Map(files.map((file) => [file.path, file]));
-  const chunks: BuildChunk[] = [];
-  for (const file of files) {
-    const extension = path.extname(file.path);
-    if (!JS_EXTENSIONS.has(extension) && !(run.jsExtension && file.path.endsWith(run.jsExtension))) continue;
-    const mapFile = byPath.get(`${file.path}.map`);
-    const fileName = path.relative(run.outDir, file.path).split(path.sep).join('/');
-    let finished: FinalizedChunk | undefined;
-    try {
-      finished = finalizeChunk({ code: file.text, map: mapFile?.text }, run.placeholders, {
-        inject: options.filter(fileName),
-        releaseId: run.releaseId,
-        chunkIdFor: (code) => session.chunkIdFor(code),
-        fileName,
-      });
-    } catch (error) {
-      run.fail(error);
-      continue;
-    }
-    if (!finished) continue;
-    file.contents = encoder.encode(finished.code);
-    if (mapFile && finished.map !== undefined && finished.map !== mapFile.text) {
-      mapFile.contents = encoder.encode(finished.map);
-    }
-    if (finished.chunkId === undefined) continue;
-    chunks.push({
-      chunkId: finished.chunkId,
-      jsPath: file.path,
-      mapPath: mapFile?.path,
-      mapIsOurs: run.mapsAreOurs && mapFile !== undefined,
-    });
-  }
-  return chunks;
 }
 
 function toMessage(text: string): PartialMessage {
