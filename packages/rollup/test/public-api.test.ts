@@ -33,7 +33,8 @@ describe('@hogmaps/rollup public API', () => {
     const plugin = api.hogmapsRollupPlugin({ logLevel: 'silent' });
     expect(Array.isArray(plugin)).toBe(false);
     expect(plugin.name).toBe('hogmaps');
-    expect(typeof plugin.renderChunk).toBe('object');
+    expect(typeof plugin.generateBundle).toBe('object');
+    expect(typeof plugin.augmentChunkHash).toBe('function');
   });
 
   test('injects a chunk id without credentials', async () => {

@@ -1,16 +1,24 @@
-// Rollup, Vite and rolldown: one code path. Inject in renderChunk (before content hashes), add the
-// trailing comment in generateBundle (Vite 8 and rolldown minify after renderChunk and strip it),
-// upload in writeBundle once the files are on disk.
+// Rollup, Vite and rolldown: one code path. Inject in generateBundle, where the code is final (Vite 8
+// and rolldown minify after renderChunk) and each map is a `.map` asset whose columns after the inline
+// snippet are moved in place: no second map is generated or chained. The release goes into
+// augmentChunkHash so that hashed names still follow what is injected. Upload in writeBundle, once
+// the files are on disk.
 import path from 'node:path';
 import type { Plugin as RolldownPlugin } from 'rolldown';
 import type { Plugin as RollupPlugin } from 'rollup';
 import type { Plugin as VitePlugin } from 'vite';
-import { detectChunkId } from '../../chunk-id/detect';
 import { errorMessage, shouldFailBuild } from '../../errors';
-import { appendChunkIdComment, type MagicStringLike } from '../../inject/inject';
-import { createChunkIdComment } from '../../inject/snippet';
-import type { BuildChunk } from '../../session/session';
+import { createSnippet } from '../../inject/snippet';
+import type { BuildChunk, InjectionContext } from '../../session/session';
 import type { PluginContext } from '../context';
+import {
+  type BundleLike,
+  createRenderedCheck,
+  injectOutputChunk,
+  isCandidate,
+  isInjectable,
+  type OutputFileLike,
+} from './rollup-output';
 
 type Flavor = 'rollup' | 'rolldown' | 'vite';
 type SourcemapOption = boolean | 'inline' | 'hidden' | undefined;
@@ -30,60 +38,41 @@ interface OutputOptionsLike {
   sourcemap?: SourcemapOption;
   sourcemapPathTransform?: PathTransform | undefined;
 }
-interface RenderedChunkLike {
-  fileName: string;
-  facadeModuleId: string | null;
-}
-interface OutputFileLike {
-  type: 'chunk' | 'asset';
-  fileName: string;
-  preliminaryFileName?: string;
-  code?: string;
-  sourcemapFileName?: string | null;
-}
-type BundleLike = Record<string, OutputFileLike>;
-
-const JS_FILE = /\.[cm]?js(?:[?#].*)?$/;
-const SOURCE_MAPPING_URL_LINE = /\n\/\/[#@] sourceMappingURL=[^\n]*\n?$/;
-/** What Vite leaves of an HTML entry that has no inline script: imports only (Vite then drops it). */
-const IMPORTS_ONLY = /^\s*(?:import\s*(?:"[^"\n]*"|'[^'\n]*')\s*;?|\/\*[\s\S]*?\*\/|\/\/[^\n]*(?:\n|$)|\s)*$/;
-
-/** Chunks that get an id: JavaScript, not empty, and not an import-only HTML facade. */
-function isInjectable(chunk: RenderedChunkLike, code: string): boolean {
-  if (!JS_FILE.test(chunk.fileName) || code.trim() === '') return false;
-  const facade = chunk.facadeModuleId?.replace(/[?#].*$/, '');
-  return !(facade?.endsWith('.html') && IMPORTS_ONLY.test(code));
-}
 
 function outDirOf(options: OutputOptionsLike): string {
   return path.resolve(options.dir ?? path.dirname(options.file ?? 'index.js'));
 }
 
-/** Adds `//# chunkId=` at the end, before a trailing sourceMappingURL so that one stays last. */
-function withChunkIdComment(code: string, chunkId: string): string {
-  const existing = detectChunkId(code);
-  if (existing === chunkId) return code;
-  const url = existing === undefined ? SOURCE_MAPPING_URL_LINE.exec(code) : null;
-  if (!url) return appendChunkIdComment(code, chunkId);
-  return code.slice(0, url.index) + createChunkIdComment(chunkId) + code.slice(url.index);
-}
-
 /** The separate map file of a chunk, when the output has one. */
 function mapFileOf(file: OutputFileLike, options: OutputOptionsLike): string | undefined {
-  if (!options.sourcemap || options.sourcemap === 'inline') return undefined;
+  if (file.type !== 'chunk' || !options.sourcemap || options.sourcemap === 'inline') return undefined;
   return file.sourcemapFileName ?? `${file.fileName}.map`;
+}
+
+/**
+ * What augmentChunkHash adds to the content hash of every chunk hogmaps may inject, so that a file
+ * name still determines its bytes. The hash already covers the rendered code, and through their names
+ * the chunks it imports. What hogmaps adds is the snippet and the comment, made of the chunk id and
+ * the release id. The chunk id is computed from the final code, which follows from the rendered code
+ * (minifying and filling in hashed import names are deterministic), and, in symbol-set mode, from the
+ * release hash id. So the snippet's text with the release id, plus the release hash id, is all that
+ * is left to add: a new release, or a new snippet format, renames every injected chunk.
+ */
+function hashInputOf(injection: InjectionContext): string {
+  return JSON.stringify([createSnippet('chunk-id', injection.releaseId), injection.releaseHashId ?? null]);
 }
 
 function createHooks(context: PluginContext, flavor: Flavor) {
   const { options, session } = context;
-  /** `outDir \0 preliminary file name` → chunk id, from renderChunk to generateBundle. */
-  const rendered = new Map<string, string>();
   /** `outDir \0 final file name` → chunk id, from generateBundle to writeBundle. */
   const written = new Map<string, string>();
   /** Marks the outputs (rollup, rolldown) whose maps hogmaps turned on: it survives normalization. */
   const ourTransforms = new WeakSet<PathTransform>();
   /** Vite environments whose maps hogmaps turned on. */
   const ourEnvironments = new Set<string>();
+  /** The session's release, from buildStart on. */
+  let injection: InjectionContext | undefined;
+  let hashInput: string | undefined;
   let userTurnedMapsOff = false;
   let warnedMapsOff = false;
 
@@ -103,7 +92,8 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     async buildStart(this: HookThis) {
       await context.reportThrough(reportTo(this), async () => {
         try {
-          await context.prepare();
+          injection = await context.prepare();
+          hashInput = hashInputOf(injection);
         } catch (error) {
           // Without a prepared session no chunk can get an id: this is always fatal.
           this.error(error);
@@ -124,44 +114,32 @@ function createHooks(context: PluginContext, flavor: Flavor) {
       );
     },
 
-    renderChunk: {
-      order: 'post' as const,
-      handler(
-        this: HookThis,
-        code: string,
-        chunk: RenderedChunkLike,
-        output: OutputOptionsLike,
-        meta?: { magicString?: MagicStringLike },
-      ) {
-        // include/exclude see the file name before hashes are filled in (`main-!~{001}~.js`).
-        if (!isInjectable(chunk, code) || !options.filter(chunk.fileName)) return null;
-        const magicString = meta?.magicString;
-        const result = context.inject(code, {
-          fileName: chunk.fileName,
-          ...(magicString ? { magicString } : {}),
-        });
-        rendered.set(key(outDirOf(output), chunk.fileName), result.chunkId);
-        if (!result.injected) return null;
-        // rolldown's native MagicString carries the edit and makes the map itself.
-        return magicString ?? { code: result.code, map: result.map };
-      },
+    augmentChunkHash(chunk: { fileName: string }) {
+      if (hashInput === undefined || !isCandidate(chunk.fileName, options.filter)) return undefined;
+      return hashInput;
     },
 
     generateBundle: {
       order: 'post' as const,
       handler(this: HookThis, output: OutputOptionsLike, bundle: BundleLike) {
+        const release = injection;
+        if (!release) return;
         const outDir = outDirOf(output);
+        const isRendered = createRenderedCheck(bundle);
         for (const file of Object.values(bundle)) {
-          if (file.type !== 'chunk' || file.code === undefined) continue;
-          const preliminary = key(outDir, file.preliminaryFileName ?? file.fileName);
-          const chunkId = rendered.get(preliminary);
-          if (chunkId === undefined) continue;
-          rendered.delete(preliminary);
+          if (file.type !== 'chunk') continue;
+          if (!isCandidate(file.preliminaryFileName ?? file.fileName, options.filter)) continue;
+          if (!isRendered(file) || !isInjectable(file, file.code)) continue;
+          let chunkId: string;
           try {
-            // After minification; appending at the very end moves no mapping.
-            file.code = withChunkIdComment(file.code, chunkId);
+            chunkId = injectOutputChunk(file, bundle, {
+              chunkIdFor: (code) => session.chunkIdFor(code),
+              releaseId: release.releaseId,
+              updateChunkMap: flavor === 'rollup',
+            });
           } catch (error) {
-            this.warn(`${file.fileName}: ${errorMessage(error)}`);
+            // The chunk is left as the bundler made it, and so is not uploaded.
+            fail(this, error);
             continue;
           }
           written.set(key(outDir, file.fileName), chunkId);
@@ -176,8 +154,8 @@ function createHooks(context: PluginContext, flavor: Flavor) {
         const outDir = outDirOf(output);
         const ours = mapsAreOurs(this, output);
         const chunks: BuildChunk[] = [];
-        // Maps we caused that belong to no uploaded chunk: CSS maps, and chunks other plugins added
-        // after renderChunk (plugin-legacy's polyfills). They must not ship either.
+        // Maps we caused that belong to no uploaded chunk: CSS maps, and prebuilt chunks other plugins
+        // emitted (plugin-legacy's polyfills). They must not ship either.
         const extraMapsToDelete: string[] = [];
         for (const file of Object.values(bundle)) {
           if (file.type === 'asset') {

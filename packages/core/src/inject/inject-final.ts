@@ -1,0 +1,70 @@
+import { detectChunkId, readInjectedChunkId } from '../chunk-id/detect';
+import { findInjectionPoint } from './prologue';
+import { type ColumnShift, shiftInlineSourceMapUrl } from './shift-map-text';
+import { createChunkIdComment, createSnippet } from './snippet';
+
+export interface FinalInjectOptions {
+  /** The chunk id of the code as passed in (before injection); called only when it carries none. */
+  chunkIdFor(code: string): string;
+  /** The release UUID for `_posthogReleaseId` (event mode): selects the release snippet variant. */
+  releaseId?: string | undefined;
+  /** Names the chunk in errors about its inline map. */
+  fileName?: string;
+}
+
+export interface FinalInjectResult {
+  /** False when the code already carried an id: at most the missing comment was added. */
+  injected: boolean;
+  chunkId: string;
+  code: string;
+  /**
+   * What the chunk's map needs: the columns that moved on the snippet's line. Undefined when no
+   * mapped column moved (nothing injected, or the snippet went on a line of its own at the end).
+   * An inline map in the code is already adjusted.
+   */
+  shift: ColumnShift | undefined;
+}
+
+/** The bundler's map reference on the last line (rollup ends it with a line break, rolldown does not). */
+const TRAILING_SOURCE_MAPPING_URL = /\n\/\/[#@] sourceMappingURL=([^\n]*)\n?$/;
+
+function countLineFeeds(code: string, end: number): number {
+  let count = 0;
+  for (let at = code.indexOf('\n'); at >= 0 && at < end; at = code.indexOf('\n', at + 1)) count++;
+  return count;
+}
+
+/**
+ * Injects a chunk whose code is final: minified (Vite 8 and rolldown minify after renderChunk) and
+ * ending in the bundler's `//# sourceMappingURL=` line, if any. The snippet goes inline at the
+ * injection point (after hashbang, directives and leading comments), so the chunk's map only needs
+ * the columns after it on that one line moved (`shift`, applied by the caller to the map file); the
+ * `//# chunkId=` comment goes before the map reference, which stays the last line. Code that already
+ * carries an id keeps it and only gets the comment if a minifier stripped it.
+ */
+export function injectFinalCode(code: string, options: FinalInjectOptions): FinalInjectResult {
+  const url = TRAILING_SOURCE_MAPPING_URL.exec(code);
+  const body = url ? code.slice(0, url.index) : code;
+  let tail = url ? code.slice(url.index) : '';
+
+  const existing = readInjectedChunkId(code);
+  if (existing !== undefined) {
+    const withComment =
+      detectChunkId(code) === undefined ? body + createChunkIdComment(existing) + tail : code;
+    return { injected: false, chunkId: existing, code: withComment, shift: undefined };
+  }
+
+  const chunkId = options.chunkIdFor(code);
+  const snippet = createSnippet(chunkId, options.releaseId);
+  const { offset, separator } = findInjectionPoint(body);
+  let shift: ColumnShift | undefined;
+  if (separator === '') {
+    const lineStart = body.lastIndexOf('\n', offset - 1) + 1;
+    shift = { line: countLineFeeds(body, lineStart), column: offset - lineStart, delta: snippet.length };
+    const inline = url && shiftInlineSourceMapUrl(url[1]!, shift, options.fileName ?? '<inline source map>');
+    if (inline) tail = tail.replace(url[1]!, () => inline);
+  }
+  const injected =
+    body.slice(0, offset) + separator + snippet + body.slice(offset) + createChunkIdComment(chunkId) + tail;
+  return { injected: true, chunkId, code: injected, shift };
+}
