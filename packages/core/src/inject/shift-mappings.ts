@@ -1,35 +1,7 @@
 // Moves generated columns inside an encoded `mappings` string. Inline injection on one line needs
 // nothing more, and editing the VLQ text in place keeps every other byte of a large map.
 
-const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
-const DIGITS = new Map([...BASE64].map((char, index) => [char, index]));
-
-function decodeVlq(text: string, pos: number): [value: number, next: number] {
-  let result = 0;
-  let scale = 1;
-  for (;;) {
-    const digit = DIGITS.get(text[pos++] ?? '');
-    if (digit === undefined)
-      throw new Error(`invalid VLQ in mappings near ${JSON.stringify(text.slice(0, 32))}`);
-    result += (digit & 31) * scale;
-    scale *= 32;
-    if ((digit & 32) === 0) break;
-  }
-  const magnitude = Math.floor(result / 2);
-  return [result % 2 === 1 ? -magnitude : magnitude, pos];
-}
-
-function encodeVlq(value: number): string {
-  let rest = value < 0 ? -value * 2 + 1 : value * 2;
-  let out = '';
-  do {
-    let digit = rest % 32;
-    rest = Math.floor(rest / 32);
-    if (rest > 0) digit |= 32;
-    out += BASE64[digit];
-  } while (rest > 0);
-  return out;
-}
+import { readVlq as decodeVlq, writeVlq as encodeVlq } from './vlq';
 
 /**
  * Adds `delta` to every generated column at or after `fromColumn` on generated line `line` (0-based).
