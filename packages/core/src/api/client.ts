@@ -1,4 +1,4 @@
-import { Agent, type Dispatcher, ProxyAgent } from 'undici';
+import type { Dispatcher } from 'undici';
 import { HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import type { Logger } from '../logger';
 import { createApiContext } from './api-context';
@@ -108,12 +108,14 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
     bodyTimeout: timeout,
   };
 
-  // One keep-alive agent for the client's lifetime (and one per proxy in use).
+  // One keep-alive agent for the client's lifetime (and one per proxy in use). undici is loaded on
+  // the first request: a build that uploads nothing (dev, no credentials) never pays for it.
   let direct: Dispatcher | undefined;
   const proxied = new Map<string, Dispatcher>();
-  const dispatcherFor = (url: URL): Dispatcher => {
+  const dispatcherFor = async (url: URL): Promise<Dispatcher> => {
     if (options.dispatcher) return options.dispatcher;
     const proxy = options.proxyFor ? options.proxyFor(url.href) : options.proxy;
+    const { Agent, ProxyAgent } = await import('undici');
     if (!proxy) {
       direct ??= new Agent(agentOptions);
       return direct;

@@ -34,7 +34,7 @@ export interface HttpResponse {
 }
 
 export interface HttpOptions {
-  dispatcherFor: (url: URL) => Dispatcher;
+  dispatcherFor: (url: URL) => Promise<Dispatcher>;
   policy: RetryPolicy;
   /** Milliseconds without progress before a request fails (headers, then body). */
   timeout: number;
@@ -100,7 +100,7 @@ export function createHttp(options: HttpOptions): Http {
     const started = Date.now();
     let response: HttpResponse;
     try {
-      const { statusCode, headers, body } = await options.dispatcherFor(request.url).request({
+      const { statusCode, headers, body } = await (await options.dispatcherFor(request.url)).request({
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,

@@ -84,7 +84,7 @@ describe('http transport retries (MockAgent)', () => {
     pool.intercept({ path: '/x', method: 'POST' }).reply(429, record, { headers: { 'retry-after': '0.04' } });
     pool.intercept({ path: '/x', method: 'POST' }).reply(201, '{"ok":true}');
     let built = 0;
-    const http = createHttp({ dispatcherFor: () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
     const started = Date.now();
     const response = await http.request({
       method: 'POST',
@@ -106,7 +106,7 @@ describe('http transport retries (MockAgent)', () => {
       detail: 'Symbol set abc already exists with different content.',
       attr: null,
     });
-    const http = createHttp({ dispatcherFor: () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
     const error = await http.request({ method: 'POST', url: new URL('http://api.test/x') }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -122,7 +122,7 @@ describe('http transport retries (MockAgent)', () => {
     const { agent, pool } = mock();
     pool.intercept({ path: '/x', method: 'GET' }).reply(503, 'down').times(3);
     pool.intercept({ path: '/y', method: 'GET' }).replyWithError(new Error('socket hang up')).times(2);
-    const http = createHttp({ dispatcherFor: () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
     await expect(http.request({ method: 'GET', url: new URL('http://api.test/x') })).rejects.toMatchObject({
       status: 503,
       detail: 'down',
@@ -150,7 +150,7 @@ describe('http transport retries (MockAgent)', () => {
       error: (m: string) => lines.push(m),
       child: () => logger,
     };
-    const http = createHttp({ dispatcherFor: () => agent, policy: fast, timeout: 1000, logger, secret });
+    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000, logger, secret });
     const error = await http.request({ method: 'GET', url: new URL('http://api.test/x') }).catch((e) => e);
     expect(error.detail).toBe('bad key phx_…wxyz');
     expect(error.message).not.toContain(secret);
