@@ -32,13 +32,12 @@ describe('javascriptDevtool', () => {
 
 describe('planSourceMaps', () => {
   it('adds hidden maps when no devtool is configured and the production default makes none', () => {
-    expect(plan(undefined, false)).toEqual({ kind: 'ours', chainMaps: true, warning: undefined });
+    expect(plan(undefined, false)).toEqual({ kind: 'ours', warning: undefined });
   });
 
   it('makes no maps for nothing: without credentials, no maps and no warning', () => {
     expect(plan(undefined, false, { wantsMaps: false })).toEqual({
       kind: 'none',
-      chainMaps: false,
       warning: undefined,
     });
     expect(plan(false, false, { wantsMaps: false }).warning).toBeUndefined();
@@ -51,7 +50,7 @@ describe('planSourceMaps', () => {
       'nosources-source-map',
       'cheap-module-source-map',
     ]) {
-      expect(plan(devtool)).toEqual({ kind: 'user', chainMaps: true, warning: undefined });
+      expect(plan(devtool)).toEqual({ kind: 'user', warning: undefined });
     }
     // rspack's development default writes files too: it stays the bundler's.
     expect(plan(undefined, 'cheap-module-source-map').kind).toBe('user');
@@ -60,7 +59,6 @@ describe('planSourceMaps', () => {
   it('treats an own SourceMapDevToolPlugin as user maps, whatever devtool says', () => {
     expect(plan(false, false, { userMapPlugin: true })).toEqual({
       kind: 'user',
-      chainMaps: true,
       warning: undefined,
     });
   });
@@ -68,16 +66,16 @@ describe('planSourceMaps', () => {
   it('warns once per reason when maps are off or not files', () => {
     expect(plan(false)).toMatchObject({
       kind: 'none',
-      chainMaps: false,
       warning: expect.stringMatching(/^devtool is false: /),
     });
     expect(plan('eval-source-map')).toMatchObject({
       kind: 'none',
-      chainMaps: false,
       warning: expect.stringMatching(/devtool 'eval-source-map' writes no source map files/),
     });
-    // Inline maps are made at DEV_TOOLING from the asset's map: the chain must still be kept.
-    expect(plan('inline-source-map')).toMatchObject({ kind: 'none', chainMaps: true });
+    expect(plan('inline-source-map')).toMatchObject({
+      kind: 'none',
+      warning: expect.stringMatching(/devtool 'inline-source-map' writes no source map files/),
+    });
     expect(plan(undefined, 'eval').warning).toMatch(/default devtool 'eval' of this mode/);
   });
 });

@@ -11,8 +11,6 @@ export const JS_ASSET = /\.[cm]?js(?:$|[?#])/i;
  */
 export interface SourceMapPlan {
   kind: 'ours' | 'user' | 'none';
-  /** Chunk code must be replaced with a SourceMapSource so a later devtool maps through the injection. */
-  chainMaps: boolean;
   /** Why credentials present but maps absent means nothing is uploaded; reported once as a warning. */
   warning: string | undefined;
 }
@@ -55,20 +53,15 @@ export function planSourceMaps(input: {
   userMapPlugin: boolean;
   wantsMaps: boolean;
 }): SourceMapPlan {
-  if (input.userMapPlugin) return { kind: 'user', chainMaps: true, warning: undefined };
+  if (input.userMapPlugin) return { kind: 'user', warning: undefined };
   const configured = javascriptDevtool(input.configured);
   const devtool = configured === undefined ? javascriptDevtool(input.effective) : configured;
   if (configured === undefined && !devtool) {
-    return input.wantsMaps
-      ? { kind: 'ours', chainMaps: true, warning: undefined }
-      : { kind: 'none', chainMaps: false, warning: undefined };
+    return input.wantsMaps ? { kind: 'ours', warning: undefined } : { kind: 'none', warning: undefined };
   }
-  if (devtool && writesMapFiles(devtool)) return { kind: 'user', chainMaps: true, warning: undefined };
-  const chainMaps =
-    typeof devtool === 'string' && devtool.includes('source-map') && !devtool.includes('eval');
+  if (devtool && writesMapFiles(devtool)) return { kind: 'user', warning: undefined };
   return {
     kind: 'none',
-    chainMaps,
     warning: input.wantsMaps ? noMapsWarning(devtool, configured) : undefined,
   };
 }

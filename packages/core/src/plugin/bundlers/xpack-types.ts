@@ -17,7 +17,6 @@ interface AsyncHook<Args extends unknown[]> {
 
 export interface XpackSource {
   source(): string | Buffer;
-  sourceAndMap(options?: object): { source: string | Buffer; map: object | null | undefined };
 }
 
 export interface XpackAssetInfo {
@@ -50,16 +49,16 @@ export interface XpackCompilation {
   outputOptions: { path?: string | undefined };
 }
 
+/** webpack-sources' ReplaceSource (rspack's keeps the edits native when its original is). */
+export interface XpackReplaceSource extends XpackSource {
+  insert(position: number, content: string): void;
+}
+
 export interface XpackSources {
   RawSource: new (value: string) => XpackSource;
-  SourceMapSource: new (
-    value: string,
-    name: string,
-    sourceMap: object,
-    originalSource?: string,
-    innerSourceMap?: object,
-    removeOriginalSource?: boolean,
-  ) => XpackSource;
+  ReplaceSource: new (source: XpackSource, name?: string) => XpackReplaceSource;
+  CachedSource: new (source: XpackSource) => XpackSource;
+  CompatSource: new (source: XpackSource) => XpackSource;
 }
 
 export interface XpackSourceMapDevToolOptions {

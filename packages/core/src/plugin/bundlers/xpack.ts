@@ -2,17 +2,14 @@ import { existsSync } from 'node:fs';
 import { errorMessage, shouldFailBuild } from '../../errors';
 import type { PluginContext } from '../context';
 import {
-  CHUNK_ID_INFO,
   type ChunkRecords,
-  chunkFiles,
   collectBuildChunks,
   createChunkRecords,
   finalizeChunkRecords,
-  recordChunk,
-  withoutQuery,
 } from './xpack-chunks';
 import { hasMapPlugin, hiddenMapOptions, planSourceMaps, type SourceMapPlan } from './xpack-devtool';
-import type { XpackApi, XpackCompilation, XpackCompiler } from './xpack-types';
+import { injectAssets } from './xpack-inject';
+import type { XpackApi, XpackCompiler } from './xpack-types';
 
 export type { XpackCompiler } from './xpack-types';
 
@@ -38,8 +35,9 @@ function bundlerApi(compiler: XpackCompiler, context: PluginContext): XpackApi {
  * - The release is prepared before each run (`beforeRun` / `watchRun`).
  * - Every JavaScript file of every chunk is injected in `processAssets`, after minification
  *   (OPTIMIZE_SIZE) and before source maps are made (DEV_TOOLING) and real content hashes computed
- *   (OPTIMIZE_HASH): `[contenthash]` names and SRI hashes cover the injected code, and the asset
- *   becomes a SourceMapSource chaining the injection onto the minifier's map, so the maps stay exact.
+ *   (OPTIMIZE_HASH): `[contenthash]` names and SRI hashes cover the injected code. The asset becomes
+ *   a ReplaceSource over its own source: a map, if the devtool makes one, maps through the insertions
+ *   exactly, in the same single pass and at the same size as without hogmaps.
  * - With no devtool configured, hidden maps (no sourceMappingURL) are added for the upload and deleted
  *   afterwards; a user's devtool is respected; an explicit `false` gets one warning (ids only).
  * - After emit (files on disk), the files are handed to the process-wide session, which uploads each
@@ -85,7 +83,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
     // Applied to a compiler that was already set up (no afterEnvironment seen): too late to add maps.
     if (!plan) {
       const late = decide();
-      plan = late.kind === 'ours' ? { kind: 'none', chainMaps: false, warning: undefined } : late;
+      plan = late.kind === 'ours' ? { kind: 'none', warning: undefined } : late;
     }
     const currentPlan = plan;
     const current = createChunkRecords();
@@ -98,7 +96,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
         compilation.warnings.push(bundlerError(api, currentPlan.warning));
       }
       await prepare(); // already done in beforeRun / watchRun, unless a tool compiles without running
-      injectAssets(compilation, api, context, currentPlan, current);
+      injectAssets(compilation, api, context, current);
     });
     // After OPTIMIZE_HASH: files renamed by realContentHash are recorded under their final names.
     compilation.hooks.processAssets.tapPromise(
@@ -139,36 +137,6 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
       else compilation.warnings.push(report);
     }
   });
-}
-
-/** Injects each JavaScript file of each chunk once; the asset keeps its map chain. */
-function injectAssets(
-  compilation: XpackCompilation,
-  api: XpackApi,
-  context: PluginContext,
-  plan: SourceMapPlan,
-  records: ChunkRecords,
-): void {
-  for (const fileName of chunkFiles(compilation)) {
-    if (!context.options.filter(withoutQuery(fileName))) continue;
-    const asset = compilation.getAsset(fileName);
-    if (!asset || asset.info.hotModuleReplacement) continue;
-    let code: string | Buffer;
-    let map: object | null | undefined;
-    if (plan.chainMaps) ({ source: code, map } = asset.source.sourceAndMap());
-    else code = asset.source.source();
-    const text = typeof code === 'string' ? code : code.toString('utf8');
-    if (text.trim() === '') continue;
-    const result = context.inject(text, { fileName });
-    recordChunk(records, fileName, result.chunkId);
-    if (!result.injected) continue;
-    const source =
-      map && result.map
-        ? new api.sources.SourceMapSource(result.code, fileName, { ...result.map }, text, map, true)
-        : new api.sources.RawSource(result.code);
-    const info = (previous: object | undefined) => ({ ...previous, [CHUNK_ID_INFO]: result.chunkId });
-    compilation.updateAsset(fileName, source as never, info as never);
-  }
 }
 
 function bundlerError(api: XpackApi, message: string): Error {
