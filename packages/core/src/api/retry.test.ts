@@ -150,7 +150,13 @@ describe('http transport retries (MockAgent)', () => {
       error: (m: string) => lines.push(m),
       child: () => logger,
     };
-    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000, logger, secret });
+    const http = createHttp({
+      dispatcherFor: async () => agent,
+      policy: fast,
+      timeout: 1000,
+      logger,
+      secret,
+    });
     const error = await http.request({ method: 'GET', url: new URL('http://api.test/x') }).catch((e) => e);
     expect(error.detail).toBe('bad key phx_…wxyz');
     expect(error.message).not.toContain(secret);
