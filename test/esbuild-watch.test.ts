@@ -1,13 +1,14 @@
 import { mkdtemp, readdir, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Options, resetBuildSessions } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
 import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
 import { type RunningServer, startServer } from '@hogmaps/server';
 import { type BuildContext, context, type Plugin } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { chunkIdsIn, writeApp } from './esbuild-app';
 import { esbuildOptions } from './harness/bundlers/esbuild';
+import { isolateBuild } from './harness/isolation';
 
 let server: RunningServer;
 let root: string;
@@ -25,15 +26,7 @@ afterAll(async () => {
   await server.close();
 });
 beforeEach(async () => {
-  resetBuildSessions();
-  for (const name of [
-    'POSTHOG_PERSONAL_API_KEY',
-    'POSTHOG_CLI_API_KEY',
-    'POSTHOG_CLI_TOKEN',
-    'POSTHOG_CLI_PROJECT_ID',
-  ]) {
-    vi.stubEnv(name, '');
-  }
+  isolateBuild();
   root = await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-watch-'));
   await writeApp(root);
   const created = server.admin.createProject({ name: 'esbuild-watch' });

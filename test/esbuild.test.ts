@@ -22,6 +22,7 @@ import {
   writeApp,
 } from './esbuild-app';
 import { esbuildOptions, esbuildRunner } from './harness/bundlers/esbuild';
+import { isolateBuild } from './harness/isolation';
 import type { NeutralBuild } from './harness/types';
 
 const run = promisify(execFile);
@@ -43,15 +44,7 @@ afterAll(async () => {
   await server.close();
 });
 beforeEach(async () => {
-  resetBuildSessions();
-  for (const name of [
-    'POSTHOG_PERSONAL_API_KEY',
-    'POSTHOG_CLI_API_KEY',
-    'POSTHOG_CLI_TOKEN',
-    'POSTHOG_CLI_PROJECT_ID',
-  ]) {
-    vi.stubEnv(name, '');
-  }
+  isolateBuild();
   root = await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-'));
   await writeApp(root);
   // A project per test: its symbol sets are this test's uploads only.

@@ -9,6 +9,7 @@ import { hogmapsWebpackPlugin } from '@hogmaps/webpack';
 import { rspack } from '@rspack/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import webpack from 'webpack';
+import { isolateBuild } from './harness/isolation';
 import {
   chunkIdsIn,
   credentials,
@@ -29,15 +30,7 @@ const RELEASE = { releaseName: 'xpack-maps', releaseVersion: '2.0.0' };
 let recorder: RecordingServer;
 
 beforeEach(async () => {
-  resetBuildSessions();
-  for (const name of [
-    'POSTHOG_PERSONAL_API_KEY',
-    'POSTHOG_CLI_API_KEY',
-    'POSTHOG_CLI_TOKEN',
-    'POSTHOG_RELEASE_MODE',
-  ]) {
-    vi.stubEnv(name, '');
-  }
+  isolateBuild();
   recorder = await startRecordingServer();
 });
 

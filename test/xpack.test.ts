@@ -2,12 +2,13 @@
 // release and upload each chunk once; watch builds upload nothing; no credentials means ids only.
 import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
-import { type Options, resetBuildSessions } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
 import { hogmapsRspackPlugin } from '@hogmaps/rspack';
 import { hogmapsWebpackPlugin } from '@hogmaps/webpack';
 import { rspack } from '@rspack/core';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import webpack from 'webpack';
+import { isolateBuild } from './harness/isolation';
 import {
   chunkIdsIn,
   credentials,
@@ -26,19 +27,7 @@ const RELEASE = { releaseName: 'xpack-app', releaseVersion: '1.0.0' };
 let recorder: RecordingServer;
 
 beforeEach(async () => {
-  // The session is process-wide by design; each test is its own "process".
-  resetBuildSessions();
-  for (const name of [
-    'POSTHOG_PERSONAL_API_KEY',
-    'POSTHOG_CLI_API_KEY',
-    'POSTHOG_CLI_TOKEN',
-    'POSTHOG_CLI_PROJECT_ID',
-    'POSTHOG_CLI_ENV_ID',
-    'POSTHOG_CLI_HOST',
-    'POSTHOG_RELEASE_MODE',
-  ]) {
-    vi.stubEnv(name, '');
-  }
+  isolateBuild();
   recorder = await startRecordingServer();
 });
 
