@@ -173,8 +173,10 @@ export interface SourcemapsOptions {
    */
   build?: string | number;
   /**
-   * Delete source maps (and their `sourceMappingURL` comments) after the upload, so they are
-   * never shipped; also when the upload failed.
+   * Delete the source maps hogmaps turned on (hidden maps, so no `sourceMappingURL` points at them)
+   * once they are uploaded, so they never ship. Maps whose upload failed are moved out of the output
+   * to `node_modules/.cache/hogmaps/pending` for `hogmaps upload --manifest`. Maps you configured
+   * yourself are left alone.
    * @default true
    */
   deleteAfterUpload?: boolean;

@@ -1,4 +1,4 @@
-import { mkdir, rename, rm } from 'node:fs/promises';
+import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 
 export interface MapDisposal {
@@ -37,7 +37,6 @@ export async function disposeMaps(
       const target = path.join(pendingDir, `${map.chunkId}.map`);
       await rename(map.mapPath, target).catch(async (error: NodeJS.ErrnoException) => {
         if (error.code !== 'EXDEV') throw error;
-        const { copyFile } = await import('node:fs/promises');
         await copyFile(map.mapPath, target);
         await rm(map.mapPath, { force: true });
       });
