@@ -74,6 +74,16 @@ export {
   type SourcePairProblem,
 } from './files/pair';
 export { findSourceMappingUrl, stripSourceMappingUrl } from './files/source-mapping-url';
+export { type FindPairsOptions, findSourcePairs } from './folder/find-pairs';
+export {
+  type DirectoryReport,
+  type FolderSessionHandoff,
+  type FolderStep,
+  type ProcessDirectoryInput,
+  processDirectory,
+} from './folder/process';
+export type { FolderContext, FolderEntry, SourcePair } from './folder/types';
+export { OFFLINE_CLIENT } from './folder/upload-entries';
 export {
   appendChunkIdComment,
   type InjectOptions,

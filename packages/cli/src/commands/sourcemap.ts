@@ -1,18 +1,9 @@
-import { formatDuration, formatSummary, HogmapsError, type Options, type ReleaseJson } from '@hogmaps/core';
+import { type Options, processDirectory } from '@hogmaps/core';
 import type { OptionSpecs } from '../args';
 import { createClient, resolveCliOptions } from '../connection';
 import type { CommandContext, CommandGroup, CommandSpec } from '../context';
-import { detectRelease, registerRelease, releaseLabel } from '../release';
-import { deleteMapsAfterUpload } from '../sourcemap/delete-after';
-import { findSourcePairs, plural, readRoots } from '../sourcemap/files';
-import { injectPairs, readInjectedEntries } from '../sourcemap/inject-step';
-import {
-  dropEmptyMaps,
-  OFFLINE_CLIENT,
-  type UploadEntry,
-  uploadEntries,
-  uploadExitCode,
-} from '../sourcemap/upload-step';
+import { detectRelease } from '../release';
+import { readRoots } from '../sourcemap/files';
 
 type Step = 'inject' | 'upload' | 'process';
 
@@ -134,99 +125,42 @@ function sourcemapOptions(context: CommandContext, step: Step): Options {
 }
 
 async function runSourcemap(context: CommandContext, step: Step): Promise<number> {
-  const { logger, args } = context;
-  const started = Date.now();
+  const { logger, args, io } = context;
   const options = resolveCliOptions(context, sourcemapOptions(context, step));
   for (const note of options.notes) logger[note.level](note.message);
   const roots = await readRoots(context);
   const { dryRun } = options;
-  const mode = options.sourcemaps.releaseMode;
   // Uploading needs credentials (a dry run sends nothing); injecting works without them.
   const client = step !== 'inject' && !dryRun ? createClient(context, options) : undefined;
   const eventClient =
-    step === 'inject' && mode === 'event' && options.credentials && !dryRun
+    step === 'inject' && options.sourcemaps.releaseMode === 'event' && options.credentials && !dryRun
       ? createClient(context, options)
       : undefined;
   const api = client ?? eventClient;
   try {
-    const identity = detectRelease(context, options);
-    const pairs = await findSourcePairs(context, roots);
-
-    // Event mode puts the release id into snippets; symbol-set mode binds sets to it at upload.
-    let release: ReleaseJson | undefined;
-    const wantsRelease = mode === 'event' ? step !== 'upload' : step !== 'inject';
-    if (identity && wantsRelease && api) {
-      release = await registerRelease(api, identity);
-      logger.info(`release ${releaseLabel(identity)} (${release.id})`);
-    } else if (!identity && wantsRelease) {
-      logger.warn(
-        'no release found (no --release-name/--release-version, CI variables, .git or package.json): ' +
-          (mode === 'event' ? 'injecting chunk ids only' : 'symbol sets are uploaded without a release'),
-      );
-    } else if (identity && wantsRelease && step === 'inject' && mode === 'event' && !dryRun) {
-      logger.warn(
-        `no PostHog credentials: release ${releaseLabel(identity)} is not registered, so only chunk ids are injected`,
-      );
-    }
-
-    let entries: UploadEntry[];
-    if (step === 'upload') {
-      const found = await readInjectedEntries(context, pairs);
-      if (found.missing.length > 0) throw missingChunkIds(found.missing);
-      entries = found.entries;
-    } else {
-      const outcome = await injectPairs(context, pairs, {
-        releaseId: mode === 'event' ? release?.id : undefined,
-        releaseHashId: mode === 'symbol-set' ? identity?.hashId : undefined,
-        dryRun,
-      });
-      const already = outcome.alreadyInjected > 0 ? `, ${outcome.alreadyInjected} already injected` : '';
-      const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : '';
-      logger.info(
-        `${dryRun ? 'would inject' : 'injected'} chunk ids into ${outcome.injected} ${plural(outcome.injected, 'file')}${already}${skipped}` +
-          (step === 'inject' ? ` in ${formatDuration(Date.now() - started)}` : ''),
-      );
-      if (outcome.entries.length === 0) {
-        throw new HogmapsError('inject_failed', 'no file could be injected (see the warnings above)');
-      }
-      if (step === 'inject') return 0;
-      entries = outcome.entries;
-    }
-
-    entries = await dropEmptyMaps(context, entries);
-    const bindTo = mode === 'symbol-set' ? (release?.id ?? null) : null;
-    const summary = await uploadEntries(context, client ?? OFFLINE_CLIENT, options, entries, bindTo);
-
-    let mapsDeleted = 0;
-    if (args.flag('delete-after')) {
-      if (dryRun) logger.info(`dry run: would delete ${entries.length} source maps`);
-      else if (summary.failed.length > 0) {
-        logger.warn('source maps kept: --delete-after deletes them only after a complete upload');
-      } else mapsDeleted = await deleteMapsAfterUpload(context, entries, roots);
-    }
-    logger.info(
-      formatSummary({
-        release: releaseLabel(identity),
-        injected: entries.length,
-        upload: summary,
-        skippedBecause: undefined,
-        mapsDeleted,
-        durationMs: Date.now() - started,
-      }),
-    );
-    return uploadExitCode(summary);
+    const report = await processDirectory({
+      roots,
+      options,
+      step,
+      cwd: io.cwd,
+      env: io.env,
+      logger,
+      find: {
+        include: args.strings('include'),
+        exclude: args.strings('exclude'),
+        publicPathPrefix: args.string('public-path-prefix'),
+      },
+      release: detectRelease(context, options) ?? null,
+      ...(api ? { client: api } : {}),
+      deleteAfter: args.flag('delete-after'),
+      withProgress: (label, task) =>
+        context.withProgress(label, (progress) => task((event) => progress.update(event))),
+    });
+    // Exit code 1 when any symbol set failed.
+    return report.upload && report.upload.failed.length > 0 ? 1 : 0;
   } finally {
     await api?.close();
   }
-}
-
-function missingChunkIds(files: readonly string[]): HogmapsError {
-  const shown = files.slice(0, 5).join(', ');
-  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
-  return new HogmapsError(
-    'chunk_id_missing',
-    `Chunk ID not found in ${shown}${more}. Run 'hogmaps sourcemap inject' before 'hogmaps sourcemap upload', or use 'hogmaps sourcemap process' to do both. Nothing was uploaded.`,
-  );
 }
 
 const COMMON_DESCRIPTION =

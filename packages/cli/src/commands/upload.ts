@@ -7,8 +7,10 @@ import {
   HogmapsError,
   type Manifest,
   type ManifestChunk,
+  OFFLINE_CLIENT,
   type ReleaseIdentity,
   readManifest,
+  type UploadClient,
   type UploadInput,
   type UploadSummary,
   uploadSymbolSets,
@@ -19,7 +21,6 @@ import { resolveCliOptions, withClient } from '../connection';
 import type { CommandContext, CommandSpec } from '../context';
 import { registerRelease, releaseLabel } from '../release';
 import { plural } from '../sourcemap/files';
-import { OFFLINE_CLIENT, type UploadClient } from '../sourcemap/upload-step';
 
 // Where the build moved maps it must not ship but could not upload (core's pendingMapsDir).
 const PENDING = `${path.sep}.cache${path.sep}hogmaps${path.sep}pending${path.sep}`;

@@ -9,7 +9,10 @@ import { findInjectionPoint } from './prologue';
 import { shiftGeneratedColumns } from './shift-mappings';
 import { assertValidChunkId, createChunkIdComment, createSnippet } from './snippet';
 
-export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'>;
+export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'> & {
+  /** Rewrites each entry of the map's `sources` (a framework's virtual paths into project paths). */
+  rewriteSource?: (source: string) => string;
+};
 
 export interface SourcePairInput {
   code: string;
@@ -93,6 +96,12 @@ export function injectSourcePair(input: SourcePairInput, options: InjectFileOpti
     } catch (error) {
       throw new FileError('invalid_source_map', file, errorMessage(error));
     }
+  }
+  if (options.rewriteSource && Array.isArray(map.sources)) {
+    const rewrite = options.rewriteSource;
+    map.sources = map.sources.map((source: unknown) =>
+      typeof source === 'string' ? rewrite(source) : source,
+    );
   }
   map.chunk_id = chunkId;
   const trailing = input.map?.endsWith('\n') ? '\n' : '';

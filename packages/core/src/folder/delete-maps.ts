@@ -1,10 +1,11 @@
 import { createHash } from 'node:crypto';
 import { readFile, rm, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { errorMessage, stripSourceMappingUrl } from '@hogmaps/core';
-import type { CommandContext } from '../context';
-import { displayPath, findCssFiles } from './files';
-import type { UploadEntry } from './upload-step';
+import { errorMessage } from '../errors';
+import { stripSourceMappingUrl } from '../files/source-mapping-url';
+import { displayPath } from './display';
+import { findCssFiles } from './find-pairs';
+import type { FolderContext, FolderEntry } from './types';
 
 export function sha256(content: string | Uint8Array): string {
   return createHash('sha256').update(content).digest('hex');
@@ -21,21 +22,21 @@ async function exists(file: string): Promise<boolean> {
 }
 
 /**
- * `--delete-after`, once every symbol set is on the server: removes each map and the trailing
- * `sourceMappingURL` comment that would now point at nothing, for JS and for CSS, like posthog-cli.
- * A JS file that changed since its id was read is left alone (its map may no longer match).
- * Returns how many maps were deleted.
+ * Once every symbol set is on the server: removes each map and the trailing `sourceMappingURL`
+ * comment that would now point at nothing, for JS and for CSS under the roots, like posthog-cli's
+ * `--delete-after`. A JS file that changed since its id was read is left alone (its map may no longer
+ * match). Returns how many maps were deleted.
  */
 export async function deleteMapsAfterUpload(
-  context: CommandContext,
-  entries: readonly UploadEntry[],
+  context: FolderContext,
+  entries: readonly FolderEntry[],
   roots: readonly string[],
 ): Promise<number> {
-  const { logger, io } = context;
+  const { logger, cwd } = context;
   let deleted = 0;
   const mapsDone = new Set<string>();
   for (const entry of entries) {
-    const name = displayPath(io.cwd, entry.jsPath);
+    const name = displayPath(cwd, entry.jsPath);
     try {
       const code = await readFile(entry.jsPath);
       if (sha256(code) !== entry.jsHash) {
@@ -54,7 +55,7 @@ export async function deleteMapsAfterUpload(
       logger.warn(`${name}: could not remove its source map (${errorMessage(error)})`);
     }
   }
-  for (const css of await findCssFiles(roots, io.cwd)) {
+  for (const css of await findCssFiles(roots, cwd)) {
     try {
       const text = await readFile(css, 'utf8');
       const reference = CSS_REFERENCE.exec(text.trimEnd())?.[1];
@@ -73,7 +74,7 @@ export async function deleteMapsAfterUpload(
       const stripped = stripSourceMappingUrl(text);
       if (stripped !== text) await writeFile(css, stripped);
     } catch (error) {
-      logger.warn(`${displayPath(io.cwd, css)}: could not remove its source map (${errorMessage(error)})`);
+      logger.warn(`${displayPath(cwd, css)}: could not remove its source map (${errorMessage(error)})`);
     }
   }
   return deleted;

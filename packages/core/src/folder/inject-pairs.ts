@@ -1,15 +1,11 @@
 import { readFile } from 'node:fs/promises';
-import {
-  computeChunkId,
-  errorMessage,
-  injectFileOnDisk,
-  injectSourcePair,
-  readInjectedChunkId,
-} from '@hogmaps/core';
-import type { CommandContext } from '../context';
-import { sha256 } from './delete-after';
-import { displayPath, type SourcePair } from './files';
-import type { UploadEntry } from './upload-step';
+import { computeChunkId } from '../chunk-id/compute';
+import { readInjectedChunkId } from '../chunk-id/detect';
+import { errorMessage } from '../errors';
+import { type InjectFileOptions, injectFileOnDisk, injectSourcePair } from '../inject/inject-file';
+import { sha256 } from './delete-maps';
+import { displayPath } from './display';
+import type { FolderContext, FolderEntry, SourcePair } from './types';
 
 export interface InjectSettings {
   /** Event mode: the release UUID put into each snippet. */
@@ -18,10 +14,12 @@ export interface InjectSettings {
   releaseHashId: string | undefined;
   /** Change nothing on disk: inject in memory when the content is needed. */
   dryRun: boolean;
+  /** Rewrites each `sources` entry of a map as it is injected (a framework's virtual source paths). */
+  rewriteSource?: InjectFileOptions['rewriteSource'];
 }
 
 export interface InjectOutcome {
-  entries: UploadEntry[];
+  entries: FolderEntry[];
   injected: number;
   alreadyInjected: number;
   skipped: number;
@@ -30,17 +28,17 @@ export interface InjectOutcome {
 const PARALLEL_FILES = 8;
 
 /**
- * Injects every pair on disk with core's injectFileOnDisk (the JS gets the snippet and comment, the
- * map is rewritten to match). Files that already carry an id, from hogmaps or from posthog-cli, are
- * left alone. A file that cannot be injected (a map that is not JSON) is skipped with a warning.
+ * Injects every pair on disk with injectFileOnDisk (the JS gets the snippet and comment, the map is
+ * rewritten to match). Files that already carry an id, from hogmaps or from posthog-cli, are left
+ * alone. A file that cannot be injected (a map that is not JSON) is skipped with a warning.
  */
 export async function injectPairs(
-  context: CommandContext,
+  context: FolderContext,
   pairs: readonly SourcePair[],
   settings: InjectSettings,
 ): Promise<InjectOutcome> {
   const outcome: InjectOutcome = { entries: [], injected: 0, alreadyInjected: 0, skipped: 0 };
-  const results: Array<UploadEntry | undefined> = new Array(pairs.length);
+  const results: Array<FolderEntry | undefined> = new Array(pairs.length);
   let next = 0;
   const worker = async () => {
     while (next < pairs.length) {
@@ -49,18 +47,22 @@ export async function injectPairs(
     }
   };
   await Promise.all(Array.from({ length: Math.min(PARALLEL_FILES, pairs.length) }, worker));
-  outcome.entries = results.filter((entry): entry is UploadEntry => entry !== undefined);
+  outcome.entries = results.filter((entry): entry is FolderEntry => entry !== undefined);
   return outcome;
 }
 
 async function injectOne(
-  context: CommandContext,
+  context: FolderContext,
   pair: SourcePair,
   settings: InjectSettings,
   outcome: InjectOutcome,
-): Promise<UploadEntry | undefined> {
-  const name = displayPath(context.io.cwd, pair.jsPath);
-  const options = { releaseId: settings.releaseId, releaseHashId: settings.releaseHashId };
+): Promise<FolderEntry | undefined> {
+  const name = displayPath(context.cwd, pair.jsPath);
+  const options: InjectFileOptions = {
+    releaseId: settings.releaseId,
+    releaseHashId: settings.releaseHashId,
+    ...(settings.rewriteSource ? { rewriteSource: settings.rewriteSource } : {}),
+  };
   try {
     if (settings.dryRun) {
       const bytes = await readFile(pair.jsPath);
@@ -91,7 +93,7 @@ async function injectOne(
 }
 
 function count(
-  context: CommandContext,
+  context: FolderContext,
   outcome: InjectOutcome,
   injected: boolean,
   name: string,
@@ -108,19 +110,19 @@ function count(
 }
 
 /**
- * For `sourcemap upload`: each file's id as injected earlier. Every pair must have one, or nothing is
- * uploaded (posthog-cli's all-or-nothing rule); the error lists the files that lack one.
+ * Each file's id as injected earlier. Files without one are listed in `missing` (the caller decides:
+ * posthog-cli's `upload` uploads nothing then).
  */
 export async function readInjectedEntries(
-  context: CommandContext,
+  context: FolderContext,
   pairs: readonly SourcePair[],
-): Promise<{ entries: UploadEntry[]; missing: string[] }> {
-  const entries: UploadEntry[] = [];
+): Promise<{ entries: FolderEntry[]; missing: string[] }> {
+  const entries: FolderEntry[] = [];
   const missing: string[] = [];
   for (const pair of pairs) {
     const bytes = await readFile(pair.jsPath);
     const chunkId = readInjectedChunkId(bytes.toString('utf8'));
-    if (chunkId === undefined) missing.push(displayPath(context.io.cwd, pair.jsPath));
+    if (chunkId === undefined) missing.push(displayPath(context.cwd, pair.jsPath));
     else entries.push({ ...pair, chunkId, jsHash: sha256(bytes) });
   }
   return { entries, missing };

@@ -1,0 +1,74 @@
+import { existsSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { readInjectedChunkId } from '../chunk-id/detect';
+import { createLogger } from '../logger';
+import { resolveOptions } from '../options/resolve';
+import { createBuildSession } from '../session/session';
+import { processDirectory } from './process';
+
+let root: string;
+const lines: string[] = [];
+const logger = createLogger({ level: 'debug', write: (line) => lines.push(line) });
+
+// One generated line mapping column 0 to line 1, column 0 of the source.
+const map = (source: string) =>
+  JSON.stringify({ version: 3, sources: [source], names: [], mappings: 'AAAA', sourcesContent: ['throw 1'] });
+
+beforeEach(async () => {
+  root = await mkdtemp(path.join(tmpdir(), 'hogmaps-folder-'));
+  lines.length = 0;
+  await writeFile(path.join(root, 'package.json'), '{"name":"folder-app","version":"1.0.0"}');
+  await mkdir(path.join(root, 'out', 'static'), { recursive: true });
+  await mkdir(path.join(root, 'out', 'server'), { recursive: true });
+  // A client chunk whose (public) map hogmaps turned on, a server chunk with the user's own map.
+  await writeFile(path.join(root, 'out/static/a.js'), 'throw 1\n//# sourceMappingURL=a.js.map\n');
+  await writeFile(path.join(root, 'out/static/a.js.map'), map('turbopack:///[project]/app/a.tsx'));
+  await writeFile(path.join(root, 'out/server/b.js'), 'throw 2\n//# sourceMappingURL=b.js.map\n');
+  await writeFile(path.join(root, 'out/server/b.js.map'), map('turbopack:///[project]/app/b.tsx'));
+  await writeFile(path.join(root, 'out/server/manifest.js'), 'self.x = {}\n'); // no map: skipped quietly
+});
+
+afterEach(async () => {
+  await rm(root, { recursive: true, force: true });
+});
+
+describe('processDirectory with a session handoff', () => {
+  it('injects, rewrites sources, drops references to maps hogmaps owns and moves those maps out', async () => {
+    const options = resolveOptions(
+      { sourcemaps: { releaseName: 'folder-app', releaseVersion: '1' } },
+      {},
+      {
+        cwd: root,
+      },
+    );
+    const session = createBuildSession(options, { tool: 'cli', logger, env: {} });
+    const outDir = path.join(root, 'out');
+    const report = await processDirectory({
+      roots: [path.join(outDir, 'static'), path.join(outDir, 'server')],
+      options,
+      logger,
+      env: {},
+      rewriteSource: (source) => source.replace('turbopack:///[project]/', ''),
+      handoff: { session, outDir, ownsMap: (mapPath) => mapPath.includes(`${path.sep}static${path.sep}`) },
+    });
+
+    expect(report.injection).toEqual({ injected: 2, alreadyInjected: 0, skipped: 0 });
+    const client = await readFile(path.join(outDir, 'static/a.js'), 'utf8');
+    const server = await readFile(path.join(outDir, 'server/b.js'), 'utf8');
+    expect(readInjectedChunkId(client)).toBeDefined();
+    expect(readInjectedChunkId(server)).toBeDefined();
+    // Our map is out of the output and nothing points at it; the user's map and reference stay.
+    expect(client).not.toContain('sourceMappingURL');
+    expect(existsSync(path.join(outDir, 'static/a.js.map'))).toBe(false);
+    expect(server).toContain('//# sourceMappingURL=b.js.map');
+    const serverMap = JSON.parse(await readFile(path.join(outDir, 'server/b.js.map'), 'utf8'));
+    expect(serverMap.sources).toEqual(['app/b.tsx']);
+    expect(serverMap.chunk_id).toBe(readInjectedChunkId(server));
+    // No credentials: the session's one summary line says so; the file without a map is only a debug line.
+    expect(report.summary).toContain('2 chunks with ids, nothing uploaded (no credentials)');
+    expect(lines.filter((line) => line.includes('warning')).join('\n')).not.toContain('without a source map');
+  });
+});

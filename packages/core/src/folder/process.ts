@@ -1,0 +1,263 @@
+import { readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { PostHogClient } from '../api/client';
+import { createClientFromOptions } from '../api/client-from-options';
+import type { ReleaseJson } from '../api/protocol';
+import { HogmapsError } from '../errors';
+import { stripSourceMappingUrl } from '../files/source-mapping-url';
+import { createLogger, type Logger } from '../logger';
+import type { ResolvedOptions } from '../options/types';
+import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
+import { fetchOrCreateRelease } from '../release/resolve';
+import type { BuildReport, BuildSession } from '../session/session';
+import { formatDuration, formatSummary } from '../session/summary';
+import type { UploadProgressEvent, UploadSummary } from '../upload/types';
+import { deleteMapsAfterUpload } from './delete-maps';
+import { plural } from './display';
+import { type FindPairsOptions, findSourcePairs } from './find-pairs';
+import { type InjectOutcome, type InjectSettings, injectPairs, readInjectedEntries } from './inject-pairs';
+import type { FolderContext, FolderEntry } from './types';
+import { dropEmptyMaps, OFFLINE_CLIENT, uploadEntries } from './upload-entries';
+
+/** `inject` only, `upload` what an earlier `inject` produced, or `process`: both, in one run. */
+export type FolderStep = 'inject' | 'upload' | 'process';
+
+/** Hands the injected files to a build session: its release, upload, map policy, manifest and summary. */
+export interface FolderSessionHandoff {
+  session: BuildSession;
+  /** The build's output folder: manifest location, and the base of file names in logs. */
+  outDir: string;
+  /** Whether hogmaps caused this map (it must not ship: its `sourceMappingURL` goes, the map after upload). */
+  ownsMap(mapPath: string): boolean;
+}
+
+export interface ProcessDirectoryInput {
+  /** Folders (walked recursively) or single files, relative to `cwd`. */
+  roots: readonly string[];
+  options: ResolvedOptions;
+  /** @default 'process' */
+  step?: FolderStep;
+  /** @default options.cwd */
+  cwd?: string;
+  env?: NodeJS.ProcessEnv;
+  logger?: Logger;
+  /** Which JS files are taken, and how their maps are found. */
+  find?: FindPairsOptions;
+  /** Rewrites each map's `sources` entries as the map is injected (a framework's virtual paths). */
+  rewriteSource?: InjectSettings['rewriteSource'];
+  /** The release; default: detected from the options, CI, `.git` and package.json. `null`: none. */
+  release?: ReleaseIdentity | null;
+  /** The API client; default: one made from the options when needed, closed at the end. */
+  client?: PostHogClient;
+  /** After a complete upload, delete every map under the roots and its `sourceMappingURL` (JS and CSS). */
+  deleteAfter?: boolean;
+  /** Runs the upload under a progress display. */
+  withProgress?: <T>(
+    label: string,
+    task: (onProgress: (event: UploadProgressEvent) => void) => Promise<T>,
+  ) => Promise<T>;
+  /** Framework builds: the session finishes the job (upload, map policy, manifest, summary). */
+  handoff?: FolderSessionHandoff;
+}
+
+export interface DirectoryReport {
+  release: ReleaseJson | undefined;
+  injection: Omit<InjectOutcome, 'entries'> | undefined;
+  /** The chunks uploaded, or that would be (empty maps dropped). */
+  entries: FolderEntry[];
+  upload: UploadSummary | undefined;
+  mapsDeleted: number;
+  /** The summary line (already logged); undefined after `inject` alone. */
+  summary: string | undefined;
+  /** With a handoff: what the session reported. */
+  build?: BuildReport;
+}
+
+/**
+ * The folder pipeline, in process: finds every JS file with its map under the roots, injects chunk
+ * ids into the files on disk (maps shifted to match), registers the release (event mode: before, so
+ * its id goes into the snippets; symbol-set mode: to bind the sets), uploads the symbol sets and, when
+ * asked, deletes the maps. The `hogmaps sourcemap` commands and framework presets (Next.js with
+ * Turbopack) both run it; with a `handoff` the build session does the upload and what follows.
+ */
+export async function processDirectory(input: ProcessDirectoryInput): Promise<DirectoryReport> {
+  const started = Date.now();
+  const { options, step = 'process' } = input;
+  const logger = input.logger ?? createLogger({ level: options.logLevel });
+  const context: FolderContext = { logger, cwd: input.cwd ?? options.cwd };
+  const env = input.env ?? process.env;
+  const { dryRun } = options;
+  const mode = options.sourcemaps.releaseMode;
+  const reportWithoutMap = input.handoff ? 'debug' : 'info';
+  const pairs = await findSourcePairs(context, input.roots, { reportWithoutMap, ...input.find });
+
+  if (input.handoff) return handOff(input, input.handoff, context, pairs, started);
+
+  const identity =
+    input.release === undefined
+      ? detectReleaseIdentity({ ...options.release, cwd: options.cwd, env })
+      : (input.release ?? undefined);
+  // Event mode puts the release id into snippets; symbol-set mode binds sets to it at upload.
+  const wantsRelease = mode === 'event' ? step !== 'upload' : step !== 'inject';
+  const ownClient =
+    !input.client && options.credentials && !dryRun && (step !== 'inject' || (wantsRelease && identity))
+      ? createClientFromOptions(options, { logger })
+      : undefined;
+  const client = input.client ?? ownClient;
+  try {
+    let release: ReleaseJson | undefined;
+    if (identity && wantsRelease && client) {
+      release = await fetchOrCreateRelease(client.releases, identity);
+      logger.info(`release ${releaseLabel(identity)} (${release.id})`);
+    } else if (!identity && wantsRelease) {
+      logger.warn(
+        'no release found (no release name/version, CI variables, .git or package.json): ' +
+          (mode === 'event' ? 'injecting chunk ids only' : 'symbol sets are uploaded without a release'),
+      );
+    } else if (identity && wantsRelease && step === 'inject' && mode === 'event' && !dryRun) {
+      logger.warn(
+        `no PostHog credentials: release ${releaseLabel(identity)} is not registered, so only chunk ids are injected`,
+      );
+    }
+
+    let entries: FolderEntry[];
+    let injection: InjectOutcome | undefined;
+    if (step === 'upload') {
+      const found = await readInjectedEntries(context, pairs);
+      if (found.missing.length > 0) throw missingChunkIds(found.missing);
+      entries = found.entries;
+    } else {
+      injection = await injectPairs(context, pairs, {
+        releaseId: mode === 'event' ? release?.id : undefined,
+        releaseHashId: mode === 'symbol-set' ? identity?.hashId : undefined,
+        dryRun,
+        ...(input.rewriteSource ? { rewriteSource: input.rewriteSource } : {}),
+      });
+      logInjection(logger, injection, dryRun, step === 'inject' ? Date.now() - started : undefined);
+      if (injection.entries.length === 0) {
+        throw new HogmapsError('inject_failed', 'no file could be injected (see the warnings above)');
+      }
+      if (step === 'inject') {
+        const counts = countsOf(injection);
+        return {
+          release,
+          injection: counts,
+          entries: [],
+          upload: undefined,
+          mapsDeleted: 0,
+          summary: undefined,
+        };
+      }
+      entries = injection.entries;
+    }
+
+    entries = (await dropEmptyMaps(context, entries)).kept;
+    const bindTo = mode === 'symbol-set' ? (release?.id ?? null) : null;
+    const run = (onProgress?: (event: UploadProgressEvent) => void) =>
+      uploadEntries(context, client ?? OFFLINE_CLIENT, options, entries, bindTo, onProgress);
+    const upload = input.withProgress
+      ? await input.withProgress(dryRun ? 'packing' : 'uploading', run)
+      : await run();
+
+    let mapsDeleted = 0;
+    if (input.deleteAfter) {
+      if (dryRun) logger.info(`dry run: would delete ${entries.length} source maps`);
+      else if (upload.failed.length > 0) {
+        logger.warn('source maps kept: they are deleted only after a complete upload');
+      } else mapsDeleted = await deleteMapsAfterUpload(context, entries, input.roots);
+    }
+    const summary = formatSummary({
+      release: releaseLabel(identity),
+      injected: entries.length,
+      upload,
+      skippedBecause: undefined,
+      mapsDeleted,
+      durationMs: Date.now() - started,
+    });
+    logger.info(summary);
+    return { release, injection: injection && countsOf(injection), entries, upload, mapsDeleted, summary };
+  } finally {
+    await ownClient?.close();
+  }
+}
+
+/** Injects with the session's release, drops the map reference of maps hogmaps owns, then the session finishes. */
+async function handOff(
+  input: ProcessDirectoryInput,
+  handoff: FolderSessionHandoff,
+  context: FolderContext,
+  pairs: Awaited<ReturnType<typeof findSourcePairs>>,
+  started: number,
+): Promise<DirectoryReport> {
+  const { session, outDir, ownsMap } = handoff;
+  const release = await session.prepare();
+  const injection = await injectPairs(context, pairs, {
+    releaseId: release.releaseId,
+    releaseHashId: release.releaseHashId,
+    dryRun: false,
+    ...(input.rewriteSource ? { rewriteSource: input.rewriteSource } : {}),
+  });
+  logInjection(context.logger, injection, false, undefined, 'debug');
+  // A map hogmaps turned on never ships, whatever the upload does: no reference may point at it.
+  for (const entry of injection.entries) {
+    if (!ownsMap(entry.mapPath)) continue;
+    const code = await readFile(entry.jsPath, 'utf8');
+    const stripped = stripSourceMappingUrl(code);
+    if (stripped !== code) await writeFile(entry.jsPath, stripped);
+  }
+  const { kept, dropped } = await dropEmptyMaps(context, injection.entries);
+  const build = await session.finishBuild({
+    outDir: path.resolve(outDir),
+    chunks: [
+      ...kept.map((entry) => ({ ...chunkOf(entry), mapIsOurs: ownsMap(entry.mapPath) })),
+      ...dropped.map((entry) => ({ ...chunkOf(entry), mapPath: undefined, mapIsOurs: false })),
+    ],
+    extraMapsToDelete: dropped.filter((entry) => ownsMap(entry.mapPath)).map((entry) => entry.mapPath),
+  });
+  context.logger.debug(`folder pipeline done in ${formatDuration(Date.now() - started)}`);
+  return {
+    release: undefined,
+    injection: countsOf(injection),
+    entries: kept,
+    upload: build.upload,
+    mapsDeleted: 0,
+    summary: build.summary,
+    build,
+  };
+}
+
+function countsOf(outcome: InjectOutcome): Omit<InjectOutcome, 'entries'> {
+  return { injected: outcome.injected, alreadyInjected: outcome.alreadyInjected, skipped: outcome.skipped };
+}
+
+function chunkOf(entry: FolderEntry) {
+  return { chunkId: entry.chunkId, jsPath: entry.jsPath, mapPath: entry.mapPath as string | undefined };
+}
+
+function logInjection(
+  logger: Logger,
+  outcome: InjectOutcome,
+  dryRun: boolean,
+  durationMs: number | undefined,
+  level: 'info' | 'debug' = 'info',
+): void {
+  const already = outcome.alreadyInjected > 0 ? `, ${outcome.alreadyInjected} already injected` : '';
+  const skipped = outcome.skipped > 0 ? `, ${outcome.skipped} skipped` : '';
+  const took = durationMs === undefined ? '' : ` in ${formatDuration(durationMs)}`;
+  logger[level](
+    `${dryRun ? 'would inject' : 'injected'} chunk ids into ${outcome.injected} ${plural(outcome.injected, 'file')}${already}${skipped}${took}`,
+  );
+}
+
+function releaseLabel(identity: ReleaseIdentity | undefined): string | undefined {
+  return identity ? `${identity.name}@${identity.version}` : undefined;
+}
+
+function missingChunkIds(files: readonly string[]): HogmapsError {
+  const shown = files.slice(0, 5).join(', ');
+  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
+  return new HogmapsError(
+    'chunk_id_missing',
+    `Chunk ID not found in ${shown}${more}. Run 'hogmaps sourcemap inject' before 'hogmaps sourcemap upload', or use 'hogmaps sourcemap process' to do both. Nothing was uploaded.`,
+  );
+}

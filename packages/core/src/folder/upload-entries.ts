@@ -1,0 +1,81 @@
+import { readFile } from 'node:fs/promises';
+import { errorMessage } from '../errors';
+import { isEmptySourceMap } from '../files/empty-map';
+import type { ResolvedOptions } from '../options/types';
+import { uploadSymbolSets } from '../upload/pipeline';
+import type { UploadClient, UploadInput, UploadProgressEvent, UploadSummary } from '../upload/types';
+import { displayPath } from './display';
+import type { FolderContext, FolderEntry } from './types';
+
+// A wrapper chunk (re-exports only) gets a map with nothing in it: PostHog's CLI skips those.
+const SMALL_JS = 2048;
+
+/** Splits off entries whose map is empty or unreadable (one log line each), as posthog-cli does. */
+export async function dropEmptyMaps(
+  context: FolderContext,
+  entries: readonly FolderEntry[],
+): Promise<{ kept: FolderEntry[]; dropped: FolderEntry[] }> {
+  const kept: FolderEntry[] = [];
+  const dropped: FolderEntry[] = [];
+  for (const entry of entries) {
+    const name = displayPath(context.cwd, entry.mapPath);
+    let json: unknown;
+    try {
+      json = JSON.parse(await readFile(entry.mapPath, 'utf8'));
+    } catch (error) {
+      context.logger.warn(`${name}: not a readable JSON source map (${errorMessage(error)}); skipped`);
+      dropped.push(entry);
+      continue;
+    }
+    if (!isEmptySourceMap(json)) {
+      kept.push(entry);
+      continue;
+    }
+    dropped.push(entry);
+    const size = (await readFile(entry.jsPath)).length;
+    if (size < SMALL_JS) context.logger.debug(`${name}: empty source map of a small wrapper chunk; skipped`);
+    else context.logger.warn(`${name}: empty source map for a ${size}-byte chunk; skipped`);
+  }
+  return { kept, dropped };
+}
+
+/** A dry run sends nothing, so it needs no credentials: this client refuses every request. */
+export const OFFLINE_CLIENT: UploadClient = {
+  requests: 0,
+  symbolSets: new Proxy({} as UploadClient['symbolSets'], {
+    get: () => () => Promise.reject(new Error('a dry run sends no request')),
+  }),
+  uploadToPresignedPost: () => Promise.reject(new Error('a dry run sends no request')),
+};
+
+/** Uploads the entries through the upload pipeline (`releaseId` binds them, in symbol-set mode). */
+export function uploadEntries(
+  context: FolderContext,
+  client: UploadClient,
+  options: ResolvedOptions,
+  entries: readonly FolderEntry[],
+  releaseId: string | null,
+  onProgress?: (event: UploadProgressEvent) => void,
+): Promise<UploadSummary> {
+  const inputs: UploadInput[] = entries.map((entry) => ({
+    chunkId: entry.chunkId,
+    fileName: displayPath(context.cwd, entry.jsPath),
+    load:
+      entry.load ??
+      (async () => {
+        const [minified, map] = await Promise.all([readFile(entry.jsPath), readFile(entry.mapPath)]);
+        return { minified, map };
+      }),
+  }));
+  return uploadSymbolSets(client, inputs, {
+    releaseId,
+    batchSize: options.sourcemaps.batchSize,
+    concurrency: options.concurrency,
+    force: options.force,
+    skipOnConflict: options.skipOnConflict,
+    dryRun: options.dryRun,
+    compression: options.compression,
+    logger: context.logger,
+    ...(onProgress ? { onProgress } : {}),
+  });
+}
