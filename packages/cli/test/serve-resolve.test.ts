@@ -7,27 +7,40 @@ import { CLI_PATH, hogmaps } from './helpers/cli';
 import { startTestServer, type TestServer } from './helpers/server';
 import { tempDir } from './helpers/temp';
 
+/** Spawns `hogmaps <args>` in `dir` and waits until the server says where it listens. */
+async function spawnServe(dir: string, args: string[]) {
+  const child = spawn(process.execPath, [CLI_PATH, ...args], {
+    cwd: dir,
+    env: { PATH: process.env.PATH ?? '', HOME: dir },
+  });
+  let stdout = '';
+  let stderr = '';
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
+  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
+  await new Promise<void>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
+    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (stdout.includes('Press Ctrl+C')) {
+        clearTimeout(timer);
+        resolve();
+      }
+    });
+  });
+  return { child, exited, stdout, stderr: () => stderr };
+}
+
 describe('hogmaps serve', () => {
   it('starts the server, answers the other commands, and stops cleanly on SIGTERM', async () => {
     const dir = await tempDir('hogmaps-cli-serve');
-    const child = spawn(process.execPath, [CLI_PATH, 'serve', '--port', '0', '--data-dir', 'data'], {
-      cwd: dir,
-      env: { PATH: process.env.PATH ?? '', HOME: dir },
-    });
-    let stdout = '';
-    let stderr = '';
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-    const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-    await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
-      child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-        stdout += chunk;
-        if (stdout.includes('Press Ctrl+C')) {
-          clearTimeout(timer);
-          resolve();
-        }
-      });
-    });
+    const { child, exited, stdout, stderr } = await spawnServe(dir, [
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      'data',
+    ]);
     const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
     const apiKey = /personal API key:\s+(phx_\S+)/.exec(stdout)?.[1];
     const projectId = /project id:\s+(\d+)/.exec(stdout)?.[1];
@@ -48,7 +61,41 @@ describe('hogmaps serve', () => {
 
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
-    expect(stderr).toContain('server stopped');
+    expect(stderr()).toContain('server stopped');
+  });
+
+  it('never takes the global --host (the PostHog URL) as the address to listen on', async () => {
+    const dir = await tempDir('hogmaps-cli-serve');
+    const { child, exited, stdout } = await spawnServe(dir, [
+      '--host',
+      'https://eu.i.posthog.com',
+      'serve',
+      '--port',
+      '0',
+      '--data-dir',
+      'data',
+    ]);
+    expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  // All of 127.0.0.0/8 is loopback on Linux (macOS has only 127.0.0.1 by default).
+  it.skipIf(process.platform !== 'linux')('listens where --bind says', async () => {
+    const dir = await tempDir('hogmaps-cli-serve');
+    const { child, exited, stdout } = await spawnServe(dir, ['serve', '--bind', '127.0.0.2', '--port', '0']);
+    expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.2:\d+/);
+    child.kill('SIGTERM');
+    expect(await exited).toBe(0);
+  });
+
+  it('answers a bare address after --host with a usage error naming --bind', async () => {
+    const dir = await tempDir('hogmaps-cli-serve');
+    const result = await hogmaps(['serve', '--host', '0.0.0.0', '--port', '0'], { cwd: dir });
+    expect(result.code).toBe(2);
+    expect(result.stderr).toContain(
+      '--host is the PostHog URL, not the address to listen on; use --bind 0.0.0.0',
+    );
   });
 
   it('rejects a bad port as a usage error', async () => {

@@ -16,6 +16,7 @@ import { createReleaseStore } from './releases/store';
 import { createRequestHandler } from './request-handler';
 import { createBlobStore } from './storage/blobs';
 import { createPresigner } from './storage/presign';
+import { prepareDataDir, restrictDatabaseFiles } from './storage/private-files';
 import type { SymbolSetRow } from './symbol-sets/store';
 import { createSymbolSetStore } from './symbol-sets/store';
 
@@ -142,10 +143,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     options.logger ?? createLogger({ prefix: '[hogmaps:server]', level: options.quiet ? 'error' : 'info' });
   const faults = createFaultController(options.faults);
 
+  prepareDataDir(dataDir, logger);
   const db = openDatabase(dataDir);
   let app: App;
   let identity: ReturnType<typeof bootstrap>;
   try {
+    restrictDatabaseFiles(dataDir);
     const credentials = createCredentialStore(db, clock);
     identity = bootstrap(db, credentials, fixedKey);
     app = {

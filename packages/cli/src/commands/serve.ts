@@ -1,9 +1,27 @@
 import path from 'node:path';
 import { createLogger } from '@hogmaps/core';
 import { startServer } from '@hogmaps/server';
+import { UsageError } from '../args';
 import type { CommandContext, CommandSpec } from '../context';
 
 const DEFAULT_PORT = 8010;
+const DEFAULT_BIND = '127.0.0.1';
+
+/**
+ * The address to listen on comes from `--bind` only. `--host` is the global PostHog URL (also given
+ * before the command, `hogmaps --host <url> serve`), which the server has no use for: it is never
+ * taken as an address. A bare address after `--host` is the old spelling, so say what to use.
+ */
+function bindAddress(context: CommandContext): string {
+  const host = context.args.string('host');
+  if (host !== undefined && !/^[a-z][a-z0-9+.-]*:\/\//i.test(host)) {
+    throw new UsageError(
+      `--host is the PostHog URL, not the address to listen on; use --bind ${host}`,
+      context.command.name,
+    );
+  }
+  return context.args.string('bind') ?? DEFAULT_BIND;
+}
 
 async function serve(context: CommandContext): Promise<number> {
   const { args, io, logger } = context;
@@ -11,7 +29,7 @@ async function serve(context: CommandContext): Promise<number> {
   const port = args.integer('port', { min: 0, max: 65535 }) ?? DEFAULT_PORT;
   const server = await startServer({
     port,
-    host: args.string('host') ?? '127.0.0.1',
+    host: bindAddress(context),
     dataDir: path.resolve(io.cwd, args.string('data-dir') ?? '.hogmaps-data'),
     ...(args.string('api-key') ? { apiKey: args.string('api-key') } : {}),
     logger: createLogger({
@@ -46,7 +64,7 @@ async function serve(context: CommandContext): Promise<number> {
 export const serveCommand: CommandSpec = {
   name: 'serve',
   summary: 'run the local PostHog-compatible error-tracking server',
-  usage: ['serve [--port <n>] [--host <address>] [--data-dir <dir>] [--api-key <phx_…>]'],
+  usage: ['serve [--port <n>] [--bind <address>] [--data-dir <dir>] [--api-key <phx_…>]'],
   description: [
     'Implements the releases and symbol-sets API, object storage for uploads, event capture for the PostHog SDKs, ' +
       'and symbolication of captured exceptions, on one machine with no PostHog account. It prints its project id ' +
@@ -59,11 +77,11 @@ export const serveCommand: CommandSpec = {
       description: 'port to listen on (0: any free port)',
       default: String(DEFAULT_PORT),
     },
-    host: {
+    bind: {
       type: 'string',
       value: '<address>',
-      description: 'address to bind (overrides the global --host)',
-      default: '127.0.0.1',
+      description: 'address to listen on (0.0.0.0: every interface); the global --host is not used',
+      default: DEFAULT_BIND,
     },
     'data-dir': {
       type: 'string',

@@ -1,9 +1,10 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import { mkdirSync, readFileSync, rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
 import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { HogmapsError } from '@hogmaps/core';
 import { uuid7 } from '../db/ids';
+import { makePrivateDir, PRIVATE_FILE_MODE, restrictTree } from './private-files';
 
 /** PostHog's OBJECT_STORAGE_ERROR_TRACKING_SOURCE_MAPS_FOLDER default. */
 export const SYMBOL_SET_FOLDER = 'symbolsets';
@@ -39,10 +40,11 @@ export interface BlobWriter {
 export function createBlobStore(dataDir: string) {
   const root = resolve(dataDir, 'blobs');
   const tmpDir = resolve(dataDir, 'tmp');
-  mkdirSync(root, { recursive: true });
+  makePrivateDir(root);
+  restrictTree(root);
   // Leftovers of uploads cut short by a crash are never committed: start with an empty tmp folder.
   rmSync(tmpDir, { recursive: true, force: true });
-  mkdirSync(tmpDir, { recursive: true });
+  makePrivateDir(tmpDir);
 
   function pathFor(key: string): string {
     if (!isSafeKey(key)) throw new InvalidKeyError(key);
@@ -85,7 +87,7 @@ export function createBlobStore(dataDir: string) {
 
     async createWriter(): Promise<BlobWriter> {
       const tmpPath = join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
-      const handle: FileHandle = await open(tmpPath, 'wx');
+      const handle: FileHandle = await open(tmpPath, 'wx', PRIVATE_FILE_MODE);
       const md5: Hash = createHash('md5');
       const sha512: Hash = createHash('sha512');
       let size = 0;
@@ -113,7 +115,7 @@ export function createBlobStore(dataDir: string) {
         async commit(key) {
           const target = pathFor(key);
           await close();
-          mkdirSync(resolve(target, '..'), { recursive: true });
+          makePrivateDir(resolve(target, '..'));
           await rename(tmpPath, target);
         },
         async abort() {
