@@ -1,4 +1,5 @@
 import { gunzipSync } from 'node:zlib';
+import { parseJsonBounded } from '../http/json';
 
 /** A capture request rejected before anything is stored, with PostHog's status and error body. */
 export class CaptureError extends Error {
@@ -66,7 +67,7 @@ export function parseCapturePayload(parts: CaptureRequestParts): CapturePayload 
   if (text.trim() === '') throw invalid('empty request body');
   let json: unknown;
   try {
-    json = JSON.parse(text);
+    json = parseJsonBounded(text);
   } catch (err) {
     throw invalid(`body is not valid JSON: ${(err as Error).message}`);
   }

@@ -1,4 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import { parseJsonBounded } from '../http/json';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
 import type { LoadSymbolSetBytes, Symbolicator } from '../symbolication/symbolicate';
 import { isRecord } from './capture-body';
@@ -106,7 +107,7 @@ async function handleSymbolicate(
   }
   let body: unknown;
   try {
-    body = JSON.parse(raw.toString('utf8'));
+    body = parseJsonBounded(raw.toString('utf8'));
   } catch (err) {
     deps.sendJson(
       res,
@@ -166,8 +167,11 @@ function pageParams(url: URL): { limit: number; offset: number } | { error: obje
   const read = (name: string, fallback: number, min: number): number | string => {
     const raw = url.searchParams.get(name);
     if (raw === null || raw === '') return fallback;
-    const value = Number(raw);
-    return Number.isInteger(value) && value >= min ? value : `"${name}" must be an integer >= ${min}`;
+    // Plain decimal digits only: `1e30` or `2^63` would reach SQLite as a float and fail there.
+    const value = /^\d+$/.test(raw) ? Number(raw) : Number.NaN;
+    return Number.isSafeInteger(value) && value >= min
+      ? value
+      : `"${name}" must be an integer from ${min} to ${Number.MAX_SAFE_INTEGER}`;
   };
   const limit = read('limit', MAX_LIMIT, 1);
   const offset = read('offset', 0, 0);

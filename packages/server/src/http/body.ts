@@ -1,5 +1,6 @@
 import type { IncomingMessage } from 'node:http';
 import { BodyTooLargeError, parseError, unsupportedMediaType } from './errors';
+import { parseJsonBounded } from './json';
 
 export const DEFAULT_MAX_BODY_BYTES = 10 * 1024 * 1024;
 
@@ -30,7 +31,7 @@ function isJsonMediaType(type: string): boolean {
 
 /**
  * DRF's JSONParser as the views see it: an empty body is `{}`, a non-JSON content type is 415, and
- * unparsable JSON is a 400 parse_error.
+ * unparsable JSON (or JSON nested deeper than MAX_JSON_DEPTH) is a 400 parse_error.
  */
 export async function readJson(req: IncomingMessage, limitBytes?: number): Promise<unknown> {
   const bytes = await readBody(req, limitBytes);
@@ -38,7 +39,7 @@ export async function readJson(req: IncomingMessage, limitBytes?: number): Promi
   const type = mediaType(req);
   if (!isJsonMediaType(type)) throw unsupportedMediaType(req.headers['content-type'] ?? '');
   try {
-    return JSON.parse(bytes.toString('utf8'));
+    return parseJsonBounded(bytes.toString('utf8'));
   } catch (error) {
     throw parseError(`JSON parse error - ${(error as Error).message}`);
   }

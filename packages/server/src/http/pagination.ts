@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { validationError } from './errors';
 
 /** PostHog's page envelope (DRF LimitOffsetPagination). */
 export interface Page<T> {
@@ -15,18 +16,25 @@ export interface PageRequest {
 
 export const DEFAULT_PAGE_SIZE = 100;
 
-/** DRF's `_positive_int`: anything unparsable (or 0 when strict) falls back to the default. */
-function positiveInt(text: string | null, strict: boolean): number | undefined {
+/**
+ * DRF's `_positive_int`: anything unparsable (`abc`, `1e23`; 0 when strict) falls back to the default.
+ * An integer too large for the database (PostHog's Postgres fails on it with a 500) is a 400 naming
+ * the parameter.
+ */
+function positiveInt(name: string, text: string | null, strict: boolean): number | undefined {
   if (text === null || !/^\s*[+-]?\d+\s*$/.test(text)) return undefined;
   const value = Number.parseInt(text, 10);
   if (value < 0 || (strict && value === 0)) return undefined;
+  if (!Number.isSafeInteger(value)) {
+    throw validationError('invalid_input', `Ensure ${name} is at most ${Number.MAX_SAFE_INTEGER}.`, name);
+  }
   return value;
 }
 
 export function readPageRequest(url: URL, maxLimit: number | null): PageRequest {
-  let limit = positiveInt(url.searchParams.get('limit'), true) ?? DEFAULT_PAGE_SIZE;
+  let limit = positiveInt('limit', url.searchParams.get('limit'), true) ?? DEFAULT_PAGE_SIZE;
   if (maxLimit !== null) limit = Math.min(limit, maxLimit);
-  const offset = positiveInt(url.searchParams.get('offset'), false) ?? 0;
+  const offset = positiveInt('offset', url.searchParams.get('offset'), false) ?? 0;
   return { limit, offset };
 }
 
