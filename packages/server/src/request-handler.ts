@@ -3,7 +3,7 @@ import { errorMessage } from '@hogmaps/core';
 import { dispatchApi } from './api/router';
 import { API_ROUTES } from './api/routes';
 import type { App } from './app';
-import { authorize } from './auth/authorize';
+import { authorize, keyFromBodyOrQuery, keyFromHeader } from './auth/authorize';
 import type { EventRouteDeps } from './events/routes';
 import { handleEventRoutes } from './events/routes';
 import { applyFault } from './faults/apply';
@@ -38,8 +38,10 @@ function eventDeps(app: App): EventRouteDeps {
   return {
     db: app.db,
     projectIdForToken: (token) => app.credentials.projectIdForToken(token),
-    authorize(req, projectId, scope) {
-      const result = authorize(app.credentials, req, projectId, scope);
+    authorize(req, url, projectId, scope) {
+      // The events helper's read API takes the header or the query string (its bodies are frames).
+      const candidate = keyFromHeader(req) ?? keyFromBodyOrQuery(undefined, url);
+      const result = authorize(app.credentials, candidate, projectId, scope);
       return result.ok ? { ok: true } : { ok: false, status: result.status, body: result.body };
     },
     loadSymbolSetBytes(projectId, chunkId) {

@@ -149,3 +149,71 @@ describe('projects', () => {
     expect(response.json.id).toBe(id);
   });
 });
+
+describe('where the key may be (posthog/auth.py find_key_with_source)', () => {
+  const url = (server: { url: string }, path: string) =>
+    `${server.url}/api/projects/1/error_tracking/${path}`;
+
+  test('personal_api_key in the query string', async () => {
+    const server = await startTestServer();
+    const ok = await http('GET', url(server, `releases?personal_api_key=${server.apiKey}`));
+    expect(ok.status, ok.text).toBe(200);
+    const bad = await http('GET', url(server, 'releases?personal_api_key=phx_nope'));
+    expect(bad.status).toBe(401);
+    expect(bad.json).toEqual(
+      authError('authentication_failed', 'Personal API key found in request query string is invalid.'),
+    );
+  });
+
+  test('personal_api_key in a JSON body, which the view then reads as usual', async () => {
+    const server = await startTestServer();
+    const created = await http('POST', url(server, 'releases'), {
+      body: { personal_api_key: server.apiKey, project: 'p', version: '1' },
+    });
+    expect(created.status, created.text).toBe(201);
+    expect(created.json).toMatchObject({ project: 'p', version: '1' });
+    const bad = await http('POST', url(server, 'releases'), {
+      body: { personal_api_key: 42, project: 'p', version: '2' },
+    });
+    expect(bad.status).toBe(401);
+    expect(bad.json).toEqual(
+      authError('authentication_failed', 'Personal API key found in request body is invalid.'),
+    );
+  });
+
+  test('the body wins over the query string, and only the first candidate is tried', async () => {
+    const server = await startTestServer();
+    const response = await http('POST', url(server, `releases?personal_api_key=${server.apiKey}`), {
+      body: { personal_api_key: 'phx_wrong', project: 'p', version: '1' },
+    });
+    expect(response.status).toBe(401);
+    expect(response.json.detail).toBe('Personal API key found in request body is invalid.');
+  });
+
+  test('the Bearer prefix is case-sensitive: "bearer" is no credential at all', async () => {
+    const server = await startTestServer();
+    for (const scheme of ['bearer', 'BEARER']) {
+      const response = await http('GET', url(server, 'releases'), {
+        headers: { authorization: `${scheme} ${server.apiKey}` },
+      });
+      expect(response.status, scheme).toBe(401);
+      expect(response.json).toEqual(
+        authError('not_authenticated', 'Authentication credentials were not provided.'),
+      );
+    }
+    // A header of another form leaves the query string its turn.
+    const fallback = await http('GET', url(server, `releases?personal_api_key=${server.apiKey}`), {
+      headers: { authorization: `bearer ${server.apiKey}` },
+    });
+    expect(fallback.status).toBe(200);
+  });
+
+  test("the hogmaps read API takes the query string's key too", async () => {
+    const server = await startTestServer();
+    const response = await http(
+      'GET',
+      `${server.url}/api/projects/1/hogmaps/exceptions/?personal_api_key=${server.apiKey}`,
+    );
+    expect(response.status, response.text).toBe(200);
+  });
+});

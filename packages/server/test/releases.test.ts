@@ -66,8 +66,8 @@ describe('releases', () => {
     [{ project: 'p', version: '' }, 'Version is required'],
     [{ version: '1' }, 'Project is required'],
     [{ version: '1', project: 'p', hash_id: 'x'.repeat(129) }, 'Hash id length cannot exceed 128 bytes'],
-    [{ version: 1, project: 'p' }, 'Version must be a string'],
-    [{ version: '1', project: 'p', metadata: [1] }, 'Metadata must be an object'],
+    [{ version: 0, project: 'p' }, 'Version is required'],
+    [{ version: '1', project: [] }, 'Project is required'],
   ])('create rejects %j: %s', async (body, detail) => {
     const server = await startTestServer();
     const response = await server.api('POST', 'releases', { body });
@@ -75,6 +75,32 @@ describe('releases', () => {
     expect(response.json).toEqual(validation('invalid_input', detail));
     const list = await server.api('GET', 'releases');
     expect(list.json.count).toBe(0);
+  });
+
+  test.each([
+    [
+      { version: 1, project: 'p' },
+      { version: '1', project: 'p' },
+    ],
+    [
+      { version: 1.5, project: true },
+      { version: '1.5', project: 'True' },
+    ],
+    [
+      { version: ['a', 1], project: { n: null } },
+      { version: "['a', 1]", project: "{'n': None}" },
+    ],
+    [{ version: '2', project: 'p', metadata: [1, 'x'] }, { metadata: [1, 'x'] }],
+    [{ version: '2', project: 'p', metadata: 'notes' }, { metadata: 'notes' }],
+    [{ version: '2', project: 'p', metadata: 7 }, { metadata: 7 }],
+    [{ version: '2', project: 'p', hash_id: 12345 }, { hash_id: '12345' }],
+  ])('create is as lenient as the Django view: %j', async (body, expected) => {
+    const server = await startTestServer();
+    const response = await server.api('POST', 'releases', { body });
+    expect(response.status, response.text).toBe(201);
+    expect(response.json).toMatchObject(expected);
+    const stored = await server.api('GET', `releases/${response.json.id}`);
+    expect(stored.json).toMatchObject(expected);
   });
 
   test('a 128-character hash is accepted; a taken hash is release_hash_in_use', async () => {

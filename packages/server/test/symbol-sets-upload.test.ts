@@ -189,6 +189,51 @@ describe('bulk_start_upload', () => {
     expect(dup.json).toEqual(validation('invalid_chunk_ids', 'Duplicate chunk IDs provided: x'));
   });
 
+  test('symbol_sets and legacy chunk_ids in one body are merged, as PostHog merges them', async () => {
+    const server = await startTestServer();
+    const release = await createRelease(server);
+    const response = await start(server, {
+      symbol_sets: [item('new-1', 'h1')],
+      chunk_ids: ['old-1', 'old-2'],
+      release_id: release.id,
+    });
+    expect(response.status, response.text).toBe(201);
+    expect(Object.keys(response.json.id_map)).toEqual(['new-1', 'old-1', 'old-2']);
+    expect(server.admin.symbolSetRows(1).map((r) => [r.ref, r.release_id])).toEqual([
+      ['new-1', null],
+      ['old-1', release.id],
+      ['old-2', release.id],
+    ]);
+    // A chunk named in both lists is a duplicate, and nothing is created.
+    const dup = await start(server, { symbol_sets: [item('both', 'h')], chunk_ids: ['both'] });
+    expect(dup.json).toEqual(validation('invalid_chunk_ids', 'Duplicate chunk IDs provided: both'));
+    expect(server.admin.symbolSetRows(1)).toHaveLength(3);
+  });
+
+  test('at most 1000 sets per start, counting both lists; nothing is created past the cap', async () => {
+    const server = await startTestServer();
+    const sets = Array.from({ length: 1001 }, (_, i) => item(`c${i}`, 'h'));
+    const tooMany = await start(server, { symbol_sets: sets });
+    expect(tooMany.json).toEqual(
+      validation('max_length', 'Ensure this field has no more than 1000 elements.', 'symbol_sets'),
+    );
+    const together = await start(server, {
+      symbol_sets: sets.slice(0, 600),
+      chunk_ids: Array.from({ length: 401 }, (_, i) => `legacy-${i}`),
+    });
+    expect(together.json).toEqual(
+      validation(
+        'max_length',
+        'Ensure symbol_sets and chunk_ids together have no more than 1000 elements.',
+        'non_field_errors',
+      ),
+    );
+    expect(server.admin.symbolSetRows(1)).toEqual([]);
+    const full = await start(server, { symbol_sets: sets.slice(0, 1000) });
+    expect(full.status).toBe(201);
+    expect(Object.keys(full.json.id_map)).toHaveLength(1000);
+  });
+
   test('content_length adds a presigned PUT that accepts exactly that many bytes', async () => {
     const server = await startTestServer();
     const bytes = fakeContainer('put', 100);

@@ -1,7 +1,14 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { App } from '../app';
 import type { Scope } from '../auth/authorize';
-import { authenticate, authorize } from '../auth/authorize';
+import {
+  authenticate,
+  authorize,
+  type KeyCandidate,
+  keyFromBodyOrQuery,
+  keyFromHeader,
+} from '../auth/authorize';
+import { hasJsonBody, readJson } from '../http/body';
 import { HttpError, methodNotAllowed } from '../http/errors';
 
 /** One matched API request, already authorized for `projectId`. */
@@ -13,6 +20,8 @@ export interface ApiContext {
   projectId: number;
   /** Decoded capture groups of the route's path pattern. */
   params: string[];
+  /** The JSON body (DRF's JSONParser: empty is `{}`); read once, also when authentication needed it. */
+  readJson(): Promise<unknown>;
 }
 
 export interface ApiAction {
@@ -62,14 +71,22 @@ export async function dispatchApi(
   }
   if (!route || !params) return false;
 
-  const auth = authenticate(app.credentials, req);
+  let body: Promise<unknown> | undefined;
+  const readBodyOnce = () => {
+    body ??= readJson(req, app.maxBodyBytes);
+    return body;
+  };
+  // posthog/auth.py: the Bearer header, else `personal_api_key` in a JSON body, else in the query.
+  let candidate: KeyCandidate | undefined = keyFromHeader(req);
+  if (!candidate) candidate = keyFromBodyOrQuery(hasJsonBody(req) ? await readBodyOnce() : undefined, url);
+  const auth = authenticate(app.credentials, candidate);
   if (!auth.ok) throw new HttpError(auth.status, auth.body, auth.headers);
   const method = req.method ?? 'GET';
   const action = route.methods[method];
   if (!action) throw methodNotAllowed(method, Object.keys(route.methods));
   const projectId = Number(api[1]);
-  const access = authorize(app.credentials, req, projectId, action.scope);
+  const access = authorize(app.credentials, candidate, projectId, action.scope);
   if (!access.ok) throw new HttpError(access.status, access.body, access.headers);
-  await action.handle({ app, req, res, url, projectId, params });
+  await action.handle({ app, req, res, url, projectId, params, readJson: readBodyOnce });
   return true;
 }

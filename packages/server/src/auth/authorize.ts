@@ -1,4 +1,5 @@
 import type { IncomingMessage } from 'node:http';
+import { isPlainObject } from '../http/body';
 import type { PostHogErrorBody } from '../http/errors';
 import { NOT_FOUND_BODY } from '../http/errors';
 import type { ApiKey, CredentialStore } from './credentials';
@@ -18,17 +19,47 @@ function authError(status: number, code: string, detail: string): AuthResult {
   return { ok: false, status, body: { type, code, detail, attr: null }, headers };
 }
 
-/** Who is calling: 401 unless the request carries a known `Authorization: Bearer phx_…`. */
-export function authenticate(credentials: CredentialStore, req: IncomingMessage): AuthResult {
+/** Where the personal API key was found, as PostHog names it in its 401 detail. */
+export type KeySource = 'Authorization header' | 'body' | 'query string';
+
+/** The key a request offers and where it came from (the first candidate only is ever tried). */
+export interface KeyCandidate {
+  key: unknown;
+  source: KeySource;
+}
+
+// posthog/auth.py: `^Bearer\s+(\S.+)$`, case-sensitive; `pha_` (OAuth) tokens belong to another scheme.
+const BEARER = /^Bearer\s+(\S.+)$/;
+
+/** The `Authorization: Bearer …` key, if the header has that form. */
+export function keyFromHeader(req: IncomingMessage): KeyCandidate | undefined {
   const header = req.headers.authorization;
-  const match = header ? /^Bearer\s+(\S+)\s*$/i.exec(header) : null;
-  if (!match) return authError(401, 'not_authenticated', 'Authentication credentials were not provided.');
-  const key = credentials.findApiKey(match[1]!);
+  const match = header === undefined ? null : BEARER.exec(header);
+  const key = match?.[1]!.trim();
+  if (key === undefined || key.startsWith('pha_')) return undefined;
+  return { key, source: 'Authorization header' };
+}
+
+/**
+ * PostHog's `find_key_with_source` after the header: `personal_api_key` in the (parsed JSON) body,
+ * then in the query string.
+ */
+export function keyFromBodyOrQuery(body: unknown, url: URL): KeyCandidate | undefined {
+  if (isPlainObject(body) && 'personal_api_key' in body)
+    return { key: body.personal_api_key, source: 'body' };
+  const query = url.searchParams.get('personal_api_key');
+  return query === null ? undefined : { key: query, source: 'query string' };
+}
+
+/** Who is calling: 401 unless the candidate key is a known personal API key. */
+export function authenticate(credentials: CredentialStore, candidate: KeyCandidate | undefined): AuthResult {
+  if (!candidate) return authError(401, 'not_authenticated', 'Authentication credentials were not provided.');
+  const key = typeof candidate.key === 'string' ? credentials.findApiKey(candidate.key) : undefined;
   if (!key) {
     return authError(
       401,
       'authentication_failed',
-      'Personal API key found in request Authorization header is invalid.',
+      `Personal API key found in request ${candidate.source} is invalid.`,
     );
   }
   return { ok: true, key };
@@ -47,11 +78,11 @@ export function hasScope(key: ApiKey, scope: Scope): boolean {
  */
 export function authorize(
   credentials: CredentialStore,
-  req: IncomingMessage,
+  candidate: KeyCandidate | undefined,
   projectId: number,
   scope: Scope,
 ): AuthResult {
-  const auth = authenticate(credentials, req);
+  const auth = authenticate(credentials, candidate);
   if (!auth.ok) return auth;
   if (!hasScope(auth.key, scope)) {
     return authError(403, 'permission_denied', `API key missing required scope '${SCOPE_OBJECT}:${scope}'`);

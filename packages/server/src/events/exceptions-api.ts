@@ -45,7 +45,7 @@ export async function handleExceptionsApi(
   const id = match[3];
   if (id !== undefined && resource !== 'exceptions') return false;
   // As in DRF: authentication first, then the method.
-  const auth = deps.authorize(req, projectId, 'read');
+  const auth = deps.authorize(req, url, projectId, 'read');
   if (!auth.ok) {
     deps.sendJson(res, auth.status, auth.body);
     return true;

@@ -14,6 +14,7 @@ export interface EventRouteDeps {
   projectIdForToken(token: string): number | undefined;
   authorize(
     req: IncomingMessage,
+    url: URL,
     projectId: number,
     scope: 'read' | 'write',
   ): { ok: true } | { ok: false; status: number; body: object };

@@ -29,6 +29,11 @@ function isJsonMediaType(type: string): boolean {
   return type === 'application/json' || (type.startsWith('application/') && type.endsWith('+json'));
 }
 
+/** True when the request declares a JSON body (DRF's JSONParser would parse it). */
+export function hasJsonBody(req: IncomingMessage): boolean {
+  return isJsonMediaType(mediaType(req));
+}
+
 /**
  * DRF's JSONParser as the views see it: an empty body is `{}`, a non-JSON content type is 415, and
  * unparsable JSON (or JSON nested deeper than MAX_JSON_DEPTH) is a 400 parse_error.

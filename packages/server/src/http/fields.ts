@@ -134,3 +134,42 @@ export function listField(value: unknown, attr: string, options: { maxLength?: n
   }
   return value;
 }
+
+/** Python's `repr` of a float, from JS's shortest round-trip digits (fixed notation for 1e-4 ≤ |x| < 1e16). */
+function pythonFloat(value: number): string {
+  if (!Number.isFinite(value)) return Number.isNaN(value) ? 'nan' : value > 0 ? 'inf' : '-inf';
+  const [digits = '0', exponentText = '0'] = value.toExponential().split('e');
+  const exponent = Number(exponentText);
+  if (exponent < -4 || exponent >= 16) {
+    const sign = exponent < 0 ? '-' : '+';
+    return `${digits}e${sign}${String(Math.abs(exponent)).padStart(2, '0')}`;
+  }
+  const fixed = value.toFixed(Math.max(0, (digits.split('.')[1] ?? '').length - exponent));
+  return fixed.includes('.') ? fixed : `${fixed}.0`;
+}
+
+function pythonRepr(value: unknown): string {
+  if (typeof value === 'string') {
+    const quote = value.includes("'") && !value.includes('"') ? '"' : "'";
+    const escaped = value.replace(
+      /[\\\n\r\t]/g,
+      (c) => ({ '\\': '\\\\', '\n': '\\n', '\r': '\\r', '\t': '\\t' })[c]!,
+    );
+    return `${quote}${quote === "'" ? escaped.replaceAll("'", "\\'") : escaped}${quote}`;
+  }
+  return pythonStr(value);
+}
+
+/**
+ * Python's `str()` of a parsed JSON value, as Django views apply it (`str(version)`): `True`, `1.5`,
+ * `[1, 'a']`, `{'a': None}`. JSON cannot tell `1` from `1.0` once parsed; safe integers print as ints.
+ */
+export function pythonStr(value: unknown): string {
+  if (value === null || value === undefined) return 'None';
+  if (typeof value === 'string') return value;
+  if (typeof value === 'boolean') return value ? 'True' : 'False';
+  if (typeof value === 'number') return Number.isSafeInteger(value) ? String(value) : pythonFloat(value);
+  if (Array.isArray(value)) return `[${value.map(pythonRepr).join(', ')}]`;
+  const entries = Object.entries(value as Record<string, unknown>);
+  return `{${entries.map(([key, item]) => `${pythonRepr(key)}: ${pythonRepr(item)}`).join(', ')}}`;
+}

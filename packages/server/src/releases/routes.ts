@@ -1,8 +1,9 @@
 import type { ApiContext, ApiRoute } from '../api/router';
 import { parseUuid } from '../db/ids';
 import { isUniqueViolation } from '../db/open';
-import { isPlainObject, readJson } from '../http/body';
+import { isPlainObject } from '../http/body';
 import { notFound, validationError } from '../http/errors';
+import { pythonStr } from '../http/fields';
 import { buildPage, readPageRequest } from '../http/pagination';
 import { sendJson } from '../http/respond';
 import type { ReleaseChanges, ReleaseRow } from './store';
@@ -24,24 +25,15 @@ function isTruthy(value: unknown): boolean {
   return Boolean(value);
 }
 
-function stringField(value: unknown, label: string): string {
-  if (typeof value !== 'string') throw invalid(`${label} must be a string`);
-  return value;
-}
-
+/** The view's `str(hash_id)` and its length check (in characters, as Python counts). */
 function checkHashId(value: unknown): string {
-  const hashId = stringField(value, 'Hash id');
+  const hashId = pythonStr(value);
   if ([...hashId].length > MAX_HASH_ID_LENGTH) throw invalid('Hash id length cannot exceed 128 bytes');
   return hashId;
 }
 
-function checkMetadata(value: unknown): Record<string, unknown> {
-  if (!isPlainObject(value)) throw invalid('Metadata must be an object');
-  return value;
-}
-
 async function readObject(ctx: ApiContext): Promise<Record<string, unknown>> {
-  const body = await readJson(ctx.req, ctx.app.maxBodyBytes);
+  const body = await ctx.readJson();
   if (!isPlainObject(body)) throw invalid('Expected a JSON object');
   return body;
 }
@@ -55,13 +47,13 @@ function findRelease(ctx: ApiContext): ReleaseRow {
 
 async function createRelease(ctx: ApiContext): Promise<void> {
   const body = await readObject(ctx);
+  // As lenient as the Django view: `str()` of any truthy version and project, metadata any JSON.
   if (!isTruthy(body.version)) throw invalid('Version is required');
-  const version = stringField(body.version, 'Version');
   if (!isTruthy(body.project)) throw invalid('Project is required');
-  const project = stringField(body.project, 'Project');
+  const version = pythonStr(body.version);
+  const project = pythonStr(body.project);
   const hashId = isTruthy(body.hash_id) ? checkHashId(body.hash_id) : undefined;
-  const metadata =
-    body.metadata === undefined || body.metadata === null ? null : checkMetadata(body.metadata);
+  const metadata = body.metadata === undefined ? null : body.metadata;
   const { releases } = ctx.app;
   if (hashId !== undefined && releases.getByHash(ctx.projectId, hashId)) throw hashInUse(hashId);
   let row: ReleaseRow;
@@ -79,9 +71,9 @@ async function updateRelease(ctx: ApiContext): Promise<void> {
   const row = findRelease(ctx);
   const body = await readObject(ctx);
   const changes: ReleaseChanges = {};
-  if (isTruthy(body.version)) changes.version = stringField(body.version, 'Version');
-  if (isTruthy(body.project)) changes.project = stringField(body.project, 'Project');
-  if (isTruthy(body.metadata)) changes.metadata = checkMetadata(body.metadata);
+  if (isTruthy(body.version)) changes.version = pythonStr(body.version);
+  if (isTruthy(body.project)) changes.project = pythonStr(body.project);
+  if (isTruthy(body.metadata)) changes.metadata = body.metadata;
   if (isTruthy(body.hash_id)) {
     const hashId = checkHashId(body.hash_id);
     const holder = ctx.app.releases.getByHash(ctx.projectId, hashId);

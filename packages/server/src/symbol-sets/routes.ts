@@ -1,6 +1,6 @@
 import type { ApiContext, ApiRoute } from '../api/router';
 import { parseUuid } from '../db/ids';
-import { discardBody, isPlainObject, readJson } from '../http/body';
+import { discardBody, isPlainObject } from '../http/body';
 import { detailError, notFound, validationError } from '../http/errors';
 import { requireObject } from '../http/fields';
 import { buildPage, readPageRequest } from '../http/pagination';
@@ -14,7 +14,6 @@ import { checkUploads, startUploads } from './upload';
 import { parseUploadRequest } from './upload-request';
 
 const MAX_PAGE = 100;
-const MAX_CHECK_ITEMS = 1000;
 const STATUSES = ['all', 'valid', 'invalid'] as const;
 const FALSE_QUERY_VALUES = new Set(['false', 'False', 'FALSE', '0', 'no', 'off', 'f', 'n']);
 
@@ -30,24 +29,31 @@ function sendSymbolSet(ctx: ApiContext, row: SymbolSetRow): void {
   sendJson(ctx.res, 200, symbolSetJson(row, release));
 }
 
+/** A ChoiceField of the list query serializer: absent is the default, anything else must be a choice. */
+function choiceParam<T extends string>(url: URL, name: string, choices: readonly T[], fallback: T): T {
+  const value = url.searchParams.get(name);
+  if (value === null) return fallback;
+  if (!(choices as readonly string[]).includes(value)) {
+    throw validationError('invalid_choice', `"${value}" is not a valid choice.`, name);
+  }
+  return value as T;
+}
+
+/** A CharField of the list query serializer: absent is no filter, present must not be blank. */
+function textParam(url: URL, name: string): string | undefined {
+  const value = url.searchParams.get(name);
+  if (value === null) return undefined;
+  if (value.trim() === '') throw validationError('blank', 'This field may not be blank.', name);
+  return value.trim();
+}
+
+/** ErrorTrackingSymbolSetListQuerySerializer. */
 function readFilter(url: URL): SymbolSetFilter {
-  const status = url.searchParams.get('status') || 'all';
-  if (!(STATUSES as readonly string[]).includes(status)) {
-    throw validationError('invalid_choice', `"${status}" is not a valid choice.`, 'status');
-  }
-  const orderBy = url.searchParams.get('order_by') || '-created_at';
-  if (!(SYMBOL_SET_ORDERINGS as readonly string[]).includes(orderBy)) {
-    throw validationError(
-      'invalid_input',
-      `Invalid order_by value "${orderBy}". Must be one of: ${SYMBOL_SET_ORDERINGS.join(', ')}`,
-      'order_by',
-    );
-  }
   return {
-    ref: url.searchParams.get('ref') || undefined,
-    search: url.searchParams.get('search') || undefined,
-    status: status as SymbolSetFilter['status'],
-    orderBy: orderBy as SymbolSetOrdering,
+    ref: textParam(url, 'ref'),
+    search: textParam(url, 'search'),
+    status: choiceParam(url, 'status', STATUSES, 'all'),
+    orderBy: choiceParam<SymbolSetOrdering>(url, 'order_by', SYMBOL_SET_ORDERINGS, '-created_at'),
   };
 }
 
@@ -60,12 +66,8 @@ function listSymbolSets(ctx: ApiContext): void {
   sendJson(ctx.res, 200, buildPage(ctx.url, page, results, count));
 }
 
-async function readBodyObject(ctx: ApiContext): Promise<unknown> {
-  return readJson(ctx.req, ctx.app.maxBodyBytes);
-}
-
 async function bulkDelete(ctx: ApiContext): Promise<void> {
-  const body = await readBodyObject(ctx);
+  const body = await ctx.readJson();
   const ids = isPlainObject(body) ? body.ids : undefined;
   if (ids === undefined || ids === null || (Array.isArray(ids) && ids.length === 0) || ids === '') {
     throw detailError(400, 'ids is required');
@@ -127,7 +129,7 @@ export const symbolSetRoutes: ApiRoute[] = [
       POST: {
         scope: 'write',
         async handle(ctx) {
-          const request = parseUploadRequest(await readBodyObject(ctx), { maxItems: MAX_CHECK_ITEMS });
+          const request = parseUploadRequest(await ctx.readJson());
           sendJson(ctx.res, 200, { chunk_ids_to_upload: checkUploads(ctx.app, ctx.projectId, request) });
         },
       },
@@ -139,7 +141,7 @@ export const symbolSetRoutes: ApiRoute[] = [
       POST: {
         scope: 'write',
         async handle(ctx) {
-          const request = parseUploadRequest(await readBodyObject(ctx));
+          const request = parseUploadRequest(await ctx.readJson());
           const { idMap, staleKeys } = startUploads(ctx.app, ctx.projectId, request, ctx.url.origin);
           await Promise.all(staleKeys.map((key) => ctx.app.blobs.remove(key)));
           sendJson(ctx.res, 201, { id_map: idMap });
@@ -156,7 +158,7 @@ export const symbolSetRoutes: ApiRoute[] = [
           await finishUploads(
             ctx.app,
             ctx.projectId,
-            requireObject(await readBodyObject(ctx), 'non_field_errors'),
+            requireObject(await ctx.readJson(), 'non_field_errors'),
           );
           sendJson(ctx.res, 201, { success: true });
         },
@@ -190,7 +192,7 @@ export const symbolSetRoutes: ApiRoute[] = [
       PUT: {
         scope: 'write',
         async handle(ctx) {
-          await finishUploadLegacy(ctx.app, ctx.projectId, ctx.params[0]!, await readBodyObject(ctx));
+          await finishUploadLegacy(ctx.app, ctx.projectId, ctx.params[0]!, await ctx.readJson());
           sendJson(ctx.res, 200, { success: true });
         },
       },

@@ -35,21 +35,39 @@ function parseItem(value: unknown, index: number): UploadItem {
 }
 
 /**
- * ErrorTrackingSymbolSetBulkStartUploadSerializer: the current `symbol_sets` shape or the legacy
- * `chunk_ids` + `release_id` one (no hashes), then the force / skip_on_conflict rule.
+ * At most this many symbol sets per check or start request. PostHog caps bulk_check_upload at 1,000;
+ * its start has no cap, but each set costs a row, a key and a signed policy, so the same cap keeps one
+ * request from blocking the server (its CLI sends 50 per start).
  */
-export function parseUploadRequest(body: unknown, options: { maxItems?: number } = {}): UploadRequest {
+export const MAX_UPLOAD_ITEMS = 1000;
+
+/**
+ * ErrorTrackingSymbolSetBulkStartUploadSerializer: the current `symbol_sets` and the legacy `chunk_ids`
+ * (all with the one `release_id`, no hashes), merged as PostHog's `bulk_start_upload` merges them
+ * (symbol sets first), then the force / skip_on_conflict rule.
+ */
+export function parseUploadRequest(body: unknown): UploadRequest {
   const data = requireObject(body, 'non_field_errors');
-  let items: UploadItem[] = [];
-  if (data.symbol_sets !== undefined) {
-    items = listField(data.symbol_sets, 'symbol_sets', { maxLength: options.maxItems }).map(parseItem);
-  } else if (data.chunk_ids !== undefined) {
-    const chunkIds = listField(data.chunk_ids, 'chunk_ids', { maxLength: options.maxItems }).map(
+  const maxLength = MAX_UPLOAD_ITEMS;
+  const items: UploadItem[] =
+    data.symbol_sets === undefined
+      ? []
+      : listField(data.symbol_sets, 'symbol_sets', { maxLength }).map(parseItem);
+  if (data.chunk_ids !== undefined && data.chunk_ids !== null) {
+    const chunkIds = listField(data.chunk_ids, 'chunk_ids', { maxLength }).map(
       (value, index) => charField(value, `chunk_ids__${index}`)!,
     );
     const releaseId =
       data.release_id === undefined ? null : charField(data.release_id, 'release_id', { allowNull: true });
-    items = chunkIds.map((chunkId) => ({ chunkId, releaseId, contentHash: null, contentLength: null }));
+    for (const chunkId of chunkIds)
+      items.push({ chunkId, releaseId, contentHash: null, contentLength: null });
+  }
+  if (items.length > MAX_UPLOAD_ITEMS) {
+    throw validationError(
+      'max_length',
+      `Ensure symbol_sets and chunk_ids together have no more than ${MAX_UPLOAD_ITEMS} elements.`,
+      'non_field_errors',
+    );
   }
   const force = data.force === undefined ? false : booleanField(data.force, 'force');
   const skipOnConflict =

@@ -51,7 +51,7 @@ export async function startEventServer(): Promise<EventServer> {
   const deps: EventRouteDeps = {
     db,
     projectIdForToken: (token) => tokens.get(token),
-    authorize(req, projectId) {
+    authorize(req, _url, projectId) {
       const header = req.headers.authorization ?? '';
       if (header !== `Bearer ${READ_KEY}`) {
         return {
