@@ -35,7 +35,7 @@ const BEARER = /^Bearer\s+(\S.+)$/;
 export function keyFromHeader(req: IncomingMessage): KeyCandidate | undefined {
   const header = req.headers.authorization;
   const match = header === undefined ? null : BEARER.exec(header);
-  const key = match?.[1]!.trim();
+  const key = match?.[1]?.trim();
   if (key === undefined || key.startsWith('pha_')) return undefined;
   return { key, source: 'Authorization header' };
 }
