@@ -131,7 +131,12 @@ export type {
   SourcemapsOptions,
 } from './options/types';
 export { type BuildReporter, createPluginContext, type PluginContext } from './plugin/context';
-export { createHogmapsUnplugin, type HogmapsUnplugin, PLUGIN_NAME } from './plugin/factory';
+export {
+  createHogmapsUnplugin,
+  type HogmapsUnplugin,
+  PLUGIN_NAME,
+  type UnpluginMeta,
+} from './plugin/factory';
 export type { CiInfo, CiProvider, CiProviderName } from './release/ci/provider';
 export { CI_PROVIDERS, detectCiProvider } from './release/ci/registry';
 export { type GitInfo, readGitInfo } from './release/git';

@@ -64,9 +64,9 @@ function createRoutedLogger(level: LogLevel): Logger {
 export function createPluginContext(
   userOptions: Options | undefined,
   bundler: BundlerName,
-  meta: { version?: string } = {},
+  meta: { version?: string; cwd?: string } = {},
 ): PluginContext {
-  const options = resolveOptions(userOptions);
+  const options = resolveOptions(userOptions, process.env, { cwd: meta.cwd });
   const logger = createRoutedLogger(options.logLevel);
   const session = getBuildSession(options, {
     tool: bundler,

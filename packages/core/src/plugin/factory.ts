@@ -47,11 +47,18 @@ function pluginFor(context: PluginContext): UnpluginOptions {
   }
 }
 
+/** Who creates the unplugin: its package version (User-Agent) and, for a framework, its project root. */
+export interface UnpluginMeta {
+  version?: string;
+  /** Where the release is detected (`.git`, `package.json`); defaults to the process's working directory. */
+  cwd?: string;
+}
+
 /**
  * The hogmaps unplugin. Options are resolved (and validated, throwing one OptionsError naming every
  * bad option) when the plugin is created, i.e. when the bundler config is loaded.
  */
-export function createHogmapsUnplugin(meta: { version?: string } = {}): HogmapsUnplugin {
+export function createHogmapsUnplugin(meta: UnpluginMeta = {}): HogmapsUnplugin {
   return createUnplugin<Options | undefined, false>((userOptions, unplugin) =>
     pluginFor(createPluginContext(userOptions, toBundlerName(unplugin.framework), meta)),
   );

@@ -1,0 +1,73 @@
+import { mkdtemp, readdir, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { type Options, resetBuildSessions } from '@hogmaps/core';
+import { type RunningServer, startServer } from '@hogmaps/server';
+import { vi } from 'vitest';
+
+/** A local hogmaps server and a project on it, for builds that really upload. */
+export interface UploadTarget {
+  server: RunningServer;
+  options(): Options;
+  /** Chunk ids of the symbol sets the project holds. */
+  uploaded(): string[];
+}
+
+export async function startUploadTarget(): Promise<UploadTarget> {
+  const server = await startServer({
+    port: 0,
+    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-nuxt-srv-')),
+    quiet: true,
+  });
+  const project = server.admin.createProject({ name: 'nuxt' });
+  const apiKey = server.admin.createApiKey({ projectIds: [project.id] }).key;
+  return {
+    server,
+    options: () => ({
+      host: server.url,
+      projectId: project.id,
+      personalApiKey: apiKey,
+      sourcemaps: { releaseName: 'nuxt-module-test', releaseVersion: '1.0.0' },
+      logLevel: 'warn',
+      manifest: false,
+    }),
+    uploaded: () => server.admin.symbolSetRows(project.id).map((row) => row.ref),
+  };
+}
+
+const POSTHOG_ENV = [
+  'POSTHOG_PERSONAL_API_KEY',
+  'POSTHOG_CLI_API_KEY',
+  'POSTHOG_CLI_TOKEN',
+  'POSTHOG_CLI_PROJECT_ID',
+  'POSTHOG_CLI_ENV_ID',
+  'POSTHOG_CLI_HOST',
+  'POSTHOG_RELEASE_MODE',
+];
+
+/** A fresh process as far as hogmaps can tell: no session, no PostHog variables from the shell. */
+export function isolateBuild(): void {
+  resetBuildSessions();
+  for (const name of POSTHOG_ENV) vi.stubEnv(name, '');
+}
+
+/** A temporary folder holding `main.js`, which throws from a function of its own. */
+export async function createSourceDir(prefix: string): Promise<string> {
+  const dir = await mkdtemp(path.join(tmpdir(), prefix));
+  await writeFile(
+    path.join(dir, 'main.js'),
+    'export function main(cart) {\n  if (!cart) throw new Error("no cart");\n  return cart.total;\n}\nconsole.log(main(globalThis.cart));\n',
+  );
+  return dir;
+}
+
+/** Every file under `dir`, relative. */
+export async function listFiles(dir: string): Promise<string[]> {
+  const entries = await readdir(dir, { recursive: true, withFileTypes: true });
+  return entries
+    .filter((entry) => entry.isFile())
+    .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
+    .sort();
+}
+
+export const removeDir = (dir: string) => rm(dir, { recursive: true, force: true });
