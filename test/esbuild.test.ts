@@ -221,14 +221,6 @@ describe('esbuild: every output file, code-split chunks included', () => {
     expect(outcome.files.filter((file) => file.endsWith('.map'))).toEqual([]);
     expect(server.admin.symbolSetRows(server.projectId)).toEqual([]);
   });
-
-  test('sourcemap: false with credentials: ids only, one warning, nothing uploaded', async () => {
-    const outcome = await esbuildRunner.build(neutral('dist', withCredentials(), { sourcemap: false }));
-    expect(outcome.warnings).toEqual([expect.stringMatching(/source maps are turned off/)]);
-    for (const file of jsFiles(outcome.files))
-      expect(await read(outcome.outDir, file)).toMatch(CHUNK_ID_TAIL);
-    expect(uploaded()).toEqual([]);
-  });
 });
 
 describe('esbuild: files finished where esbuild wrote them', () => {

@@ -1,4 +1,4 @@
-// Vite, rollup and rolldown: credentials missing, maps off, a failing or absent server, watch mode.
+// Vite, rollup and rolldown: credentials missing, a failing or absent server, watch mode.
 // `BUNDLERS=vite,rollup` selects bundlers; `KEEP_OUTPUT=1` keeps the build folders.
 import { existsSync, readdirSync } from 'node:fs';
 import { writeFile } from 'node:fs/promises';
@@ -93,15 +93,6 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     expect(warnings, outcome.warnings.join('\n')).toHaveLength(1);
     expect(warnings[0]).toMatch(/personalApiKey|credentials/);
     expect(requests.hits).toBe(0);
-  });
-
-  test('source maps turned off by the user: ids only, one warning, nothing uploaded', async () => {
-    const project = testServer.project();
-    const outcome = await runner.build(browserBuild(project.options(), { sourcemap: false }));
-    await expectIdsOnly(outcome, project);
-    const warnings = hogmapsWarnings(outcome);
-    expect(warnings, outcome.warnings.join('\n')).toHaveLength(1);
-    expect(warnings[0]).toMatch(/source maps are turned off/);
   });
 
   test('a failing server: the build succeeds with a clear warning, and the maps wait outside the output', async () => {

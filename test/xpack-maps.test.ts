@@ -153,21 +153,6 @@ describe.each(BUNDLERS)('$name', (bundler) => {
     ).toBeGreaterThan(1);
   });
 
-  it('devtool false: one warning, ids injected, no maps, nothing uploaded', async () => {
-    const result = await build(
-      bundler,
-      { ...credentials(recorder.server), sourcemaps: RELEASE },
-      { devtool: false },
-    );
-    expect(result.errors).toEqual([]);
-    const warnings = hogmapsWarnings(result);
-    expect(warnings).toHaveLength(1);
-    expect(warnings[0]).toMatch(/devtool is false/);
-    expect([...chunkIdsIn(result.outDir).values()].every((id) => id !== undefined)).toBe(true);
-    expect(filesIn(result.outDir).filter((file) => file.endsWith('.map'))).toEqual([]);
-    expect(recorder.count('POST', '/_storage/')).toBe(0);
-  });
-
   it('fails the build on a failed upload only with failOnError', async () => {
     const fault = { match: { path: 'bulk_start_upload' }, action: { status: 403 }, times: 10 };
     recorder.server.faults.add(fault);

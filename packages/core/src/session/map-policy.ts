@@ -1,5 +1,6 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
+import { removeReferenceTo } from '../files/map-reference';
 
 export interface MapDisposal {
   /** Maps removed from the output. */
@@ -48,6 +49,8 @@ export async function disposeMaps(
   }
   for (const file of extraFiles) {
     await rm(file, { force: true });
+    // Maps of files that got no id may have been referenced (by a tool that ignored hidden maps).
+    await removeReferenceTo(file);
     result.deleted += 1;
   }
   return result;

@@ -14,9 +14,6 @@ const SETTINGS = ['write', 'sourcemap', 'banner', 'footer', 'metafile'] as const
 /** The user's own settings of an options object while hogmaps' changes are in it (reused objects). */
 const originals = new WeakMap<BuildOptions, UserSettings>();
 
-const MAPS_OFF =
-  'source maps are turned off in the esbuild options (sourcemap: false): chunk ids are injected, but nothing can be ' +
-  'uploaded. Remove the sourcemap option and hogmaps makes external maps for the upload and deletes them afterwards.';
 const MAPS_INLINE =
   "inline source maps cannot be uploaded: chunk ids are injected, nothing is uploaded. Use sourcemap 'external' or 'linked'.";
 const NOT_WRITTEN =
@@ -67,9 +64,10 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       context.prepare(),
     );
     const write = user.write !== false;
-    const mapsAreOurs = user.sourcemap === undefined && write && context.wantsMaps;
+    // Maps off (unset or false): hogmaps makes external maps (no sourceMappingURL), uploads and deletes them.
+    const mapsOff = user.sourcemap === undefined || user.sourcemap === false;
+    const mapsAreOurs = mapsOff && write && context.wantsMaps;
     if (context.wantsMaps && !write) pending.push(NOT_WRITTEN);
-    else if (context.wantsMaps && user.sourcemap === false) pending.push(MAPS_OFF);
     else if (context.wantsMaps && user.sourcemap === 'inline') pending.push(MAPS_INLINE);
 
     const placeholders = createPlaceholders(injection);

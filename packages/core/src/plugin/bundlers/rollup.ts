@@ -43,10 +43,16 @@ function outDirOf(options: OutputOptionsLike): string {
   return path.resolve(options.dir ?? path.dirname(options.file ?? 'index.js'));
 }
 
-/** The separate map file of a chunk, when the output has one. */
-function mapFileOf(file: OutputFileLike, options: OutputOptionsLike): string | undefined {
+/** The separate map file of a chunk, when the bundle holds one (a prebuilt chunk may have none). */
+function mapFileOf(file: OutputFileLike, options: OutputOptionsLike, bundle: BundleLike): string | undefined {
   if (file.type !== 'chunk' || !options.sourcemap || options.sourcemap === 'inline') return undefined;
-  return file.sourcemapFileName ?? `${file.fileName}.map`;
+  const mapFile = file.sourcemapFileName ?? `${file.fileName}.map`;
+  return bundle[mapFile]?.type === 'asset' ? mapFile : undefined;
+}
+
+/** Maps are off (unset or `false`, whoever set them): hogmaps' to turn on, as hidden maps. */
+function mapsAreOff(sourcemap: SourcemapOption): boolean {
+  return sourcemap === undefined || sourcemap === false;
 }
 
 /**
@@ -73,8 +79,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   /** The session's release, from buildStart on. */
   let injection: InjectionContext | undefined;
   let hashInput: string | undefined;
-  let userTurnedMapsOff = false;
-  let warnedMapsOff = false;
+  let warnedInline = false;
 
   const key = (outDir: string, fileName: string) => `${outDir}\0${fileName}`;
   const turnOnMaps = (watch: boolean) => context.wantsMaps && (!watch || options.uploadInWatchMode);
@@ -102,15 +107,10 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     },
 
     renderStart(this: HookThis, output: OutputOptionsLike) {
-      if (warnedMapsOff || !context.wantsMaps) return;
-      const off = output.sourcemap === false && userTurnedMapsOff;
-      if (!off && output.sourcemap !== 'inline') return;
-      warnedMapsOff = true;
+      if (warnedInline || !context.wantsMaps || output.sourcemap !== 'inline') return;
+      warnedInline = true;
       this.warn(
-        off
-          ? 'source maps are turned off in the build config: chunk ids are injected, but nothing can be uploaded. ' +
-              'Remove the sourcemap setting and hogmaps makes hidden maps for the upload and deletes them afterwards.'
-          : 'inline source maps cannot be uploaded: chunk ids are injected, nothing is uploaded. Use hidden or external maps.',
+        'inline source maps cannot be uploaded: chunk ids are injected, nothing is uploaded. Use hidden or external maps.',
       );
     },
 
@@ -154,23 +154,15 @@ function createHooks(context: PluginContext, flavor: Flavor) {
         const outDir = outDirOf(output);
         const ours = mapsAreOurs(this, output);
         const chunks: BuildChunk[] = [];
-        // Maps we caused that belong to no uploaded chunk: CSS maps, and prebuilt chunks other plugins
-        // emitted (plugin-legacy's polyfills). They must not ship either.
-        const extraMapsToDelete: string[] = [];
+        const chunkMaps = new Set<string>();
         for (const file of Object.values(bundle)) {
-          if (file.type === 'asset') {
-            if (ours && file.fileName.endsWith('.css.map'))
-              extraMapsToDelete.push(path.join(outDir, file.fileName));
-            continue;
-          }
+          if (file.type === 'asset') continue;
           const chunkId = written.get(key(outDir, file.fileName));
-          const mapFile = mapFileOf(file, output);
-          const mapPath = mapFile === undefined ? undefined : path.join(outDir, mapFile);
-          if (chunkId === undefined) {
-            if (ours && mapPath !== undefined) extraMapsToDelete.push(mapPath);
-            continue;
-          }
+          if (chunkId === undefined) continue;
           written.delete(key(outDir, file.fileName));
+          const mapFile = mapFileOf(file, output, bundle);
+          const mapPath = mapFile === undefined ? undefined : path.join(outDir, mapFile);
+          if (mapFile !== undefined) chunkMaps.add(mapFile);
           chunks.push({
             chunkId,
             jsPath: path.join(outDir, file.fileName),
@@ -178,6 +170,14 @@ function createHooks(context: PluginContext, flavor: Flavor) {
             mapIsOurs: ours && mapPath !== undefined,
           });
         }
+        // With maps on only because of hogmaps, every other map of the bundle is one we caused too: of
+        // chunks left without an id, prebuilt chunks (plugin-legacy's polyfills), CSS and worker assets.
+        const extraMapsToDelete = ours
+          ? Object.values(bundle)
+              .filter((file) => file.type === 'asset' && file.fileName.endsWith('.map'))
+              .filter((file) => !chunkMaps.has(file.fileName))
+              .map((file) => path.join(outDir, file.fileName))
+          : [];
         await context.reportThrough(reportTo(this), async () => {
           try {
             await session.finishBuild({
@@ -194,26 +194,26 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     },
   };
 
-  /** rollup and rolldown: hidden maps for the upload when the output configured none. */
+  /** rollup and rolldown: hidden maps for the upload when the output has none. */
   const outputOptions = function (this: HookThis, raw: OutputOptionsLike) {
-    if (raw.sourcemap === false) userTurnedMapsOff = true;
-    if (raw.sourcemap !== undefined || !turnOnMaps(this.meta.watchMode === true)) return null;
+    if (!mapsAreOff(raw.sourcemap) || !turnOnMaps(this.meta.watchMode === true)) return null;
     const user = raw.sourcemapPathTransform;
     const transform: PathTransform = user ? (source, mapPath) => user(source, mapPath) : (source) => source;
     ourTransforms.add(transform);
     return { ...raw, sourcemap: 'hidden' as const, sourcemapPathTransform: transform };
   };
 
-  /** Vite: per environment (client, ssr, …), as the user's `build.sourcemap` may differ between them. */
-  const configEnvironment = (
-    name: string,
-    config: { build?: { sourcemap?: SourcemapOption; watch?: unknown } },
-  ) => {
-    const sourcemap = config.build?.sourcemap;
-    if (sourcemap === false) userTurnedMapsOff = true;
-    if (sourcemap !== undefined || !turnOnMaps(Boolean(config.build?.watch))) return null;
-    ourEnvironments.add(name);
-    return { build: { sourcemap: 'hidden' as const } };
+  /**
+   * Vite: per environment (client, ssr, …), as `build.sourcemap` may differ between them. Last (`post`),
+   * so a framework plugin's own setting (SvelteKit, Astro, Nuxt turn client maps off) is seen.
+   */
+  const configEnvironment = {
+    order: 'post' as const,
+    handler(name: string, config: { build?: { sourcemap?: SourcemapOption; watch?: unknown } }) {
+      if (!mapsAreOff(config.build?.sourcemap) || !turnOnMaps(Boolean(config.build?.watch))) return null;
+      ourEnvironments.add(name);
+      return { build: { sourcemap: 'hidden' as const } };
+    },
   };
 
   return { hooks, outputOptions, configEnvironment };

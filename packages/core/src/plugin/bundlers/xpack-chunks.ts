@@ -13,10 +13,17 @@ export interface ChunkRecords {
   readonly injected: Map<string, string>;
   readonly ids: Set<string>;
   readonly final: Map<string, string>;
+  /** Every JavaScript map the compilation emitted (`related.sourceMap` of JS assets), final names. */
+  readonly jsMaps: Set<string>;
 }
 
 export function createChunkRecords(): ChunkRecords {
-  return { injected: new Map(), ids: new Set(), final: new Map() };
+  return { injected: new Map(), ids: new Set(), final: new Map(), jsMaps: new Set() };
+}
+
+function relatedMaps(asset: Readonly<XpackAsset> | undefined): string[] {
+  const related = asset?.info.related?.sourceMap;
+  return Array.isArray(related) ? related : related ? [related] : [];
 }
 
 export function recordChunk(records: ChunkRecords, fileName: string, chunkId: string): void {
@@ -60,9 +67,14 @@ function chunkIdOf(
  */
 export function finalizeChunkRecords(compilation: XpackCompilation, records: ChunkRecords): void {
   records.final.clear();
+  records.jsMaps.clear();
   for (const fileName of chunkFiles(compilation)) {
     const chunkId = chunkIdOf(records, fileName, compilation.getAsset(fileName));
     if (chunkId !== undefined) records.final.set(fileName, chunkId);
+  }
+  for (const asset of compilation.getAssets()) {
+    if (JS_ASSET.test(asset.name))
+      for (const map of relatedMaps(asset)) records.jsMaps.add(withoutQuery(map));
   }
 }
 
@@ -73,8 +85,7 @@ function mapPathOf(
   fileName: string,
   asset: Readonly<XpackAsset> | undefined,
 ): string | undefined {
-  const related = asset?.info.related?.sourceMap;
-  const candidates = [...(Array.isArray(related) ? related : related ? [related] : []), `${fileName}.map`];
+  const candidates = [...relatedMaps(asset), `${fileName}.map`];
   for (const candidate of candidates) {
     const mapPath = path.join(outDir, withoutQuery(candidate));
     if (existsSync(mapPath)) return mapPath;
@@ -95,4 +106,15 @@ export function collectBuildChunks(
     mapPath: mapPathOf(outDir, withoutQuery(fileName), compilation.getAsset(fileName)),
     mapIsOurs,
   }));
+}
+
+/**
+ * Maps on disk that no chunk of `chunks` uploads: when hogmaps turned maps on, these are maps it caused
+ * for files that got no id (left out by include/exclude, or emitted by another plugin), and must go.
+ */
+export function orphanMaps(records: ChunkRecords, outDir: string, chunks: readonly BuildChunk[]): string[] {
+  const owned = new Set(chunks.map((chunk) => chunk.mapPath));
+  return [...records.jsMaps]
+    .map((map) => path.join(outDir, map))
+    .filter((mapPath) => !owned.has(mapPath) && existsSync(mapPath));
 }

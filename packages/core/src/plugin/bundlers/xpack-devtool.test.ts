@@ -35,6 +35,12 @@ describe('planSourceMaps', () => {
     expect(plan(undefined, false)).toEqual({ kind: 'ours', warning: undefined });
   });
 
+  it("adds hidden maps when devtool is false (Next.js's default): only hogmaps' option turns the upload off", () => {
+    expect(plan(false)).toEqual({ kind: 'ours', warning: undefined });
+    expect(plan('')).toEqual({ kind: 'ours', warning: undefined });
+    expect(plan([{ type: 'css', use: 'source-map' }])).toEqual({ kind: 'ours', warning: undefined });
+  });
+
   it('makes no maps for nothing: without credentials, no maps and no warning', () => {
     expect(plan(undefined, false, { wantsMaps: false })).toEqual({
       kind: 'none',
@@ -63,11 +69,7 @@ describe('planSourceMaps', () => {
     });
   });
 
-  it('warns once per reason when maps are off or not files', () => {
-    expect(plan(false)).toMatchObject({
-      kind: 'none',
-      warning: expect.stringMatching(/^devtool is false: /),
-    });
+  it('warns once per reason when maps are not files', () => {
     expect(plan('eval-source-map')).toMatchObject({
       kind: 'none',
       warning: expect.stringMatching(/devtool 'eval-source-map' writes no source map files/),

@@ -5,9 +5,10 @@ export const JS_ASSET = /\.[cm]?js(?:$|[?#])/i;
 
 /**
  * Where a compiler's JavaScript source maps come from:
- * - `ours`: the user configured none, so hogmaps adds hidden maps (no sourceMappingURL) that never ship;
+ * - `ours`: maps are off (devtool unset or `false`, as Next.js sets it), so hogmaps adds hidden maps
+ *   (no sourceMappingURL) that never ship;
  * - `user`: the user's devtool or SourceMapDevToolPlugin writes map files, which stay theirs;
- * - `none`: no map files (devtool off, `eval`, `inline`, or no credentials): chunk ids only.
+ * - `none`: no map files (`eval`, `inline`, a development default, or no credentials): chunk ids only.
  */
 export interface SourceMapPlan {
   kind: 'ours' | 'user' | 'none';
@@ -56,23 +57,22 @@ export function planSourceMaps(input: {
   if (input.userMapPlugin) return { kind: 'user', warning: undefined };
   const configured = javascriptDevtool(input.configured);
   const devtool = configured === undefined ? javascriptDevtool(input.effective) : configured;
-  if (configured === undefined && !devtool) {
+  // Off, whoever turned it off (a framework's default is not the user's choice): only hogmaps' own
+  // `sourcemaps.enabled: false` turns the upload off.
+  if (!devtool) {
     return input.wantsMaps ? { kind: 'ours', warning: undefined } : { kind: 'none', warning: undefined };
   }
-  if (devtool && writesMapFiles(devtool)) return { kind: 'user', warning: undefined };
+  if (writesMapFiles(devtool)) return { kind: 'user', warning: undefined };
   return {
     kind: 'none',
     warning: input.wantsMaps ? noMapsWarning(devtool, configured) : undefined,
   };
 }
 
-function noMapsWarning(devtool: string | false | undefined, configured: string | false | undefined): string {
+function noMapsWarning(devtool: string, configured: string | false | undefined): string {
   const consequence = 'chunk ids are injected but no source maps are uploaded';
   if (configured === undefined) {
     return `the default devtool '${devtool}' of this mode writes no source map files: ${consequence}. Set devtool: 'hidden-source-map' to upload them.`;
-  }
-  if (devtool === false) {
-    return `devtool is false: ${consequence}. Leave devtool unset (hogmaps then adds hidden maps and deletes them after the upload) or use 'hidden-source-map'.`;
   }
   return `devtool '${devtool}' writes no source map files: ${consequence}. Use 'hidden-source-map' (or leave devtool unset) to upload them.`;
 }

@@ -41,6 +41,7 @@ export interface XpackCompilation {
   };
   chunks: Iterable<XpackChunk>;
   getAsset(name: string): Readonly<XpackAsset> | undefined;
+  getAssets(): ReadonlyArray<Readonly<XpackAsset>>;
   /** `source` is one made from the same bundler's `sources`, `info` a function of the previous info
    * (typed `never`: each bundler's Source and AssetInfo have more members than xpack needs). */
   updateAsset(name: string, source: never, info: never): void;

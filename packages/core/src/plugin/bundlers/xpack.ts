@@ -6,6 +6,7 @@ import {
   collectBuildChunks,
   createChunkRecords,
   finalizeChunkRecords,
+  orphanMaps,
 } from './xpack-chunks';
 import { hasMapPlugin, hiddenMapOptions, planSourceMaps, type SourceMapPlan } from './xpack-devtool';
 import { injectAssets } from './xpack-inject';
@@ -107,7 +108,8 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
 
   compiler.hooks.afterEmit.tapPromise(NAME, async (compilation) => {
     const outDir = compilation.outputOptions.path ?? compiler.outputPath;
-    const chunks = collectBuildChunks(compilation, records, outDir, plan?.kind === 'ours');
+    const ours = plan?.kind === 'ours';
+    const chunks = collectBuildChunks(compilation, records, outDir, ours);
     if (chunks.length > 0 && !chunks.some((chunk) => existsSync(chunk.jsPath))) {
       // A dev server's in-memory output: nothing on disk to upload, and no manifest to write.
       context.logger.debug(`${context.bundler}: the output is not on disk, nothing to upload`);
@@ -124,6 +126,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
         context.session.finishBuild({
           outDir,
           chunks,
+          extraMapsToDelete: ours ? orphanMaps(records, outDir, chunks) : [],
           watch: compiler.watchMode,
         }),
       );
