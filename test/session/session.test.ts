@@ -112,6 +112,24 @@ describe('build session', () => {
     expect(existsSync(sharedAgain.mapPath)).toBe(false);
   });
 
+  test('a chunk whose map maps nothing is not uploaded, and its map, being ours, still goes', async () => {
+    const { session: s } = session();
+    await s.prepare();
+    const outDir = path.join(work, 'server');
+    const app = await emitChunk(outDir, 'app', 'app();', (c) => s.chunkIdFor(c));
+    // What Nitro leaves of the map of a chunk made only of dependencies: sources, no mappings.
+    const library = await emitChunk(outDir, 'library', 'library();', (c) => s.chunkIdFor(c));
+    await writeFile(
+      library.mapPath,
+      JSON.stringify({ version: 3, sources: ['../node_modules/h3/index.mjs'], names: [], mappings: ';;' }),
+    );
+    const report = await s.finishBuild({ outDir, chunks: [app, library] });
+    expect(report.upload?.uploaded).toEqual([app.chunkId]);
+    expect((await listSets()).results.map((set) => set.ref)).not.toContain(library.chunkId);
+    expect(existsSync(library.mapPath)).toBe(false);
+    expect(report.summary).toMatch(/2 chunks with ids, 1 symbol set uploaded/);
+  });
+
   test('a failed upload keeps the maps out of the output but available for a retry, and does not throw', async () => {
     server.faults.add({ match: { path: 'bulk_start_upload' }, action: { status: 503 }, times: 10 });
     const { session: s, lines } = session({ retries: 0 });

@@ -30,10 +30,20 @@ export function assertAdaptersBuilt(adapters: string[]): void {
 
 /** Runs an example's `build` script the way a user does (`npm run build`), with `env`. */
 export function buildExample(name: string, env: NodeJS.ProcessEnv): Promise<BuildOutput> {
+  return runExampleScript(name, 'build', env);
+}
+
+/** Runs one of an example's scripts (`npm run <script> -- <args>`), with `env`; rejects on failure. */
+export function runExampleScript(
+  name: string,
+  script: string,
+  env: NodeJS.ProcessEnv,
+  args: readonly string[] = [],
+): Promise<BuildOutput> {
   const started = Date.now();
   const cwd = path.join(EXAMPLES_DIR, name);
   return new Promise((resolve, reject) => {
-    const child = spawn('npm', ['run', '--silent', 'build'], {
+    const child = spawn('npm', ['run', '--silent', script, ...(args.length > 0 ? ['--', ...args] : [])], {
       cwd,
       env,
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -49,7 +59,7 @@ export function buildExample(name: string, env: NodeJS.ProcessEnv): Promise<Buil
     child.on('error', reject);
     child.on('close', (code) => {
       if (code !== 0) {
-        reject(new Error(`building examples/${name} failed (exit ${code}):\n${output}`));
+        reject(new Error(`${script} of examples/${name} failed (exit ${code}):\n${output}`));
         return;
       }
       const hogmapsLines = output

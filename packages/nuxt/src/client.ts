@@ -4,10 +4,16 @@ import type { HogmapsUnplugin, Options } from '@hogmaps/core';
 
 type VitePlugin = ReturnType<HogmapsUnplugin['vite']>;
 type ConfigEnvironmentHook = NonNullable<VitePlugin['configEnvironment']>;
-type HookFunction<T> = T extends { handler: infer H } ? H : T;
+type ConfigEnvironment = Extract<ConfigEnvironmentHook, (...args: never[]) => unknown>;
+type EnvironmentConfig = Parameters<ConfigEnvironment>[1];
 
-function handlerOf<T>(hook: T): HookFunction<T> {
-  return (typeof hook === 'function' ? hook : (hook as { handler: unknown }).handler) as HookFunction<T>;
+/** The hook's function and its ordering (`order: 'post'`), whichever form the hook has. */
+function splitHook(hook: ConfigEnvironmentHook | undefined): {
+  handler: ConfigEnvironment | undefined;
+  order: 'pre' | 'post' | null | undefined;
+} {
+  if (hook === undefined || typeof hook === 'function') return { handler: hook, order: undefined };
+  return { handler: hook.handler, order: hook.order };
 }
 
 /**
@@ -22,13 +28,16 @@ export function createClientPlugin(
   mapsAreOurs: boolean,
 ): VitePlugin {
   const plugin = unplugin.vite(options);
-  const configEnvironment = plugin.configEnvironment;
+  const { handler, order } = splitHook(plugin.configEnvironment);
   return {
     ...plugin,
     applyToEnvironment: (environment) => environment.name === 'client',
-    configEnvironment(this: ThisParameterType<HookFunction<ConfigEnvironmentHook>>, name, config, env) {
-      if (mapsAreOurs && name === 'client' && config.build) delete config.build.sourcemap;
-      return configEnvironment ? handlerOf(configEnvironment).call(this, name, config, env) : undefined;
+    configEnvironment: {
+      ...(order ? { order } : {}),
+      handler(this: ThisParameterType<ConfigEnvironment>, name, config: EnvironmentConfig, env) {
+        if (mapsAreOurs && name === 'client' && config.build) delete config.build.sourcemap;
+        return handler?.call(this, name, config, env);
+      },
     },
   };
 }

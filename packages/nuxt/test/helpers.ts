@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Options, resetBuildSessions } from '@hogmaps/core';
 import { type RunningServer, startServer } from '@hogmaps/server';
-import { vi } from 'vitest';
+import { afterAll, afterEach, beforeAll, beforeEach } from 'vitest';
 
 /** A local hogmaps server and a project on it, for builds that really upload. */
 export interface UploadTarget {
@@ -13,7 +13,7 @@ export interface UploadTarget {
   uploaded(): string[];
 }
 
-export async function startUploadTarget(): Promise<UploadTarget> {
+async function startUploadTarget(): Promise<UploadTarget> {
   const server = await startServer({
     port: 0,
     dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-nuxt-srv-')),
@@ -35,24 +35,31 @@ export async function startUploadTarget(): Promise<UploadTarget> {
   };
 }
 
-const POSTHOG_ENV = [
-  'POSTHOG_PERSONAL_API_KEY',
-  'POSTHOG_CLI_API_KEY',
-  'POSTHOG_CLI_TOKEN',
-  'POSTHOG_CLI_PROJECT_ID',
-  'POSTHOG_CLI_ENV_ID',
-  'POSTHOG_CLI_HOST',
-  'POSTHOG_RELEASE_MODE',
-];
-
-/** A fresh process as far as hogmaps can tell: no session, no PostHog variables from the shell. */
-export function isolateBuild(): void {
-  resetBuildSessions();
-  for (const name of POSTHOG_ENV) vi.stubEnv(name, '');
+/**
+ * Registers the hooks of a test file that builds for real: a local server for the file, and for each
+ * test a fresh session (as in a new process) and a folder holding `main.js`.
+ */
+export function useBuilds(prefix: string): { target: () => UploadTarget; dir: () => string } {
+  let target: UploadTarget | undefined;
+  let dir: string | undefined;
+  beforeAll(async () => {
+    target = await startUploadTarget();
+  });
+  afterAll(async () => {
+    await target?.server.close();
+  });
+  beforeEach(async () => {
+    resetBuildSessions();
+    dir = await createSourceDir(prefix);
+  });
+  afterEach(async () => {
+    if (dir) await rm(dir, { recursive: true, force: true });
+  });
+  return { target: () => target!, dir: () => dir! };
 }
 
 /** A temporary folder holding `main.js`, which throws from a function of its own. */
-export async function createSourceDir(prefix: string): Promise<string> {
+async function createSourceDir(prefix: string): Promise<string> {
   const dir = await mkdtemp(path.join(tmpdir(), prefix));
   await writeFile(
     path.join(dir, 'main.js'),
@@ -69,5 +76,3 @@ export async function listFiles(dir: string): Promise<string[]> {
     .map((entry) => path.relative(dir, path.join(entry.parentPath, entry.name)))
     .sort();
 }
-
-export const removeDir = (dir: string) => rm(dir, { recursive: true, force: true });

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
 import { createHooks } from 'hookable';
 import { type OutputOptions, type Plugin, rollup } from 'rollup';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
+import { describe, expect, test, vi } from 'vitest';
 import {
   addToNitroBuild,
   keepSourcesInMaps,
@@ -11,31 +11,9 @@ import {
   type NitroLike,
   type NitroRollupConfig,
 } from '../src/nitro';
-import {
-  createSourceDir,
-  isolateBuild,
-  listFiles,
-  removeDir,
-  startUploadTarget,
-  type UploadTarget,
-} from './helpers';
+import { listFiles, useBuilds } from './helpers';
 
-let target: UploadTarget;
-let dir: string;
-beforeAll(async () => {
-  target = await startUploadTarget();
-});
-afterAll(async () => {
-  await target.server.close();
-});
-beforeEach(async () => {
-  isolateBuild();
-  dir = await createSourceDir('hogmaps-nuxt-nitro-');
-});
-afterEach(async () => {
-  vi.unstubAllEnvs();
-  await removeDir(dir);
-});
+const builds = useBuilds('hogmaps-nuxt-nitro-');
 
 /** A Nitro instance as far as these hooks go: Nitro's own hook library. */
 function createNitro(): NitroLike {
@@ -46,15 +24,18 @@ function createNitro(): NitroLike {
 async function nitroBuild(nitro: NitroLike, sourcemap: OutputOptions['sourcemap']) {
   const config: NitroRollupConfig & { output: OutputOptions } = {
     plugins: [],
-    output: { dir: path.join(dir, 'server'), format: 'esm', sourcemap },
+    output: { dir: path.join(builds.dir(), 'server'), format: 'esm', sourcemap },
   };
   await (nitro.hooks as unknown as ReturnType<typeof createHooks>).callHook('rollup:before', nitro, config);
-  const bundle = await rollup({ input: path.join(dir, 'main.js'), plugins: config.plugins as Plugin[] });
+  const bundle = await rollup({
+    input: path.join(builds.dir(), 'main.js'),
+    plugins: config.plugins as Plugin[],
+  });
   await bundle.write(config.output);
   await bundle.close();
-  const code = await readFile(path.join(dir, 'server', 'main.js'), 'utf8');
+  const code = await readFile(path.join(builds.dir(), 'server', 'main.js'), 'utf8');
   return {
-    files: await listFiles(path.join(dir, 'server')),
+    files: await listFiles(path.join(builds.dir(), 'server')),
     code,
     chunkId: /\/\/# chunkId=(\S+)/.exec(code)?.[1],
   };
@@ -65,18 +46,18 @@ const unplugin = createHogmapsUnplugin({ version: 'test' });
 describe("Nitro's server build", () => {
   test('hidden maps Nuxt turned on for hogmaps are uploaded, then deleted', async () => {
     const nitro = createNitro();
-    addToNitroBuild(nitro, unplugin, target.options(), true);
+    addToNitroBuild(nitro, unplugin, builds.target().options(), true);
     const output = await nitroBuild(nitro, 'hidden');
     expect(output.chunkId).toBeDefined();
-    expect(target.uploaded()).toContain(output.chunkId);
+    expect(builds.target().uploaded()).toContain(output.chunkId);
     expect(output.files).toEqual(['main.js']);
   });
 
   test("the user's maps are uploaded and kept, with their sourceMappingURL", async () => {
     const nitro = createNitro();
-    addToNitroBuild(nitro, unplugin, target.options(), false);
+    addToNitroBuild(nitro, unplugin, builds.target().options(), false);
     const output = await nitroBuild(nitro, true);
-    expect(target.uploaded()).toContain(output.chunkId);
+    expect(builds.target().uploaded()).toContain(output.chunkId);
     expect(output.files).toEqual(['main.js', 'main.js.map']);
     expect(output.code).toContain('//# sourceMappingURL=main.js.map');
   });
@@ -86,7 +67,7 @@ describe("Nitro's server build", () => {
     const prerenderer = createNitro();
     // Nitro's prerenderer is created from the same config: even if it shared the hooks, it is not ours.
     (prerenderer as { hooks: unknown }).hooks = nitro.hooks;
-    addToNitroBuild(nitro, unplugin, target.options(), true);
+    addToNitroBuild(nitro, unplugin, builds.target().options(), true);
     const output = await nitroBuild(prerenderer, 'hidden');
     expect(output.code).not.toContain('_posthogChunkIds');
     expect(output.files).toEqual(['main.js', 'main.js.map']);
@@ -94,7 +75,7 @@ describe("Nitro's server build", () => {
 
   test('the plugin is created once, however often Nitro builds', async () => {
     const nitro = createNitro();
-    const options: Options = target.options();
+    const options: Options = builds.target().options();
     const rollupFactory = vi.spyOn(unplugin, 'rollup');
     addToNitroBuild(nitro, unplugin, options, true);
     await nitroBuild(nitro, 'hidden');

@@ -20,6 +20,7 @@ import {
 } from './manifest';
 import { disposeMaps, type MapToDispose, pendingMapsDir } from './map-policy';
 import { formatSummary } from './summary';
+import { sortByMap } from './uploadable';
 
 export type BundlerName = 'vite' | 'rollup' | 'rolldown' | 'webpack' | 'rspack' | 'esbuild';
 
@@ -168,15 +169,21 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const fresh = result.chunks.filter((chunk) => !handled.has(chunk.chunkId));
     for (const chunk of fresh) handled.add(chunk.chunkId);
 
-    // Without a map file a chunk cannot be uploaded (maps off or inline: the adapter said why).
-    const uploadable = fresh.filter((chunk) => chunk.mapPath !== undefined);
-    const mapless = fresh.filter((chunk) => chunk.mapPath === undefined);
+    const willUpload = options.credentials !== undefined && (!result.watch || options.uploadInWatchMode);
+    const { uploadable, mapless, mappingNothing } = await sortByMap(fresh, willUpload);
+    if (mappingNothing.length > 0) {
+      const names = mappingNothing.map((chunk) => toManifestPath(result.outDir, chunk.jsPath));
+      logger.debug(
+        `${mappingNothing.length} chunks whose maps map nothing are not uploaded: ${names.join(', ')}`,
+      );
+    }
 
     let skippedBecause: string | undefined;
     if (!options.credentials) skippedBecause = 'no credentials';
     else if (result.watch && !options.uploadInWatchMode) skippedBecause = 'watch mode';
     else if (fresh.length === 0) skippedBecause = 'no new chunks';
-    else if (uploadable.length === 0) skippedBecause = 'no source maps';
+    else if (uploadable.length === 0)
+      skippedBecause = mappingNothing.length > 0 ? 'no code worth mapping' : 'no source maps';
     if (!options.credentials) warnNoCredentials();
     else if (mapless.length > 0 && uploadable.length > 0) {
       const names = mapless.map((chunk) => toManifestPath(result.outDir, chunk.jsPath));
@@ -227,7 +234,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const repeatedMaps = result.chunks
       .filter((chunk) => !freshChunks.has(chunk) && chunk.mapIsOurs && chunk.mapPath)
       .map((chunk) => chunk.mapPath!);
-    const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps] : [];
+    const unused = mappingNothing.filter((chunk) => chunk.mapIsOurs).map((chunk) => chunk.mapPath!);
+    const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps, ...unused] : [];
     const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
 
     const deleted = new Set(maps.map((map) => map.chunkId));
