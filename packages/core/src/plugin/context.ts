@@ -10,6 +10,11 @@ import type { BuildSession, BundlerName, InjectionContext } from '../session/ses
 /** Where warnings go while a bundler hook runs: the bundler's own channel (`this.warn`, stats). */
 export interface BuildReporter {
   warn(message: string): void;
+  /**
+   * Also print the line on stderr: for a bundler that collects messages without showing them
+   * (esbuild's JS API never prints what `onEnd` returns).
+   */
+  print?: boolean;
 }
 
 /** Everything a bundler's hooks need, built once per plugin instance. Hooks read nothing else. */
@@ -53,7 +58,8 @@ function createRoutedLogger(level: LogLevel): Logger {
     prefix: PREFIX,
     write(line, at) {
       const reporter = at === 'warn' || at === 'error' ? reporters.getStore() : undefined;
-      if (!reporter) return stderr(line);
+      if (!reporter || reporter.print) stderr(line);
+      if (!reporter) return;
       // The bundler names the plugin itself; keep only the tag of an error, which is still news.
       const message = line.replace(/^\[hogmaps[^\]]*\] (?:warning: )?/, '');
       reporter.warn(message);

@@ -58,17 +58,19 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       context.logger.warn('esbuild has no outdir or outfile (output to stdout): no chunk ids are injected');
       return;
     }
-    // Warnings before the first build ends are returned with it, through esbuild's own log.
+    // Warnings before the first build ends are printed now (esbuild's JS API never prints what a
+    // plugin returns from onEnd) and returned with it, in `result.warnings`.
     const pending: string[] = [];
-    const injection = await context.reportThrough({ warn: (message) => pending.push(message) }, () =>
-      context.prepare(),
-    );
+    const setupReporter = { warn: (message: string) => pending.push(message), print: true };
+    const warnNow = (message: string) =>
+      context.reportThrough(setupReporter, () => context.logger.warn(message));
+    const injection = await context.reportThrough(setupReporter, () => context.prepare());
     const write = user.write !== false;
     // Maps off (unset or false): hogmaps makes external maps (no sourceMappingURL), uploads and deletes them.
     const mapsOff = user.sourcemap === undefined || user.sourcemap === false;
     const mapsAreOurs = mapsOff && write && context.wantsMaps;
-    if (context.wantsMaps && !write) pending.push(NOT_WRITTEN);
-    else if (context.wantsMaps && user.sourcemap === 'inline') pending.push(MAPS_INLINE);
+    if (context.wantsMaps && !write) warnNow(NOT_WRITTEN);
+    else if (context.wantsMaps && user.sourcemap === 'inline') warnNow(MAPS_INLINE);
 
     const placeholders = createPlaceholders(injection);
     originals.set(initial, user);
@@ -93,16 +95,31 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       // setup is a rebuild (context rebuild(), watch(), serve()).
       const rebuild = builds > 1;
       const warnings = pending.splice(0);
-      const errors: string[] = [];
-      const fail = (error: unknown) =>
-        (shouldFailBuild(error, options) ? errors : warnings).push(errorMessage(error));
-      await context.reportThrough({ warn: (message) => warnings.push(message) }, async () => {
+      const failures: unknown[] = [];
+      const reporter = { warn: (message: string) => warnings.push(message), print: true };
+      await context.reportThrough(reporter, async () => {
         try {
-          await finishOutputs(result, { rebuild, fail, warn: (message) => warnings.push(message) });
+          await finishOutputs(result, {
+            rebuild,
+            fail: (error) => failures.push(error),
+            warn: (message) => context.logger.warn(message),
+          });
         } catch (error) {
-          fail(error);
+          failures.push(error);
         }
       });
+      // Printed here, outside the reporter: each once, on stderr, and returned to esbuild.
+      const errors: string[] = [];
+      for (const failure of failures) {
+        const text = errorMessage(failure);
+        if (shouldFailBuild(failure, options)) {
+          errors.push(text);
+          context.logger.error(text);
+        } else {
+          warnings.push(text);
+          context.logger.warn(text);
+        }
+      }
       return { errors: errors.map(toMessage), warnings: warnings.map(toMessage) };
     });
 
