@@ -2,6 +2,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { inspect } from 'node:util';
 import {
   createBuildSession,
   createLogger,
@@ -156,6 +157,25 @@ describe('build session', () => {
     const chunk = await emitChunk(outDir, 'strict', 'strict();', (c) => s.chunkIdFor(c));
     await expect(s.finishBuild({ outDir, chunks: [chunk] })).rejects.toThrow(/upload failed/);
     expect(existsSync(chunk.mapPath)).toBe(false);
+  });
+
+  test('an error thrown under failOnError never holds the key a server echoed back', async () => {
+    const key = server.apiKey;
+    server.faults.add({
+      match: { path: 'bulk_start_upload' },
+      action: { status: 400, body: { type: 'validation_error', code: key, detail: `bad ${key}`, attr: key } },
+      times: 10,
+    });
+    const { session: s, lines } = session({ retries: 0, failOnError: true });
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const chunk = await emitChunk(outDir, 'echoed', 'echoed();', (c) => s.chunkIdFor(c));
+    const error = await s.finishBuild({ outDir, chunks: [chunk] }).catch((thrown: unknown) => thrown);
+    expect(error).toBeInstanceOf(Error);
+    const printed = `${inspect(error, { depth: 10 })}\n${(error as Error).stack}\n${lines.join('\n')}`;
+    expect(printed).toContain(`phx_…${key.slice(-4)}`);
+    expect(printed).not.toContain(key);
+    expect(await readFile(path.join(outDir, 'hogmaps-manifest.json'), 'utf8')).not.toContain(key);
   });
 
   test('without credentials nothing is sent and exactly one warning is printed, however many builds', async () => {

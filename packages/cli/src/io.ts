@@ -1,3 +1,5 @@
+import { maskSecrets } from '@hogmaps/core';
+
 /** A stream the CLI writes to: process.stdout / process.stderr, or a recorder in tests. */
 export interface OutputStream {
   write(text: string | Uint8Array): unknown;
@@ -38,4 +40,21 @@ export function processIo(signal?: AbortSignal): CliIo {
 /** A CI run or a pipe: plain lines instead of a redrawn progress bar. */
 export function isInteractive(stream: OutputStream, env: NodeJS.ProcessEnv): boolean {
   return stream.isTTY === true && !env.CI && env.TERM !== 'dumb';
+}
+
+/**
+ * The CLI's streams with every configured secret masked in the text written to them (a server may
+ * echo the key into a message or a listing); binary data (`download -o -`) passes unchanged.
+ */
+export function maskedIo(io: CliIo): CliIo {
+  const mask = (stream: OutputStream): OutputStream => ({
+    write: (data) => stream.write(typeof data === 'string' ? maskSecrets(data) : data),
+    get isTTY() {
+      return stream.isTTY;
+    },
+    get columns() {
+      return stream.columns;
+    },
+  });
+  return { ...io, stdout: mask(io.stdout), stderr: mask(io.stderr) };
 }

@@ -16,7 +16,7 @@ import { uploadCommand } from './commands/upload';
 import { describeFailure } from './connection';
 import { type CommandContext, type CommandSpec, createCommandContext } from './context';
 import { commandHelp, type Entry, groupHelp, isGroup, shortUsage, topHelp } from './help';
-import { type CliIo, processIo } from './io';
+import { type CliIo, maskedIo, processIo } from './io';
 import { CLI_VERSION } from './version';
 
 /** Every command, in the order `--help` lists them. */
@@ -139,7 +139,7 @@ function helpFor(words: readonly string[]): Resolved {
  * Everything outside the process (streams, environment, working directory) comes from `io`.
  */
 export async function run(argv: readonly string[], io: Partial<CliIo> = {}): Promise<number> {
-  const cli: CliIo = { ...processIo(), ...io };
+  const cli = maskedIo({ ...processIo(), ...io });
   let context: CommandContext | undefined;
   let command: CommandSpec | undefined;
   try {

@@ -74,6 +74,57 @@ describe('failures exit 1 with a clear message', () => {
   });
 });
 
+describe('the API key never reaches the output', () => {
+  it('masks a key the server echoes back in `code`, `attr` and an S3 <Code>, with --verbose and a stack', async () => {
+    const key = test.env.POSTHOG_CLI_API_KEY!;
+    const masked = `phx_…${key.slice(-4)}`;
+    const echo = { type: 'validation_error', code: key, detail: `bad ${key}`, attr: key };
+    try {
+      test.server.faults.add({
+        match: { path: 'bulk_start_upload' },
+        action: { status: 400, body: echo },
+        times: 1,
+      });
+      test.server.faults.add({
+        match: { target: 'storage' },
+        action: { status: 403, body: `<Error><Code>${key}</Code><Message>no ${key}</Message></Error>` },
+        times: 100,
+      });
+      const app = await createProject();
+      await buildApp(app);
+      const upload = await hogmaps(
+        [
+          'sourcemap',
+          'process',
+          'dist',
+          '--batch-size',
+          '1',
+          '--verbose',
+          '--release-name',
+          'k',
+          '--release-version',
+          '1',
+        ],
+        { cwd: app, env: test.env },
+      );
+      expect(upload.code).toBe(1);
+      expect(upload.stderr).toContain(`(${masked} on ${masked}): bad ${masked}`);
+      expect(upload.stderr).toContain(`HTTP 403 (${masked}): no ${masked}`);
+      expect(upload.stdout + upload.stderr).not.toContain(key);
+
+      // A thrown failure prints its stack with --verbose.
+      test.server.faults.add({ match: { path: 'releases' }, action: { status: 400, body: echo }, times: 1 });
+      const list = await hogmaps(['releases', 'list', '--verbose'], { cwd: app, env: test.env });
+      expect(list.code).toBe(1);
+      expect(list.stderr).toContain('    at ');
+      expect(list.stderr).toContain(masked);
+      expect(list.stdout + list.stderr).not.toContain(key);
+    } finally {
+      test.server.faults.clear();
+    }
+  });
+});
+
 describe('usage errors exit 2 and change nothing', () => {
   it('names a missing directory', async () => {
     const result = await hogmaps(['sourcemap', 'process', 'dist', 'dist-typo'], {

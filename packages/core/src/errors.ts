@@ -1,12 +1,18 @@
+import { maskError, maskSecrets } from './secrets';
+
 /**
  * The one error hierarchy of hogmaps. Every error we throw is a HogmapsError with a stable `code`,
- * so adapters, the CLI and tests can branch on codes instead of message text.
+ * so adapters, the CLI and tests can branch on codes instead of message text. Its message and cause
+ * never hold a configured secret (a server may echo the key back).
  */
 export class HogmapsError extends Error {
   readonly code: string;
 
   constructor(code: string, message: string, options?: { cause?: unknown }) {
-    super(message, options);
+    super(
+      maskSecrets(message),
+      options && 'cause' in options ? { cause: maskError(options.cause) } : undefined,
+    );
     this.name = 'HogmapsError';
     this.code = code;
   }
@@ -30,7 +36,7 @@ export class OptionsError extends HogmapsError {
       `Invalid hogmaps options (${issues.length} ${issues.length === 1 ? 'problem' : 'problems'}):\n${list}`,
     );
     this.name = 'OptionsError';
-    this.issues = issues;
+    this.issues = issues.map((issue) => ({ path: issue.path, message: maskSecrets(issue.message) }));
   }
 }
 
@@ -75,9 +81,10 @@ export class ApiError extends HogmapsError {
     });
     this.name = 'ApiError';
     this.status = status;
-    this.apiCode = body?.code;
-    this.detail = body?.detail;
-    this.attr = body?.attr;
+    // Whatever the server sent back: it may echo the key.
+    this.apiCode = body?.code === undefined ? undefined : maskSecrets(body.code);
+    this.detail = body?.detail === undefined ? undefined : maskSecrets(body.detail);
+    this.attr = typeof body?.attr === 'string' ? maskSecrets(body.attr) : body?.attr;
     this.method = method;
     this.url = url;
     this.retryable = init.retryable;
@@ -109,6 +116,7 @@ export function shouldFailBuild(error: unknown, options: { failOnError: boolean 
   return options.failOnError;
 }
 
+/** An error's message for a log line or a manifest, with secrets masked. */
 export function errorMessage(error: unknown): string {
-  return error instanceof Error ? error.message : String(error);
+  return maskSecrets(error instanceof Error ? error.message : String(error));
 }

@@ -114,7 +114,7 @@ export {
   type LoggerOptions,
   type LogLevel,
 } from './logger';
-export { describeMissingCredentials, describeOptions, maskApiKey } from './options/describe';
+export { describeMissingCredentials, describeOptions } from './options/describe';
 export { maskUrlCredentials } from './options/env';
 export { DEFAULT_HOST } from './options/network';
 export { DEFAULT_MANIFEST_FILE, resolveOptions } from './options/resolve';
@@ -152,6 +152,7 @@ export {
 export { type PackageJsonInfo, readNearestPackageJson } from './release/package-json';
 export { repoNameFromRemoteUrl, sanitizeRemoteUrl } from './release/remote-url';
 export { fetchOrCreateRelease, type ReleaseApi } from './release/resolve';
+export { maskApiKey, maskSecrets, registerSecret, registerUrlCredentials } from './secrets';
 export {
   chunksToRetry,
   type Manifest,

@@ -1,3 +1,5 @@
+import { maskSecrets } from './secrets';
+
 /** Log levels, quietest last. `silent` prints nothing. */
 export const LOG_LEVELS = ['debug', 'info', 'warn', 'error', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -32,7 +34,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string) => {
     if (RANK[at] < RANK[level]) return;
     const tag = at === 'warn' ? ' warning:' : at === 'error' ? ' error:' : '';
-    write(`${prefix}${tag} ${message}`, at);
+    write(maskSecrets(`${prefix}${tag} ${message}`), at);
   };
   return {
     level,

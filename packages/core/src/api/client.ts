@@ -1,6 +1,7 @@
 import type { Dispatcher } from 'undici';
 import { HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import type { Logger } from '../logger';
+import { registerSecret, registerUrlCredentials } from '../secrets';
 import { createApiContext } from './api-context';
 import { redactUrl } from './error-body';
 import { createHttp } from './http';
@@ -92,6 +93,9 @@ function validate(options: PostHogClientOptions): { host: string; issues: Option
 }
 
 export function createPostHogClient(options: PostHogClientOptions): PostHogClient {
+  // Before anything can fail: no message about this client may quote its key or proxy password.
+  registerSecret(options.apiKey, 'api-key');
+  registerUrlCredentials(options.proxy);
   const { host, issues } = validate(options);
   if (issues.length > 0) throw new OptionsError(issues);
   const timeout = options.timeout || 30_000;
@@ -115,6 +119,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
   const dispatcherFor = async (url: URL): Promise<Dispatcher> => {
     if (options.dispatcher) return options.dispatcher;
     const proxy = options.proxyFor ? options.proxyFor(url.href) : options.proxy;
+    registerUrlCredentials(proxy);
     const { Agent, ProxyAgent } = await import('undici');
     if (!proxy) {
       direct ??= new Agent(agentOptions);
@@ -128,7 +133,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
     return agent;
   };
 
-  const http = createHttp({ dispatcherFor, policy, timeout, logger: options.logger, secret: options.apiKey });
+  const http = createHttp({ dispatcherFor, policy, timeout, logger: options.logger });
   const userAgent = buildUserAgent(options.userAgent);
   const extra = Object.fromEntries(
     Object.entries(options.headers ?? {})

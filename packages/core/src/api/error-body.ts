@@ -35,13 +35,6 @@ export function parseErrorBody(text: string): ApiErrorBody | undefined {
   return { detail: trimmed.length > MAX_DETAIL ? `${trimmed.slice(0, MAX_DETAIL)}…` : trimmed };
 }
 
-/** Replaces every occurrence of `secret` in `text` (keys must never reach a log line or error). */
-export function maskSecret(text: string, secret: string | undefined): string {
-  if (!secret || secret.length < 4) return text;
-  const masked = secret.length >= 16 ? `${secret.slice(0, 4)}…${secret.slice(-4)}` : '***';
-  return text.split(secret).join(masked);
-}
-
 /** A URL without its query string and fragment: presigned URLs carry signatures there. */
 export function redactUrl(url: URL | string): string {
   const parsed = new URL(String(url));

@@ -3,7 +3,7 @@ import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
 import { ApiError } from '../errors';
 import type { Logger } from '../logger';
-import { maskSecret, parseErrorBody, redactUrl } from './error-body';
+import { parseErrorBody, redactUrl } from './error-body';
 import {
   isRetryableStatus,
   parseRetryAfter,
@@ -39,8 +39,6 @@ export interface HttpOptions {
   /** Milliseconds without progress before a request fails (headers, then body). */
   timeout: number;
   logger?: Logger | undefined;
-  /** Masked from every log line and error message. */
-  secret?: string | undefined;
 }
 
 export interface Http {
@@ -54,7 +52,7 @@ function header(headers: IncomingHttpHeaders, name: string): string | undefined 
   return Array.isArray(value) ? value[0] : value;
 }
 
-function networkError(request: HttpRequest, cause: unknown, secret: string | undefined): ApiError {
+function networkError(request: HttpRequest, cause: unknown): ApiError {
   const error = cause as { code?: string; message?: string };
   const reason = [error?.message, error?.code].filter(Boolean).join(' ') || String(cause);
   const url = redactUrl(request.url);
@@ -63,14 +61,13 @@ function networkError(request: HttpRequest, cause: unknown, secret: string | und
     method: request.method,
     url,
     retryable: true,
-    message: maskSecret(`${request.method} ${url} failed: ${reason}`, secret),
+    message: `${request.method} ${url} failed: ${reason}`,
     cause,
   });
 }
 
-function statusError(request: HttpRequest, response: HttpResponse, secret: string | undefined): ApiError {
+function statusError(request: HttpRequest, response: HttpResponse): ApiError {
   const body = parseErrorBody(response.body.toString('utf8'));
-  if (body?.detail) body.detail = maskSecret(body.detail, secret);
   return new ApiError({
     status: response.status,
     method: request.method,
@@ -92,8 +89,7 @@ export function classifyError(error: unknown): RetryDecision {
 
 export function createHttp(options: HttpOptions): Http {
   let attempts = 0;
-  const { logger, secret } = options;
-  const log = (message: string) => logger?.debug(maskSecret(message, secret));
+  const { logger } = options;
 
   async function once(request: HttpRequest): Promise<HttpResponse> {
     attempts++;
@@ -113,11 +109,13 @@ export function createHttp(options: HttpOptions): Http {
       response = { status: statusCode, headers, body: Buffer.from(await body.arrayBuffer()) };
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason ?? error;
-      throw networkError(request, error, secret);
+      throw networkError(request, error);
     }
-    log(`${request.method} ${redactUrl(request.url)} → ${response.status} (${Date.now() - started} ms)`);
+    logger?.debug(
+      `${request.method} ${redactUrl(request.url)} → ${response.status} (${Date.now() - started} ms)`,
+    );
     if (response.status < 300 || request.allow?.includes(response.status)) return response;
-    const error = statusError(request, response, secret);
+    const error = statusError(request, response);
     const retryAfter = parseRetryAfter(response.headers['retry-after']);
     if (retryAfter !== undefined) retryAfterOf.set(error, retryAfter);
     throw error;
@@ -136,10 +134,7 @@ export function createHttp(options: HttpOptions): Http {
         signal: request.signal,
         onRetry: ({ error, attempt, delayMs }) =>
           logger?.info(
-            maskSecret(
-              `${(error as Error).message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.retries + 1})`,
-              secret,
-            ),
+            `${(error as Error).message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.retries + 1})`,
           ),
       });
     },

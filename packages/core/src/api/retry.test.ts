@@ -1,6 +1,7 @@
 import { MockAgent } from 'undici';
 import { afterEach, describe, expect, it } from 'vitest';
 import { ApiError } from '../errors';
+import { registerSecret } from '../secrets';
 import { createHttp } from './http';
 import {
   backoffDelay,
@@ -139,6 +140,7 @@ describe('http transport retries (MockAgent)', () => {
   it('masks the secret in logged lines and error details', async () => {
     const { agent, pool } = mock();
     const secret = 'phx_abcdefghijklmnopqrstuvwxyz';
+    registerSecret(secret, 'api-key');
     pool.intercept({ path: '/x', method: 'GET' }).reply(500, { detail: `bad key ${secret}` });
     pool.intercept({ path: '/x', method: 'GET' }).reply(401, { detail: `bad key ${secret}` });
     const lines: string[] = [];
@@ -155,7 +157,6 @@ describe('http transport retries (MockAgent)', () => {
       policy: fast,
       timeout: 1000,
       logger,
-      secret,
     });
     const error = await http.request({ method: 'GET', url: new URL('http://api.test/x') }).catch((e) => e);
     expect(error.detail).toBe('bad key phx_…wxyz');

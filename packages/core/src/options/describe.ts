@@ -1,11 +1,8 @@
+import { maskApiKey } from '../secrets';
 import { API_KEY_ENV, maskUrlCredentials, PROJECT_ID_ENV } from './env';
 import type { ResolvedOptions } from './types';
 
-/** `phx_abcdefgh…wxyz` → `phx_…wxyz`; short keys show no tail at all. */
-export function maskApiKey(key: string): string {
-  const prefix = /^ph[a-z]_/.exec(key)?.[0] ?? '';
-  return key.length >= 16 ? `${prefix}…${key.slice(-4)}` : `${prefix}…`;
-}
+export { maskApiKey } from '../secrets';
 
 /** One debug line with what was resolved and where it came from; never contains the key. */
 export function describeOptions(resolved: ResolvedOptions): string {

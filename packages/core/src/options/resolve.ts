@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { OptionsError } from '../errors';
 import { LOG_LEVELS } from '../logger';
+import { registerSecret } from '../secrets';
 import { resolveCredentialParts } from './credentials';
 import { createFileFilter } from './filter';
 import { resolveHeaders, resolveHost, resolveProxy } from './network';
@@ -136,11 +137,9 @@ export function resolveOptions(
     notes,
   };
 
-  if (issues.list.length > 0) {
-    throw new OptionsError(
-      issues.list.map((issue) => ({ ...issue, message: redact(issue.message, secrets) })),
-    );
-  }
+  // From now on no message, log line or error of this process can echo them.
+  for (const secret of secrets) registerSecret(secret, /^ph[a-z]_/.test(secret) ? 'api-key' : 'other');
+  if (issues.list.length > 0) throw new OptionsError(issues.list);
   return deepFreeze(resolved);
 }
 
@@ -156,15 +155,6 @@ function resolveManifest(issues: Issues, value: unknown): ResolvedOptions['manif
   }
   issues.expected('manifest', 'true, false or a file name', value);
   return { enabled: true, fileName: DEFAULT_MANIFEST_FILE };
-}
-
-// Last line of defence: whatever a message quotes, a known secret never leaves this function.
-function redact(message: string, secrets: Set<string>): string {
-  let result = message;
-  for (const secret of secrets) {
-    if (secret.length >= 4) result = result.split(secret).join('[redacted]');
-  }
-  return result;
 }
 
 function deepFreeze<T>(value: T): T {

@@ -2,6 +2,7 @@ import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
+import { maskSecrets } from '../secrets';
 
 /** What happened to one chunk's symbol set. `pending` means "not attempted yet": retry it. */
 export type ManifestChunkStatus = 'uploaded' | 'already-present' | 'failed' | 'too-large' | 'pending';
@@ -37,11 +38,15 @@ const STATUSES: readonly ManifestChunkStatus[] = [
   'pending',
 ];
 
-/** Written through a temp file and a rename, so a crash never leaves half a manifest. */
+/**
+ * Written through a temp file and a rename, so a crash never leaves half a manifest. Every string is
+ * masked: an `error` may quote what a server sent back.
+ */
 export async function writeManifest(file: string, manifest: Manifest): Promise<void> {
   await mkdir(path.dirname(file), { recursive: true });
   const temp = `${file}.${process.pid}.tmp`;
-  await writeFile(temp, `${JSON.stringify(manifest, null, 2)}\n`);
+  const mask = (_key: string, value: unknown) => (typeof value === 'string' ? maskSecrets(value) : value);
+  await writeFile(temp, `${JSON.stringify(manifest, mask, 2)}\n`);
   await rename(temp, file);
 }
 
