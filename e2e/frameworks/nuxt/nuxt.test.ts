@@ -277,9 +277,13 @@ describe('variants: ssr: false and nuxt generate', () => {
       }
     }));
 
-  it('nuxt generate: only the client is deployed and uploaded; the prerenderer gets no snippet', () =>
+  it("nuxt generate with Vite's environment API: only the client is deployed and uploaded; the SSR build and the prerenderer get no snippet", () =>
     withServer(async (local) => {
-      const dir = await writeVariant('generate', { nitro: { prerender: { ignore: ['/invoice'] } } });
+      // The environment API (Nuxt 5's default) builds client and SSR in one Vite builder.
+      const dir = await writeVariant('generate', {
+        experimental: { viteEnvironmentApi: true },
+        nitro: { prerender: { ignore: ['/invoice'] } },
+      });
       const build = await runNuxt('generate', local, dir);
       const outputDir = path.join(dir, '.output');
       expect(summaryLines(build)).toHaveLength(1);
@@ -291,10 +295,12 @@ describe('variants: ssr: false and nuxt generate', () => {
       const sets = await downloadSymbolSets(local);
       expectUploadsMatchDeployed(sets, deployed);
       expect([...sets.keys()].sort()).toEqual(deployed.map((file) => file.commentId).sort());
-      // Nitro's prerenderer: a server build run during `nuxt generate` to render the pages, never deployed.
-      const prerenderer = listFiles(dir).filter((file) => /(^|\/)prerender\/.*\.m?js$/.test(file));
-      expect(prerenderer.length).toBeGreaterThan(0);
-      for (const file of prerenderer) {
+      // Vite's SSR build, and Nitro's prerenderer (a server build run to render the pages), never deployed.
+      const files = listFiles(dir).filter((file) => !file.startsWith('.output/'));
+      const intermediates = files.filter((file) => /(^|\/)(dist\/server|prerender)\/.*\.m?js$/.test(file));
+      expect(intermediates.some((file) => file.includes('dist/server/'))).toBe(true);
+      expect(intermediates.some((file) => file.includes('prerender/'))).toBe(true);
+      for (const file of intermediates) {
         expect(hasSnippet(readFileSync(path.join(dir, file), 'utf8')), file).toBe(false);
       }
     }));
