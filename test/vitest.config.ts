@@ -6,7 +6,7 @@ export default defineProject({
   test: {
     name: 'bundlers',
     include: ['**/*.test.ts'],
-    exclude: ['**/node_modules/**', '**/fixtures/**'],
+    exclude: ['**/node_modules/**', '**/fixtures/**', 'pack/**'],
     testTimeout: 120_000,
     hookTimeout: 120_000,
   },

@@ -1,0 +1,212 @@
+// What `pnpm publish` would ship, checked from the tarballs themselves: their files, their metadata, their
+// exports (publint, attw), and a real npm install of them in an app outside the workspace.
+import { execFile } from 'node:child_process';
+import { readFileSync } from 'node:fs';
+import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { promisify } from 'node:util';
+import { build } from 'esbuild';
+import { publint } from 'publint';
+import { formatMessage } from 'publint/utils';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startTestServer, type TestServer } from '../harness/server';
+import {
+  codeSubpaths,
+  exportConditions,
+  type Manifest,
+  type PackedPackage,
+  pack,
+  publishablePackages,
+  ROOT,
+  referencedFiles,
+  relativeLinks,
+} from './packages';
+import { createScratchApp, type ScratchApp } from './scratch-app';
+
+const run = promisify(execFile);
+const rootManifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
+const REPOSITORY = rootManifest.repository!.url!;
+const WEB = REPOSITORY.replace(/^git\+/, '').replace(/\.git$/, '');
+const LICENSE = readFileSync(path.join(ROOT, 'LICENSE'), 'utf8');
+/** Sources, tests and build leftovers: never in a tarball. */
+const NOT_SHIPPED = /(^|\/)(src|test|tests|__tests__|fixtures)\/|\.(test|spec)\.[cm]?[jt]sx?$|\.tsbuildinfo$/;
+
+const workspacePackages = publishablePackages();
+const packed = new Map<string, PackedPackage>();
+let packDir: string;
+
+beforeAll(async () => {
+  packDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-packs-'));
+  const queue = [...workspacePackages];
+  const worker = async () => {
+    for (let pkg = queue.shift(); pkg; pkg = queue.shift()) packed.set(pkg.folder, await pack(pkg, packDir));
+  };
+  await Promise.all([worker(), worker()]);
+});
+
+afterAll(async () => {
+  if (packDir) await rm(packDir, { recursive: true, force: true });
+});
+
+it('finds the packages to publish under packages/', () => {
+  expect(workspacePackages.map((pkg) => pkg.manifest.name)).toEqual(
+    expect.arrayContaining(['@hogmaps/core', '@hogmaps/cli', '@hogmaps/server', '@hogmaps/vite']),
+  );
+});
+
+describe.each(workspacePackages.map((pkg) => [pkg.manifest.name, pkg.folder]))('%s', (_name, folder) => {
+  const get = () => packed.get(folder)!;
+
+  it('ships its build, LICENSE and README, and no sources or tests', () => {
+    const { files, packed: manifest } = get();
+    expect(files).toEqual(expect.arrayContaining(['LICENSE', 'README.md', 'package.json']));
+    expect(files.filter((file) => NOT_SHIPPED.test(file))).toEqual([]);
+    const missing = referencedFiles(manifest).filter((file) => !files.includes(file.replace(/^\.\//, '')));
+    expect(missing, 'files named by main/module/types/bin/exports').toEqual([]);
+  });
+
+  it('has the MIT license text and a README whose relative links are packed', async () => {
+    const { tarball, files, packed: manifest } = get();
+    const read = async (file: string) => (await run('tar', ['-xzOf', tarball, `package/${file}`])).stdout;
+    expect(await read('LICENSE')).toBe(LICENSE);
+    const readme = await read('README.md');
+    expect(readme).toContain(manifest.name);
+    expect(readme).toMatch(/npm i(nstall)? /);
+    expect(relativeLinks(readme).filter((link) => !files.includes(link))).toEqual([]);
+  });
+
+  it('publishes consistent metadata and no workspace-only exports or ranges', () => {
+    const { packed: manifest } = get();
+    expect(manifest.license).toBe('MIT');
+    expect(manifest.repository).toEqual({ type: 'git', url: REPOSITORY, directory: `packages/${folder}` });
+    expect(manifest.homepage).toBe(`${WEB}/tree/main/packages/${folder}#readme`);
+    expect(manifest.bugs).toEqual({ url: `${WEB}/issues` });
+    expect(manifest.engines).toEqual(rootManifest.engines);
+    expect(exportConditions(manifest.exports)).not.toContain('@hogmaps/source');
+    const ranges = Object.values({ ...manifest.dependencies, ...manifest.peerDependencies });
+    expect(ranges.filter((range) => range.startsWith('workspace:'))).toEqual([]);
+  });
+
+  it('passes publint (strict, suggestions included)', async () => {
+    const { tarball } = get();
+    const bytes = await readFile(tarball);
+    const tarballData = bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength);
+    const { messages, pkg } = await publint({
+      pack: { tarball: tarballData },
+      level: 'suggestion',
+      strict: true,
+    });
+    expect(messages.map((message) => formatMessage(message, pkg) ?? message.code)).toEqual([]);
+  });
+
+  it('has types that resolve in node10, node16 (CJS and ESM) and bundlers (attw)', async () => {
+    const { tarball } = get();
+    const manifest = createRequire(import.meta.url).resolve('@arethetypeswrong/cli/package.json');
+    const attw = path.join(path.dirname(manifest), 'dist/index.js');
+    // attw exits 1 when it finds problems; the JSON report says which.
+    const { stdout } = await run(process.execPath, [attw, tarball, '--format', 'json']).catch(
+      (error) => error,
+    );
+    const report = JSON.parse(stdout) as { analysis: { problems: { kind: string; entrypoint?: string }[] } };
+    expect(report.analysis.problems.map(({ kind, entrypoint }) => `${entrypoint ?? ''} ${kind}`)).toEqual([]);
+  });
+});
+
+describe('an npm install of the tarballs in an app outside the workspace', () => {
+  let app: ScratchApp;
+
+  beforeAll(async () => {
+    app = await createScratchApp([...packed.values()]);
+  });
+
+  afterAll(async () => {
+    await app?.dispose();
+  });
+
+  it('loads every package and export through import (ESM) and require (CJS), with the same exports', async () => {
+    const entries = [...packed.values()].flatMap((pkg) =>
+      codeSubpaths(pkg.packed).map((subpath) => path.posix.join(pkg.manifest.name, subpath)),
+    );
+    await writeFile(
+      path.join(app.dir, 'check.mjs'),
+      [
+        "import { createRequire } from 'node:module';",
+        'const require = createRequire(import.meta.url);',
+        'const result = {};',
+        `for (const id of ${JSON.stringify(entries)}) {`,
+        '  const names = (module) => Object.keys(module).filter((key) => key !== "__esModule").sort();',
+        '  result[id] = { esm: names(await import(id)), cjs: names(require(id)) };',
+        '}',
+        'console.log(JSON.stringify(result));',
+      ].join('\n'),
+    );
+    const { stdout } = await app.exec(process.execPath, ['check.mjs']);
+    const loaded = JSON.parse(stdout) as Record<string, { esm: string[]; cjs: string[] }>;
+    expect(Object.keys(loaded).sort()).toEqual([...entries].sort());
+    for (const [id, { esm, cjs }] of Object.entries(loaded)) {
+      expect(esm.length, `${id} exports something`).toBeGreaterThan(0);
+      expect(cjs, `${id}: require() sees what import() sees`).toEqual(esm);
+    }
+    expect(loaded['@hogmaps/vite']?.esm).toContain('hogmapsVitePlugin');
+    expect(loaded['@hogmaps/webpack']?.cjs).toContain('HogmapsWebpackPlugin');
+  });
+
+  describe('npx @hogmaps/cli', () => {
+    let server: TestServer;
+
+    beforeAll(async () => {
+      server = await startTestServer();
+    });
+
+    afterAll(async () => {
+      await server?.close();
+    });
+
+    // Offline: npx must run the installed package, never fetch one.
+    const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+      app.exec('npx', ['@hogmaps/cli', ...args], { npm_config_offline: 'true', ...env });
+
+    it('runs the installed command', async () => {
+      const { stdout } = await npx(['--version']);
+      expect(stdout).toContain(packed.get('cli')!.manifest.version);
+    });
+
+    it('injects and uploads a built folder to a local server', async () => {
+      const project = server.project();
+      const source = path.join(app.dir, 'src');
+      await mkdir(source, { recursive: true });
+      await writeFile(
+        path.join(source, 'main.js'),
+        "export function fail() {\n  throw new Error('boom');\n}\n",
+      );
+      await build({
+        entryPoints: [path.join(source, 'main.js')],
+        bundle: true,
+        minify: true,
+        sourcemap: true,
+        format: 'esm',
+        outdir: path.join(app.dir, 'dist'),
+        logLevel: 'silent',
+      });
+
+      const result = await npx(
+        ['sourcemap', 'process', 'dist', '--release-name', 'scratch', '--release-version', '1'],
+        {
+          POSTHOG_CLI_HOST: server.server.url,
+          POSTHOG_CLI_API_KEY: project.apiKey,
+          POSTHOG_CLI_PROJECT_ID: String(project.projectId),
+        },
+      );
+
+      const code = await readFile(path.join(app.dir, 'dist/main.js'), 'utf8');
+      const chunkId = /\/\/# chunkId=(\S+)/.exec(code)?.[1];
+      expect(chunkId, `${result.stdout}${result.stderr}`).toBeDefined();
+      const sets = await project.symbolSets();
+      expect(sets.map(({ ref, hasUploadedFile }) => ({ ref, hasUploadedFile }))).toEqual([
+        { ref: chunkId, hasUploadedFile: true },
+      ]);
+    });
+  });
+});
