@@ -48,7 +48,7 @@ async function emitChunk(outDir: string, name: string, body: string, chunkIdFor:
   return { chunkId: injected.chunkId, jsPath, mapPath, mapIsOurs: true };
 }
 
-function session(extra: Options = {}, env: NodeJS.ProcessEnv = {}) {
+function session(extra: Options = {}, env: NodeJS.ProcessEnv = {}, level: 'info' | 'debug' = 'info') {
   const lines: string[] = [];
   const options = resolveOptions(
     {
@@ -61,7 +61,7 @@ function session(extra: Options = {}, env: NodeJS.ProcessEnv = {}) {
     env,
     { cwd: work },
   );
-  const logger = createLogger({ level: 'info', write: (line) => lines.push(line) });
+  const logger = createLogger({ level, write: (line) => lines.push(line) });
   return { session: createBuildSession(options, { tool: 'vite', logger, env }), lines };
 }
 
@@ -233,6 +233,75 @@ describe('build session', () => {
     await s.finishBuild({ outDir, chunks: [chunk] });
     const set = (await listSets()).results.find((entry) => entry.ref === chunk.chunkId);
     expect(set?.release).toMatchObject({ project: 'bound-app', version: '2.0.0' });
+  });
+});
+
+describe('chunks without maps and files that vanished', () => {
+  /** An adapter moved or removed files after the bundler wrote them (or a chunk never had a map). */
+  async function mixedBuild(tag: string, level: 'info' | 'debug') {
+    const { session: s, lines } = session({}, {}, level);
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const id = (code: string) => s.chunkIdFor(code);
+    // The tag keeps chunk ids apart between tests (one server for the file).
+    const good = await emitChunk(outDir, 'good', `good(${JSON.stringify(tag)});`, id);
+    const noMap = { ...(await emitChunk(outDir, 'nomap', 'nomap();', id)), mapPath: undefined };
+    const mapGone = await emitChunk(outDir, 'mapgone', 'mapgone();', id);
+    await rm(mapGone.mapPath);
+    const jsGone = await emitChunk(outDir, 'jsgone', 'jsgone();', id);
+    await rm(jsGone.jsPath);
+    const report = await s.finishBuild({ outDir, chunks: [good, noMap, mapGone, jsGone] });
+    return { report, lines, good, noMap, mapGone, jsGone };
+  }
+
+  test('are skipped, counted in the summary with one debug line, never failed', async () => {
+    const { report, lines, good } = await mixedBuild('counted', 'debug');
+    expect(report.upload?.uploaded).toEqual([good.chunkId]);
+    expect(report.upload?.failed).toEqual([]);
+    expect(report.summary).toMatch(/1 symbol set uploaded/);
+    expect(report.summary).toMatch(/2 without a source map skipped, 1 with a missing file skipped/);
+    expect(report.summary).not.toMatch(/failed/);
+    const skippedLines = lines.filter((line) => /skipped/.test(line) && !line.includes(report.summary));
+    expect(skippedLines, lines.join('\n')).toHaveLength(1);
+    expect(skippedLines[0]).toMatch(/^\[hogmaps\] .*nomap\.js.*mapgone\.js.*jsgone\.js/);
+    expect(
+      lines.filter((line) => /^\[hogmaps\] (warning|error)/.test(line)),
+      lines.join('\n'),
+    ).toEqual([]);
+  });
+
+  test('never abort the finish: manifest, uploads and map deletion still happen for the rest', async () => {
+    const { report, lines, good, jsGone } = await mixedBuild('finished', 'info');
+    // The list of skipped chunks is a debug line: at info only the summary counts them.
+    expect(
+      lines.filter((line) => line.includes('nomap')),
+      lines.join('\n'),
+    ).toEqual([]);
+    expect(existsSync(good.mapPath)).toBe(false);
+    // The JS went, but a map hogmaps caused must not ship all the same.
+    expect(existsSync(jsGone.mapPath)).toBe(false);
+    const manifest = await readManifest(report.manifestPath!);
+    expect(manifest.chunks.map((chunk) => [chunk.file, chunk.status])).toEqual([['good.js', 'uploaded']]);
+    expect((await listSets()).results.map((set) => set.ref)).toContain(good.chunkId);
+  });
+
+  test('a real processing failure is loud, and the rest still goes', async () => {
+    const { session: s, lines } = session();
+    await s.prepare();
+    const outDir = path.join(work, 'dist');
+    const good = await emitChunk(outDir, 'fine', 'fine();', (c) => s.chunkIdFor(c));
+    const broken = await emitChunk(outDir, 'broken', 'broken();', (c) => s.chunkIdFor(c));
+    await writeFile(broken.mapPath, '{ not json');
+    const report = await s.finishBuild({ outDir, chunks: [good, broken] });
+    expect(report.upload?.uploaded).toEqual([good.chunkId]);
+    expect(report.upload?.failed.map((failure) => failure.chunkId)).toEqual([broken.chunkId]);
+    expect(report.summary).toMatch(/1 failed/);
+    expect(lines.some((line) => line.includes('error') && line.includes('broken.js.map'))).toBe(true);
+    const manifest = await readManifest(report.manifestPath!);
+    expect(Object.fromEntries(manifest.chunks.map((chunk) => [chunk.file, chunk.status]))).toEqual({
+      'fine.js': 'uploaded',
+      'broken.js': 'failed',
+    });
   });
 });
 

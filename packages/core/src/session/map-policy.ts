@@ -36,11 +36,18 @@ export async function disposeMaps(
     if (map.keepForRetry) {
       await mkdir(pendingDir, { recursive: true });
       const target = path.join(pendingDir, `${map.chunkId}.map`);
-      await rename(map.mapPath, target).catch(async (error: NodeJS.ErrnoException) => {
-        if (error.code !== 'EXDEV') throw error;
-        await copyFile(map.mapPath, target);
-        await rm(map.mapPath, { force: true });
-      });
+      const moved = await rename(map.mapPath, target).then(
+        () => true,
+        async (error: NodeJS.ErrnoException) => {
+          // Gone since the build wrote it (an adapter moved it): nothing ships, nothing to keep.
+          if (error.code === 'ENOENT') return false;
+          if (error.code !== 'EXDEV') throw error;
+          await copyFile(map.mapPath, target);
+          await rm(map.mapPath, { force: true });
+          return true;
+        },
+      );
+      if (!moved) continue;
       result.movedAside.set(map.chunkId, target);
     } else {
       await rm(map.mapPath, { force: true });

@@ -170,13 +170,9 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     for (const chunk of fresh) handled.add(chunk.chunkId);
 
     const willUpload = options.credentials !== undefined && (!result.watch || options.uploadInWatchMode);
-    const { uploadable, mapless, mappingNothing } = await sortByMap(fresh, willUpload);
-    if (mappingNothing.length > 0) {
-      const names = mappingNothing.map((chunk) => toManifestPath(result.outDir, chunk.jsPath));
-      logger.debug(
-        `${mappingNothing.length} chunks whose maps map nothing are not uploaded: ${names.join(', ')}`,
-      );
-    }
+    // What cannot be uploaded is skipped, counted in the summary and listed at debug level: never a
+    // failure, and never an end to this finish (see sortByMap).
+    const { uploadable, mapless, missing, mappingNothing } = await sortByMap(fresh, willUpload);
 
     let skippedBecause: string | undefined;
     if (!options.credentials) skippedBecause = 'no credentials';
@@ -185,11 +181,15 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     else if (uploadable.length === 0)
       skippedBecause = mappingNothing.length > 0 ? 'no code worth mapping' : 'no source maps';
     if (!options.credentials) warnNoCredentials();
-    else if (mapless.length > 0 && uploadable.length > 0) {
-      const names = mapless.map((chunk) => toManifestPath(result.outDir, chunk.jsPath));
-      logger.warn(
-        `${mapless.length} chunks have no source map file and are not uploaded: ${names.join(', ')}`,
-      );
+    else if (willUpload) {
+      const list = (chunks: readonly BuildChunk[], why: string) =>
+        chunks.map((chunk) => `${toManifestPath(result.outDir, chunk.jsPath)} (${why})`);
+      const skipped = [
+        ...list(mapless, 'no source map'),
+        ...list(missing, 'file missing'),
+        ...list(mappingNothing, 'map maps nothing'),
+      ];
+      if (skipped.length > 0) logger.debug(`skipped ${skipped.length} chunks: ${skipped.join(', ')}`);
     }
 
     let upload: UploadSummary | undefined;
@@ -234,7 +234,10 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const repeatedMaps = result.chunks
       .filter((chunk) => !freshChunks.has(chunk) && chunk.mapIsOurs && chunk.mapPath)
       .map((chunk) => chunk.mapPath!);
-    const unused = mappingNothing.filter((chunk) => chunk.mapIsOurs).map((chunk) => chunk.mapPath!);
+    // Maps of ours that go with no upload: those mapping nothing, and those whose JS is gone.
+    const unused = [...mappingNothing, ...missing]
+      .filter((chunk) => chunk.mapIsOurs && chunk.mapPath)
+      .map((chunk) => chunk.mapPath!);
     const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps, ...unused] : [];
     const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
 
@@ -267,6 +270,9 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       release: releaseLabel(identity),
       injected: result.chunks.length,
       upload,
+      ...(willUpload
+        ? { skipped: { noMap: mapless.length, missing: missing.length, mapsNothing: mappingNothing.length } }
+        : {}),
       skippedBecause,
       mapsDeleted: disposal.deleted,
       durationMs: Date.now() - started,

@@ -20,6 +20,8 @@ export interface SummaryInput {
   upload: UploadSummary | undefined;
   /** Why nothing was uploaded, when nothing was. */
   skippedBecause: string | undefined;
+  /** Chunks not uploaded: no map on disk, the file is gone, or the map maps nothing. */
+  skipped?: { noMap: number; missing: number; mapsNothing: number };
   mapsDeleted: number;
   durationMs: number;
 }
@@ -37,6 +39,9 @@ export function formatSummary(input: SummaryInput): string {
   } else if (input.skippedBecause) {
     parts.push(`nothing uploaded (${input.skippedBecause})`);
   }
+  if (input.skipped?.noMap) parts.push(`${input.skipped.noMap} without a source map skipped`);
+  if (input.skipped?.missing) parts.push(`${input.skipped.missing} with a missing file skipped`);
+  if (input.skipped?.mapsNothing) parts.push(`${input.skipped.mapsNothing} with nothing to map skipped`);
   if (input.mapsDeleted > 0) parts.push(`${plural(input.mapsDeleted, 'map')} deleted`);
   const release = input.release ? `release ${input.release}: ` : 'no release: ';
   return `${release}${parts.join(', ')} in ${formatDuration(input.durationMs)}`;

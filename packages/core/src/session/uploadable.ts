@@ -1,30 +1,49 @@
+import { stat } from 'node:fs/promises';
 import { mapFileMapsNothing } from '../files/empty-map';
 
-interface ChunkWithMap {
+interface ChunkFiles {
+  jsPath: string;
   mapPath: string | undefined;
 }
 
+/**
+ * A build's chunks by what can be uploaded. Only `uploadable` is; the rest are skipped, never failed:
+ * frameworks emit chunks without maps (wrappers, adapter files), and adapters move or remove files
+ * after the bundler wrote them.
+ */
 export interface SortedByMap<T> {
   /** Chunks with a map worth uploading. */
   uploadable: T[];
-  /** Chunks without a map file (maps off or inline: the adapter said why). */
+  /** Chunks without a map file on disk (none emitted, inline, or moved away since). */
   mapless: T[];
+  /** Chunks whose JavaScript file is gone. */
+  missing: T[];
   /** Chunks whose map maps no position, so resolves no frame (Nitro's maps of dependency-only chunks). */
   mappingNothing: T[];
+}
+
+async function isFile(file: string | undefined): Promise<boolean> {
+  if (file === undefined) return false;
+  try {
+    return (await stat(file)).isFile();
+  } catch {
+    return false;
+  }
 }
 
 /**
  * Which of a build's chunks are worth uploading. Maps are only read when something will be uploaded
  * (`checkMaps`), one at a time; a map that cannot be read is left to the upload to report.
  */
-export async function sortByMap<T extends ChunkWithMap>(
+export async function sortByMap<T extends ChunkFiles>(
   chunks: readonly T[],
   checkMaps: boolean,
 ): Promise<SortedByMap<T>> {
-  const sorted: SortedByMap<T> = { uploadable: [], mapless: [], mappingNothing: [] };
+  const sorted: SortedByMap<T> = { uploadable: [], mapless: [], missing: [], mappingNothing: [] };
   for (const chunk of chunks) {
-    if (chunk.mapPath === undefined) sorted.mapless.push(chunk);
-    else if (checkMaps && (await mapFileMapsNothing(chunk.mapPath))) sorted.mappingNothing.push(chunk);
+    if (!(await isFile(chunk.jsPath))) sorted.missing.push(chunk);
+    else if (!(await isFile(chunk.mapPath))) sorted.mapless.push(chunk);
+    else if (checkMaps && (await mapFileMapsNothing(chunk.mapPath!))) sorted.mappingNothing.push(chunk);
     else sorted.uploadable.push(chunk);
   }
   return sorted;
