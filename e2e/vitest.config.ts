@@ -5,7 +5,8 @@ export default defineProject({
   ssr: { resolve: { conditions: ['@hogmaps/source'] } },
   test: {
     name: 'e2e',
-    include: ['test/**/*.test.ts', 'frameworks/**/*.test.ts'],
+    // e2e/frameworks is a project of its own (`frameworks`).
+    include: ['test/**/*.test.ts'],
     // Real builds (posthog-js minified by each bundler) on a small shared machine.
     testTimeout: 180_000,
     hookTimeout: 300_000,
