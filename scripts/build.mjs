@@ -13,7 +13,6 @@
 // unchanged. `--force` rebuilds anyway.
 //
 //   node scripts/build.mjs [--force] [package folder ...]
-import { spawn } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { mkdir, readFile, rm, stat, writeFile } from 'node:fs/promises';
@@ -22,6 +21,7 @@ import { availableParallelism } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { withLock } from './build-lock.mjs';
+import { runCommand } from './run-command.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = path.join(ROOT, '.cache/hogmaps-build');
@@ -104,25 +104,6 @@ async function isUpToDate(pkg, inputs) {
   }
 }
 
-/** Runs a Node script, collecting its output; rejects with that output when it fails. */
-function runNode(script, scriptArgs, cwd) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [script, ...scriptArgs], {
-      cwd,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(output)
-        : reject(new Error(`${path.basename(script)} failed in ${cwd}:\n${output}`)),
-    );
-  });
-}
-
 /** Runs `task` over `items`, at most `limit` at a time. */
 async function pool(items, limit, task) {
   const queue = [...items];
@@ -191,11 +172,15 @@ async function build() {
   }
   await mkdir(CACHE, { recursive: true });
   // tsc takes one core for the whole program; tsup runs beside it.
-  const tsc = runNode(require.resolve('typescript/bin/tsc'), ['-p', 'tsconfig.build.json', '--pretty'], ROOT);
+  const tsc = runCommand(
+    process.execPath,
+    [require.resolve('typescript/bin/tsc'), '-p', 'tsconfig.build.json', '--pretty'],
+    { cwd: ROOT },
+  );
   const tsup = path.join(path.dirname(require.resolve('tsup/package.json')), 'dist/cli-default.js');
   const javascript = pool(stale, Math.max(1, availableParallelism() - 1), async (pkg) => {
     await rm(stampFile(pkg), { force: true });
-    await runNode(tsup, [], pkg.dir);
+    await runCommand(process.execPath, [tsup], { cwd: pkg.dir });
   });
   await Promise.all([tsc, javascript]);
   for (const pkg of stale) {

@@ -1,7 +1,6 @@
 // `pnpm demo`: the whole hogmaps loop on one machine. Starts the local server, builds two example
 // projects with hogmaps pointed at it, runs a built bundle that throws (headless Chromium when it is
 // installed, else Node), and prints the stack trace as shipped next to the one the server resolved.
-import { spawn } from 'node:child_process';
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -9,6 +8,7 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import * as path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { runCommand } from './run-command.mjs';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = path.join(ROOT, 'examples');
@@ -36,30 +36,13 @@ async function stopAll() {
       .catch(() => {});
 }
 
-/** Runs a command, collecting its output; rejects with that output when it fails. */
-function run(command, args, { cwd, env }) {
-  return new Promise((resolve, reject) => {
-    const child = spawn(command, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk) => (output += chunk));
-    child.stderr.on('data', (chunk) => (output += chunk));
-    child.on('error', reject);
-    child.on('close', (code) =>
-      code === 0
-        ? resolve(output)
-        : reject(
-            new Error(
-              `${command} ${args.join(' ')} in ${path.relative(ROOT, cwd)} exited with ${code}:\n${output}`,
-            ),
-          ),
-    );
-  });
-}
-
 /** Builds an example with its own `build` script; returns hogmaps' summary lines to print. */
 async function buildExample(name, env) {
   const t0 = performance.now();
-  const output = await run('npm', ['run', '--silent', 'build'], { cwd: path.join(EXAMPLES, name), env });
+  const output = await runCommand('npm', ['run', '--silent', 'build'], {
+    cwd: path.join(EXAMPLES, name),
+    env,
+  });
   const lines = output.split('\n').filter((line) => line.includes('[hogmaps]'));
   return [
     `  ${green('✓')} examples/${name} ${dim(`built in ${seconds(performance.now() - t0)}`)}`,
@@ -123,7 +106,7 @@ async function throwInNode(env) {
   const why = existsSync(CHROMIUM) ? 'HOGMAPS_DEMO_RUNTIME=node' : `no Chromium at ${CHROMIUM}`;
   console.log(`  examples/webpack-monorepo: node apps/worker/dist/worker.cjs ${dim(`(${why})`)}`);
   // The worker exits with 1 when an order failed, which is the point here.
-  await run(process.execPath, ['dist/worker.cjs'], { cwd, env }).catch((error) => {
+  await runCommand(process.execPath, ['dist/worker.cjs'], { cwd, env }).catch((error) => {
     if (!/exited with 1:/.test(error.message)) throw error;
   });
   return 'Node, captured by posthog-node';
