@@ -56,8 +56,17 @@ beforeAll(async () => {
   await symlink(path.join(ROOT, 'node_modules'), path.join(root, 'node_modules'), 'dir');
   await writePackage('a', {
     'src/index.ts': "export { greet } from './greet';\nexport type { Greeting } from './greet';\n",
-    'src/greet.ts':
-      '/** A greeting. */\nexport interface Greeting {\n  text: string;\n}\n\nexport function greet(name: string): Greeting {\n  return { text: ['hello', name].join(' ') };\n}\n',
+    'src/greet.ts': [
+      '/** A greeting. */',
+      'export interface Greeting {',
+      '  text: string;',
+      '}',
+      '',
+      'export function greet(name: string): Greeting {',
+      "  return { text: ['hello', name].join(' ') };",
+      '}',
+      '',
+    ].join('\n'),
     'src/greet.test.ts': "import { greet } from './greet';\ngreet('test');\n",
   });
   await writePackage('b', { 'src/index.ts': 'export const answer: number = 42;\n' });
