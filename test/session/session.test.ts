@@ -316,4 +316,35 @@ describe('manifest', () => {
     await expect(readManifest(file)).rejects.toThrow(/not valid JSON/);
     await expect(readManifest(path.join(work, 'missing.json'))).rejects.toThrow(/Cannot read the manifest/);
   });
+
+  test('a manifest is untrusted: ids, host, project and release are checked when it is read', async () => {
+    const file = path.join(work, 'tampered.json');
+    const base = {
+      manifestVersion: 1,
+      tool: 'hogmaps/vite',
+      createdAt: '2026-01-01T00:00:00.000Z',
+      host: 'http://127.0.0.1:8000',
+      projectId: '1',
+      releaseMode: 'event',
+      release: null,
+      chunks: [
+        { chunkId: '58a7864c-f7b3-5a2e-ba91-18655350fd89', file: 'a.js', map: 'a.js.map', status: 'failed' },
+      ],
+    };
+    const read = async (change: Record<string, unknown>) => {
+      await writeFile(file, JSON.stringify({ ...base, ...change }));
+      return readManifest(file);
+    };
+    await expect(read({})).resolves.toMatchObject({ projectId: '1' });
+    await expect(
+      read({ chunks: [{ chunkId: '../../../escaped', file: 'a.js', map: null, status: 'failed' }] }),
+    ).rejects.toThrow(/chunks\[0\]\.chunkId "\.\.\/\.\.\/\.\.\/escaped" is not a chunk id/);
+    await expect(read({ host: 'file:///etc' })).rejects.toThrow(
+      /`host` "file:\/\/\/etc" is not an http\(s\) URL/,
+    );
+    await expect(read({ projectId: '1/../2' })).rejects.toThrow(/`projectId` .* is not a project id/);
+    await expect(
+      read({ release: { id: '../x', name: 'a', version: '1', hashId: 'f'.repeat(128) } }),
+    ).rejects.toThrow(/`release.id` .* is not a release UUID/);
+  });
 });

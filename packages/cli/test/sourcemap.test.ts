@@ -80,6 +80,23 @@ describe('hogmaps sourcemap process', () => {
     expect(await readDist(project)).toEqual(files);
   });
 
+  it('gives its own id to a file whose trailing chunkId comment is a path, not an id', async () => {
+    const project = await createProject();
+    const [entry] = await buildApp(project, { sourcemap: 'external' });
+    // A prebuilt dependency copied to the output as is, its last line from someone else's tool.
+    const file = path.join(project, 'dist', entry!);
+    await writeFile(file, `${await readFile(file, 'utf8')}//# chunkId=../../../escaped`);
+    const result = await hogmaps(['sourcemap', 'process', 'dist', ...RELEASE], {
+      cwd: project,
+      env: test.env,
+    });
+    expect(result.code).toBe(0);
+    const id = CHUNK_ID_LINE.exec(await readFile(file, 'utf8'))?.[1];
+    expect(id).toMatch(/^[0-9a-f-]{36}$/);
+    expect(uploadedRefs()).toContain(id);
+    expect(uploadedRefs()).not.toContain('../../../escaped');
+  });
+
   it('deletes maps and their sourceMappingURL comments with --delete-after, CSS included', async () => {
     const project = await createProject();
     const jsFiles = await buildApp(project);

@@ -1,9 +1,13 @@
-import { readFile } from 'node:fs/promises';
+import { mkdir, readdir, readFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
+import { encodeSymbolSet } from '@hogmaps/core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, createProject } from './helpers/app';
 import { hogmaps } from './helpers/cli';
 import { startTestServer, type TestServer } from './helpers/server';
+import { tempDir } from './helpers/temp';
 
 let test: TestServer;
 let project: string;
@@ -121,5 +125,42 @@ describe('hogmaps symbol-sets', () => {
     const again = await run(['symbol-sets', 'delete', one!.id]);
     expect(again.code).toBe(1);
     expect(again.stderr).toContain(`symbol set ${one!.id} not found`);
+  });
+});
+
+describe('names from the server never become paths', () => {
+  it('writes a set whose ref is a path inside the target folder, plain and --extract', async () => {
+    // A hostile server: one symbol set whose ref climbs out of any folder.
+    const container = encodeSymbolSet({ minified: 'f();\n', map: '{"version":3,"mappings":""}' });
+    const hostile = createServer((req, res) => {
+      const url = req.url ?? '';
+      res.setHeader('content-type', 'application/json');
+      if (url.includes('/download')) return res.end(JSON.stringify({ url: '/blob' }));
+      if (url === '/blob') return res.end(container);
+      res.end(JSON.stringify({ id: 'set-1', ref: '../../escaped', storage_ptr: 'x', created_at: null }));
+    });
+    await new Promise<void>((resolve) => hostile.listen(0, '127.0.0.1', resolve));
+    const host = `http://127.0.0.1:${(hostile.address() as AddressInfo).port}`;
+    try {
+      const cwd = await tempDir('hogmaps-cli-hostile-ref');
+      await mkdir(path.join(cwd, 'a', 'b'), { recursive: true });
+      const work = path.join(cwd, 'a', 'b');
+      const env = { ...test.env, POSTHOG_CLI_HOST: host };
+      const plain = await hogmaps(['symbol-sets', 'download', 'set-1'], { cwd: work, env });
+      expect(plain.code).toBe(0);
+      expect(plain.stderr).toContain('"../../escaped" is not a valid chunk id; writing it as escaped');
+      expect(await readdir(work)).toEqual(['escaped.symbolset']);
+      const extract = await hogmaps(['symbol-sets', 'download', 'set-1', '--extract', 'out'], {
+        cwd: work,
+        env,
+      });
+      expect(extract.code).toBe(0);
+      expect((await readdir(path.join(work, 'out'))).sort()).toEqual(['escaped.js', 'escaped.js.map']);
+      // Nothing was written above the working folder.
+      expect(await readdir(cwd)).toEqual(['a']);
+      expect(await readdir(path.join(cwd, 'a'))).toEqual(['b']);
+    } finally {
+      hostile.close();
+    }
   });
 });

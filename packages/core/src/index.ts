@@ -73,6 +73,7 @@ export {
   type SourcePairCandidate,
   type SourcePairProblem,
 } from './files/pair';
+export { toSafeFileName } from './files/safe-name';
 export { findSourceMappingUrl, stripSourceMappingUrl } from './files/source-mapping-url';
 export { type FindPairsOptions, findSourcePairs } from './folder/find-pairs';
 export {

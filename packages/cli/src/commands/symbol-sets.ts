@@ -1,6 +1,13 @@
 import { mkdir, writeFile } from 'node:fs/promises';
 import path from 'node:path';
-import { decodeSymbolSet, formatBytes, type PostHogClient, type SymbolSetJson } from '@hogmaps/core';
+import {
+  decodeSymbolSet,
+  formatBytes,
+  isValidChunkId,
+  type PostHogClient,
+  type SymbolSetJson,
+  toSafeFileName,
+} from '@hogmaps/core';
 import { type OptionSpecs, UsageError } from '../args';
 import { resolveCliOptions, withClient } from '../connection';
 import { type CommandContext, type CommandGroup, groupCommand } from '../context';
@@ -131,6 +138,20 @@ async function remove(context: CommandContext): Promise<number> {
   return deleted === ids.length ? 0 : 1;
 }
 
+/**
+ * The file name for a downloaded set: its chunk id. The `ref` comes from the server, so one that is
+ * no chunk id (`../../x`) is turned into a plain name inside the target folder, with a warning.
+ */
+function fileNameFor(context: CommandContext, set: SymbolSetJson): string {
+  const ref = String(set.ref);
+  if (isValidChunkId(ref)) return ref;
+  const name = toSafeFileName(ref, `symbol-set-${toSafeFileName(String(set.id), 'unknown')}`);
+  context.logger.warn(
+    `the server's chunk id ${JSON.stringify(ref)} is not a valid chunk id; writing it as ${name}`,
+  );
+  return name;
+}
+
 async function download(context: CommandContext): Promise<number> {
   const { args, io } = context;
   args.exclusive('url', 'output', 'extract');
@@ -145,18 +166,19 @@ async function download(context: CommandContext): Promise<number> {
     return 0;
   }
   const bytes = result.bytes!;
+  const name = fileNameFor(context, result.set);
   const extract = args.string('extract');
   if (extract !== undefined) {
     const { minified, map } = decodeSymbolSet(bytes);
     const dir = path.resolve(io.cwd, extract);
     await mkdir(dir, { recursive: true });
-    const js = path.join(dir, `${result.set.ref}.js`);
+    const js = path.join(dir, `${name}.js`);
     await writeFile(js, minified);
     await writeFile(`${js}.map`, map);
     context.print(`${js}\n${js}.map`);
     return 0;
   }
-  const output = args.string('output') ?? `${result.set.ref}.symbolset`;
+  const output = args.string('output') ?? `${name}.symbolset`;
   if (output === '-') {
     io.stdout.write(bytes);
     return 0;

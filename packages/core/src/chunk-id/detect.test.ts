@@ -40,11 +40,17 @@ describe('detectChunkId', () => {
     expect(detectChunkId(`lib();\n//# chunkId=${ID}\napp();\n`)).toBeUndefined();
   });
 
-  it('requires 1 to 128 non-space characters', () => {
+  it('requires 1 to 128 characters on the line', () => {
     expect(detectChunkId('f();\n//# chunkId=')).toBeUndefined();
     expect(detectChunkId(`f();\n//# chunkId=${'a'.repeat(129)}`)).toBeUndefined();
     expect(detectChunkId(`f();\n//# chunkId=${'a'.repeat(128)}`)).toBe('a'.repeat(128));
     expect(detectChunkId('f();\n//# chunkId=two words')).toBeUndefined();
+  });
+
+  it('ignores a comment whose value is no chunk id, such as a path from a dependency', () => {
+    expect(detectChunkId('dep();\n//# chunkId=../../../../escaped')).toBeUndefined();
+    expect(detectChunkId('dep();\n//# chunkId=/etc/passwd\n//# sourceMappingURL=a.js.map')).toBeUndefined();
+    expect(readInjectedChunkId('dep();\n//# chunkId=..')).toBeUndefined();
   });
 
   it('does not count the snippet alone', () => {

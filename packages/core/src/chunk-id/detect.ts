@@ -11,7 +11,8 @@ const TRAILING_COMMENT_LINE = /^\s*(?:\/\/.*|\/\*.*\*\/\s*)?$/;
  * (not trimmed), and the id is 1–128 non-whitespace characters (the rest of the line, trailing spaces
  * and CR ignored). Lines are scanned from the end and the last one wins, as posthog-cli reads them.
  *
- * Stricter than PostHog in one way: only the trailing block of comment lines counts (ours and
+ * Stricter than PostHog in two ways: the id must be a valid chunk id (a UUID, or letters, digits, `-`
+ * and `_`: it is untrusted and later names files), and only the trailing block of comment lines counts (ours and
  * PostHog's are appended at the very end, followed at most by `//# sourceMappingURL=` or
  * `//# debugId=`). So a marker inside a template literal, or inside a prebuilt, already-injected
  * library that a bundler inlined mid-chunk, is not mistaken for this chunk's id.
@@ -23,7 +24,8 @@ export function detectChunkId(code: string): string | undefined {
     const line = code.slice(start, code[end - 1] === '\r' ? end - 1 : end);
     if (line.startsWith(CHUNK_ID_COMMENT_PREFIX)) {
       const match = CHUNK_ID_LINE.exec(line);
-      if (match) return match[1];
+      // A value that is no chunk id (`../../x` in a dependency's comment) is not this chunk's id.
+      if (match) return isValidChunkId(match[1]) ? match[1] : undefined;
     }
     if (!TRAILING_COMMENT_LINE.test(line)) return undefined;
     end = start - 1;

@@ -48,10 +48,11 @@ describe('createSnippet', () => {
     );
   });
 
-  it('JSON-encodes ids with quotes, backslashes and replacement patterns', () => {
-    const snippet = createSnippet('a"b\\c$&', 'r"$1\'');
-    expect(snippet).toContain(`e._posthogChunkIds[n]=${JSON.stringify('a"b\\c$&')})}`);
-    expect(snippet).toContain(`||${JSON.stringify('r"$1\'')};var n=`);
+  it('JSON-encodes release ids with quotes, backslashes and replacement patterns', () => {
+    const snippet = createSnippet('a-b_c', 'r"$1\'\\');
+    expect(snippet).toContain('e._posthogChunkIds[n]="a-b_c")}');
+    expect(snippet).toContain(`||${JSON.stringify('r"$1\'\\')};var n=`);
+    expect(codeOf(() => createSnippet('a"b\\c$&'))).toBe('invalid_chunk_id');
   });
 
   it('substitutes each placeholder once, even when a value spells the other placeholder', () => {
@@ -67,12 +68,21 @@ describe('createSnippet', () => {
     expect(codeOf(() => createSnippet(id, ''))).toBe('invalid_release_id');
     expect(isValidChunkId('x'.repeat(128))).toBe(true);
   });
+
+  it('accepts UUIDs and refuses anything that could name a path', () => {
+    expect(isValidChunkId('58a7864c-f7b3-5a2e-ba91-18655350fd89')).toBe(true);
+    expect(isValidChunkId('0190AAAA-0000-7000-8000-000000000000')).toBe(true);
+    for (const bad of ['../../..', '..', '.', 'a/b', 'a\\b', '/etc/passwd', 'C:x', 'a.map', '%2e%2e']) {
+      expect(isValidChunkId(bad), bad).toBe(false);
+    }
+  });
 });
 
 describe('createChunkIdComment', () => {
   it('is a newline plus the marker plus the raw (not JSON-encoded) id', () => {
     expect(createChunkIdComment('abc')).toBe('\n//# chunkId=abc');
-    expect(createChunkIdComment('a"b')).toBe('\n//# chunkId=a"b');
+    expect(createChunkIdComment('0c7f7d5e-9f0a-4c43')).toBe('\n//# chunkId=0c7f7d5e-9f0a-4c43');
+    expect(codeOf(() => createChunkIdComment('a"b'))).toBe('invalid_chunk_id');
     expect(codeOf(() => createChunkIdComment('a\nb'))).toBe('invalid_chunk_id');
   });
 });

@@ -17,9 +17,14 @@ export const QUOTED_CHUNK_ID_PLACEHOLDER = '"__POSTHOG_CHUNK_ID__"';
 export const RELEASE_ID_PLACEHOLDER = '__POSTHOG_RELEASE_ID__';
 export const CHUNK_ID_COMMENT_PREFIX = '//# chunkId=';
 
-const CHUNK_ID_PATTERN = /^\S{1,128}$/;
+// PostHog's tools only ever write UUIDs (v4, v5, v7, debug ids). An id read from code, a manifest or a
+// server also names files (pending maps, downloads), so nothing that could be a path is accepted.
+const CHUNK_ID_PATTERN = /^[A-Za-z0-9_-]{1,128}$/;
 
-/** True when `value` can be written as `//# chunkId=<value>` and read back (1–128 non-space characters). */
+/**
+ * True when `value` is a chunk id hogmaps accepts: a UUID, or 1–128 letters, digits, `-` and `_`
+ * (so it can be written as `//# chunkId=<value>`, read back, and never names a path).
+ */
 export function isValidChunkId(value: unknown): value is string {
   return typeof value === 'string' && CHUNK_ID_PATTERN.test(value);
 }
@@ -28,7 +33,7 @@ export function assertValidChunkId(value: unknown): asserts value is string {
   if (!isValidChunkId(value)) {
     throw new HogmapsError(
       'invalid_chunk_id',
-      `A chunk id must be 1 to 128 non-whitespace characters, got ${JSON.stringify(value)}`,
+      `A chunk id must be a UUID (or 1 to 128 letters, digits, - and _), got ${JSON.stringify(value)}`,
     );
   }
 }

@@ -1,6 +1,7 @@
 import { mkdir, readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { HogmapsError } from '../errors';
+import { isValidChunkId } from '../inject/snippet';
 import type { ReleaseMode } from '../options/types';
 import { maskSecrets } from '../secrets';
 
@@ -79,8 +80,12 @@ export async function readManifest(file: string): Promise<Manifest> {
   }
   if (!Array.isArray(manifest.chunks)) throw invalid(file, '`chunks` must be a list');
   manifest.chunks.forEach((chunk, index) => {
-    if (!chunk || typeof chunk.chunkId !== 'string' || typeof chunk.file !== 'string') {
+    if (!chunk || typeof chunk.chunkId !== 'string' || typeof chunk.file !== 'string' || !chunk.file) {
       throw invalid(file, `chunks[${index}] needs a string \`chunkId\` and \`file\``);
+    }
+    // It names files (pending maps) and goes to the server: only a real chunk id.
+    if (!isValidChunkId(chunk.chunkId)) {
+      throw invalid(file, `chunks[${index}].chunkId ${quote(chunk.chunkId)} is not a chunk id`);
     }
     if (chunk.map !== null && typeof chunk.map !== 'string') throw invalid(file, `chunks[${index}].map`);
     if (!STATUSES.includes(chunk.status))
@@ -89,7 +94,40 @@ export async function readManifest(file: string): Promise<Manifest> {
   if (manifest.releaseMode !== 'event' && manifest.releaseMode !== 'symbol-set') {
     throw invalid(file, '`releaseMode` must be "event" or "symbol-set"');
   }
+  if (typeof manifest.host !== 'string' || !/^https?:\/\/[^\s]+$/.test(manifest.host)) {
+    throw invalid(file, `\`host\` ${quote(manifest.host)} is not an http(s) URL`);
+  }
+  if (
+    manifest.projectId !== null &&
+    !(typeof manifest.projectId === 'string' && /^\d{1,20}$/.test(manifest.projectId))
+  ) {
+    throw invalid(file, `\`projectId\` ${quote(manifest.projectId)} is not a project id`);
+  }
+  checkRelease(file, manifest.release);
   return manifest as Manifest;
+}
+
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+function checkRelease(file: string, release: unknown): void {
+  if (release === null) return;
+  const value = release as Partial<NonNullable<Manifest['release']>> | undefined;
+  if (!value || typeof value !== 'object') throw invalid(file, '`release` must be an object or null');
+  if (value.id !== null && !(typeof value.id === 'string' && UUID.test(value.id))) {
+    throw invalid(file, `\`release.id\` ${quote(value.id)} is not a release UUID`);
+  }
+  if (typeof value.name !== 'string' || typeof value.version !== 'string') {
+    throw invalid(file, '`release` needs a string `name` and `version`');
+  }
+  if (typeof value.hashId !== 'string' || !/^[0-9a-f]{128}$/.test(value.hashId)) {
+    throw invalid(file, '`release.hashId` is not a release hash');
+  }
+}
+
+/** A value from the file, quoted and cut short for a message. */
+function quote(value: unknown): string {
+  const text = JSON.stringify(value) ?? String(value);
+  return text.length > 80 ? `${text.slice(0, 80)}…` : text;
 }
 
 /** What happened to one chunk id in a session, and where its map is now (if anywhere). */

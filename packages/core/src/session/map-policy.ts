@@ -1,6 +1,7 @@
 import { copyFile, mkdir, rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { removeReferenceTo } from '../files/map-reference';
+import { isValidChunkId } from '../inject/snippet';
 
 export interface MapDisposal {
   /** Maps removed from the output. */
@@ -33,7 +34,8 @@ export async function disposeMaps(
 ): Promise<MapDisposal> {
   const result: MapDisposal = { deleted: 0, movedAside: new Map() };
   for (const map of maps) {
-    if (map.keepForRetry) {
+    // The id names the file: one that is no chunk id (from untrusted code) never becomes a path.
+    if (map.keepForRetry && isValidChunkId(map.chunkId)) {
       await mkdir(pendingDir, { recursive: true });
       const target = path.join(pendingDir, `${map.chunkId}.map`);
       const moved = await rename(map.mapPath, target).then(
