@@ -1,4 +1,6 @@
-import { access, readdir, readFile } from 'node:fs/promises';
+import { access, readdir, readFile, writeFile } from 'node:fs/promises';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import path from 'node:path';
 import { type Manifest, resetBuildSessions } from '@hogmaps/core';
 import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
@@ -94,8 +96,7 @@ describe('hogmaps upload --manifest', () => {
     });
     const result = await hogmaps(['upload', '--manifest', 'dist/hogmaps-manifest.json'], {
       cwd: project,
-      // Host and project id come from the manifest; only the key is needed.
-      env: { POSTHOG_CLI_API_KEY: test.server.apiKey },
+      env: test.env,
     });
     expect(result.stderr).toContain('2 of 3 symbol sets still to upload');
     expect(result.stderr).toContain('2 symbol sets uploaded');
@@ -111,7 +112,7 @@ describe('hogmaps upload --manifest', () => {
 
     const again = await hogmaps(['upload', '--manifest', 'dist/hogmaps-manifest.json'], {
       cwd: project,
-      env: { POSTHOG_CLI_API_KEY: test.server.apiKey },
+      env: test.env,
     });
     expect(again.code).toBe(0);
     expect(again.stderr).toContain('nothing to upload');
@@ -130,7 +131,7 @@ describe('hogmaps upload --manifest', () => {
       ['upload', '--manifest', path.join(project, 'dist', 'hogmaps-manifest.json')],
       {
         cwd: path.join(project, 'src'),
-        env: { POSTHOG_CLI_API_KEY: test.server.apiKey },
+        env: test.env,
       },
     );
     test.server.faults.clear();
@@ -148,5 +149,114 @@ describe('hogmaps upload --manifest', () => {
     });
     expect(dryRun.code).toBe(0);
     expect(dryRun.stderr).toContain('2 symbol sets would upload');
+  });
+});
+
+describe('a manifest is untrusted input', () => {
+  async function tamper(project: string, change: (manifest: Manifest) => void): Promise<void> {
+    const manifest = await readManifest(project);
+    change(manifest);
+    await writeFile(path.join(project, 'dist', 'hogmaps-manifest.json'), JSON.stringify(manifest));
+  }
+  const upload = (project: string, env: Record<string, string>, ...extra: string[]) =>
+    hogmaps(['upload', '--manifest', 'dist/hogmaps-manifest.json', ...extra], { cwd: project, env });
+
+  it('never sends the key to a host or project the manifest names instead of the flags and environment', async () => {
+    const seen: string[] = [];
+    const elsewhere = createServer((req, res) => {
+      seen.push(`${req.method} ${req.url} ${req.headers.authorization ?? ''}`);
+      res.writeHead(500).end();
+    });
+    await new Promise<void>((resolve) => elsewhere.listen(0, '127.0.0.1', resolve));
+    const evil = `http://127.0.0.1:${(elsewhere.address() as AddressInfo).port}`;
+    try {
+      const project = await createProject();
+      await buildWithFailingUploads(project);
+      await tamper(project, (manifest) => {
+        manifest.host = evil;
+      });
+      // No host given: the default is not the manifest's.
+      const { POSTHOG_CLI_HOST: _, ...keyAndProject } = test.env;
+      const refused = await upload(project, keyAndProject);
+      expect(refused.code).toBe(2);
+      expect(refused.stderr).toContain(
+        `was written for host ${evil} (this upload: https://us.i.posthog.com)`,
+      );
+      expect(refused.stderr).toContain(`pass --host ${evil}`);
+      expect(seen).toEqual([]);
+
+      await tamper(project, (manifest) => {
+        manifest.host = test.server.url;
+        manifest.projectId = '999';
+      });
+      const otherProject = await upload(project, test.env);
+      expect(otherProject.code).toBe(2);
+      expect(otherProject.stderr).toContain(`project 999 (this upload: ${test.server.projectId})`);
+
+      // Asked for explicitly, the flags' target wins.
+      const anyway = await upload(project, test.env, '--ignore-manifest-target');
+      expect(anyway.code).toBe(0);
+      expect(anyway.stderr).toContain('2 symbol sets uploaded');
+      expect(seen).toEqual([]);
+    } finally {
+      elsewhere.close();
+    }
+  });
+
+  it('refuses files outside its folder before reading or sending anything', async () => {
+    const project = await createProject();
+    const built = await buildWithFailingUploads(project);
+    await writeFile(path.join(project, 'secret.env'), 'TOKEN=do-not-upload\n');
+    const requests = test.server.faults.add({ match: {}, action: { delayMs: 0 }, times: 1000 });
+    const attempts: Array<[string, (chunk: Manifest['chunks'][number]) => void, RegExp]> = [
+      [
+        '../secret.env',
+        (chunk) => (chunk.file = '../secret.env'),
+        /chunks\[\d\]\.file "\.\.\/secret\.env" is outside/,
+      ],
+      [
+        '/etc/passwd',
+        (chunk) => (chunk.file = '/etc/passwd'),
+        /chunks\[\d\]\.file "\/etc\/passwd" is outside/,
+      ],
+      [
+        'a map elsewhere',
+        (chunk) => (chunk.map = '../secret.env'),
+        /chunks\[\d\]\.map "\.\.\/secret\.env" is outside/,
+      ],
+    ];
+    const manifestFile = path.join(project, 'dist', 'hogmaps-manifest.json');
+    const original = await readFile(manifestFile, 'utf8');
+    for (const [name, change, message] of attempts) {
+      await writeFile(manifestFile, original);
+      await tamper(project, (manifest) =>
+        change(manifest.chunks.find((chunk) => chunk.status === 'failed')!),
+      );
+      const result = await upload(project, test.env);
+      expect(result.code, name).toBe(1);
+      expect(result.stderr, name).toMatch(message);
+      expect(result.stderr, name).toContain('Nothing was uploaded');
+    }
+    expect(requests.hits).toBe(0);
+    test.server.faults.clear();
+    expect(uploadedRefs()).not.toContain(built.chunks.find((chunk) => chunk.status === 'failed')!.chunkId);
+  });
+
+  it('uploads only UTF-8 JavaScript with a JSON source map', async () => {
+    const project = await createProject();
+    const built = await buildWithFailingUploads(project);
+    const [first, second] = built.chunks.filter((chunk) => chunk.status === 'failed');
+    await writeFile(path.join(project, 'dist', 'binary.js'), Buffer.from([0xff, 0xfe, 0x00, 0x80]));
+    await writeFile(path.join(project, 'dist', 'not-a-map.json'), '{"hello":"world"}');
+    await tamper(project, (manifest) => {
+      manifest.chunks.find((chunk) => chunk.chunkId === first!.chunkId)!.file = 'binary.js';
+      manifest.chunks.find((chunk) => chunk.chunkId === second!.chunkId)!.map = 'not-a-map.json';
+    });
+    const result = await upload(project, test.env);
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('binary.js: is not valid UTF-8 JavaScript');
+    expect(result.stderr).toMatch(/not-a-map\.json: is not a source map/);
+    expect(uploadedRefs()).not.toContain(first!.chunkId);
+    expect(uploadedRefs()).not.toContain(second!.chunkId);
   });
 });

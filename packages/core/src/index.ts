@@ -162,6 +162,11 @@ export {
   readManifest,
   writeManifest,
 } from './session/manifest';
+export {
+  isPendingMapPath,
+  type ManifestChunkFiles,
+  resolveManifestChunkFiles,
+} from './session/manifest-files';
 export { disposeMaps, pendingMapsDir } from './session/map-policy';
 export { getBuildSession, resetBuildSessions } from './session/registry';
 export {

@@ -1,17 +1,15 @@
-import { readFile, rm } from 'node:fs/promises';
+import { rm } from 'node:fs/promises';
 import path from 'node:path';
 import {
   chunksToRetry,
-  FileError,
   formatSummary,
   HogmapsError,
+  isPendingMapPath,
   type Manifest,
-  type ManifestChunk,
   OFFLINE_CLIENT,
   type ReleaseIdentity,
   readManifest,
   type UploadClient,
-  type UploadInput,
   type UploadSummary,
   uploadSymbolSets,
   writeManifest,
@@ -19,11 +17,9 @@ import {
 import { UsageError } from '../args';
 import { resolveCliOptions, withClient } from '../connection';
 import type { CommandContext, CommandSpec } from '../context';
+import { checkManifestTarget, manifestInputs } from '../manifest-trust';
 import { registerRelease, releaseLabel } from '../release';
 import { plural } from '../sourcemap/files';
-
-// Where the build moved maps it must not ship but could not upload (core's pendingMapsDir).
-const PENDING = `${path.sep}.cache${path.sep}hogmaps${path.sep}pending${path.sep}`;
 
 async function loadManifest(context: CommandContext, file: string): Promise<Manifest> {
   try {
@@ -34,10 +30,6 @@ async function loadManifest(context: CommandContext, file: string): Promise<Mani
     }
     throw error;
   }
-}
-
-function explicitSetting(context: CommandContext, flag: string, ...envNames: string[]): boolean {
-  return context.args.string(flag) !== undefined || envNames.some((name) => context.io.env[name]?.trim());
 }
 
 /** The manifest's release, registered when the build could not do it (symbol-set mode binds to it). */
@@ -57,29 +49,10 @@ async function releaseIdFor(
   });
 }
 
-function inputFor(manifestDir: string, chunk: ManifestChunk): UploadInput {
-  const jsPath = path.resolve(manifestDir, chunk.file);
-  return {
-    chunkId: chunk.chunkId,
-    fileName: chunk.file,
-    async load() {
-      if (!chunk.map)
-        throw new FileError('map_not_found', chunk.file, 'the manifest records no source map for it');
-      const mapPath = path.resolve(manifestDir, chunk.map);
-      const read = (file: string) =>
-        readFile(file).catch((error: Error) => {
-          throw new FileError('read_failed', file, `cannot read file (${error.message})`);
-        });
-      const [minified, map] = await Promise.all([read(jsPath), read(mapPath)]);
-      return { minified, map };
-    },
-  };
-}
-
 /** Records each chunk's new status; maps kept aside only for this retry are removed once uploaded. */
 async function updateManifest(
   manifest: Manifest,
-  manifestDir: string,
+  manifestPath: string,
   summary: UploadSummary,
 ): Promise<void> {
   const failed = new Map(summary.failed.map((failure) => [failure.chunkId, failure.error]));
@@ -97,8 +70,8 @@ async function updateManifest(
     else if (uploaded.has(chunk.chunkId)) chunk.status = 'uploaded';
     else continue;
     delete chunk.error;
-    if (chunk.map && chunk.status !== 'too-large' && path.resolve(manifestDir, chunk.map).includes(PENDING)) {
-      await rm(path.resolve(manifestDir, chunk.map), { force: true });
+    if (chunk.status !== 'too-large' && isPendingMapPath(manifestPath, chunk)) {
+      await rm(path.resolve(path.dirname(manifestPath), chunk.map!), { force: true });
       chunk.map = null;
     }
   }
@@ -118,12 +91,7 @@ async function runUpload(context: CommandContext): Promise<number> {
   const started = Date.now();
   const manifestPath = path.resolve(io.cwd, file);
   const manifest = await loadManifest(context, manifestPath);
-  const manifestDir = path.dirname(manifestPath);
-  const hostKnown = explicitSetting(context, 'host', 'POSTHOG_CLI_HOST');
-  const projectKnown = explicitSetting(context, 'project-id', 'POSTHOG_CLI_PROJECT_ID', 'POSTHOG_CLI_ENV_ID');
   const options = resolveCliOptions(context, {
-    ...(hostKnown ? {} : { host: manifest.host }),
-    ...(projectKnown || manifest.projectId === null ? {} : { projectId: manifest.projectId }),
     dryRun: args.flag('dry-run'),
     sourcemaps: {
       releaseMode: manifest.releaseMode,
@@ -134,6 +102,7 @@ async function runUpload(context: CommandContext): Promise<number> {
     force: args.flag('force') || undefined,
     skipOnConflict: args.flag('skip-on-conflict') || undefined,
   });
+  checkManifestTarget(context, file, manifest, options);
 
   const retry = chunksToRetry(manifest);
   if (retry.length === 0) {
@@ -145,23 +114,20 @@ async function runUpload(context: CommandContext): Promise<number> {
   logger.info(
     `${retry.length} of ${manifest.chunks.length} symbol ${plural(manifest.chunks.length, 'set')} still to upload from ${file}`,
   );
+  const inputs = await manifestInputs(manifestPath, manifest, retry);
   const upload = (client: UploadClient, releaseId: string | null) =>
     context.withProgress(options.dryRun ? 'packing' : 'uploading', (progress) =>
-      uploadSymbolSets(
-        client,
-        retry.map((chunk) => inputFor(manifestDir, chunk)),
-        {
-          releaseId,
-          batchSize: options.sourcemaps.batchSize,
-          concurrency: options.concurrency,
-          force: options.force,
-          skipOnConflict: options.skipOnConflict,
-          dryRun: options.dryRun,
-          compression: options.compression,
-          logger,
-          onProgress: (event) => progress.update(event),
-        },
-      ),
+      uploadSymbolSets(client, inputs, {
+        releaseId,
+        batchSize: options.sourcemaps.batchSize,
+        concurrency: options.concurrency,
+        force: options.force,
+        skipOnConflict: options.skipOnConflict,
+        dryRun: options.dryRun,
+        compression: options.compression,
+        logger,
+        onProgress: (event) => progress.update(event),
+      }),
     );
   const summary = options.dryRun
     ? await upload(OFFLINE_CLIENT, manifest.release?.id ?? null)
@@ -172,7 +138,7 @@ async function runUpload(context: CommandContext): Promise<number> {
         ),
       );
   if (!options.dryRun) {
-    await updateManifest(manifest, manifestDir, summary);
+    await updateManifest(manifest, manifestPath, summary);
     await writeManifest(manifestPath, manifest);
   }
   logger.info(
@@ -195,7 +161,9 @@ export const uploadCommand: CommandSpec = {
   description: [
     'A build with a hogmaps plugin writes hogmaps-manifest.json next to its output: the release, each chunk id ' +
       'with its files and upload status. This uploads only the symbol sets that failed or were never sent, then ' +
-      'records the new statuses in the manifest. Host and project id default to the ones the build used.',
+      'records the new statuses in the manifest. Host, project id and key come from the flags and the environment ' +
+      'only: a manifest written for another host or project is refused, and every file it names must be in its ' +
+      'folder (or a map the build moved to node_modules/.cache/hogmaps/pending).',
   ],
   options: {
     manifest: { type: 'string', value: '<file>', description: 'the manifest of the build (required)' },
@@ -209,6 +177,11 @@ export const uploadCommand: CommandSpec = {
     concurrency: { type: 'string', value: '<n>', description: 'parallel file uploads', default: '10' },
     force: { type: 'boolean', description: 'replace symbol sets stored with other content' },
     'skip-on-conflict': { type: 'boolean', description: 'keep symbol sets stored with other content' },
+    'ignore-manifest-target': {
+      type: 'boolean',
+      description:
+        "upload to the host and project of the flags and environment even when the manifest's differ",
+    },
   },
   examples: ['hogmaps upload --manifest dist/hogmaps-manifest.json'],
   run: runUpload,
