@@ -1,6 +1,6 @@
 import type { Dirent } from 'node:fs';
 import { readdir, stat } from 'node:fs/promises';
-import { basename, join, relative, resolve, sep } from 'node:path';
+import { basename, dirname, join, relative, resolve, sep } from 'node:path';
 import picomatch from 'picomatch';
 import { FileError } from '../errors';
 import { type PairOptions, pairSourceMap, type SourcePairCandidate } from './pair';
@@ -23,6 +23,8 @@ const JS_EXTENSION = /\.(?:js|mjs|cjs)$/;
 
 interface WalkedFile {
   absolute: string;
+  /** The folder it was found in: its map must be inside it. */
+  folder: string;
   /** Relative to the root it was found under (the file name for a file root). */
   fromRoot: string;
 }
@@ -61,7 +63,7 @@ async function walk(dir: string, root: string, out: WalkedFile[]): Promise<void>
     const absolute = join(dir, entry.name);
     if (entry.isDirectory()) await walk(absolute, root, out);
     else if (entry.isFile() && JS_EXTENSION.test(entry.name)) {
-      out.push({ absolute, fromRoot: relative(root, absolute) });
+      out.push({ absolute, folder: root, fromRoot: relative(root, absolute) });
     }
   }
 }
@@ -73,7 +75,11 @@ async function collectRoot(root: string): Promise<WalkedFile[]> {
   } catch (error) {
     throw new FileError('root_not_found', root, 'does not exist or cannot be read', { cause: error });
   }
-  if (info.isFile()) return JS_EXTENSION.test(root) ? [{ absolute: root, fromRoot: basename(root) }] : [];
+  if (info.isFile()) {
+    return JS_EXTENSION.test(root)
+      ? [{ absolute: root, folder: dirname(root), fromRoot: basename(root) }]
+      : [];
+  }
   const files: WalkedFile[] = [];
   await walk(root, root, files);
   return files;
@@ -100,7 +106,9 @@ async function mapLimited<T, R>(
  * The CLI's file selection and pairing (posthog-protocol.md 2): walks each root (a directory or a
  * single file) recursively, keeps `.js` / `.mjs` / `.cjs` files passing include/exclude, and pairs each
  * with its source map. Files without a usable map are returned with a `problem` rather than dropped, so
- * the caller can report them. Sorted by path; a file reached from two roots appears once.
+ * the caller can report them. Sorted by path; a file reached from two roots appears once. A map must
+ * be inside the root the file was found in (a single file's folder): a `sourceMappingURL` leading out
+ * of it is never read or rewritten.
  */
 export async function discoverSourcePairs(
   roots: readonly string[],
@@ -121,5 +129,7 @@ export async function discoverSourcePairs(
   const pairOptions: PairOptions = options.publicPathPrefix
     ? { publicPathPrefix: options.publicPathPrefix }
     : {};
-  return mapLimited(paths, options.concurrency ?? 16, (path) => pairSourceMap(path, pairOptions));
+  return mapLimited(paths, options.concurrency ?? 16, (path) =>
+    pairSourceMap(path, { ...pairOptions, within: byPath.get(path)!.folder }),
+  );
 }

@@ -1,5 +1,6 @@
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, resolve } from 'node:path';
+import { isReallyInside } from './inside';
 import { findSourceMappingUrl } from './source-mapping-url';
 
 /**
@@ -10,8 +11,10 @@ import { findSourceMappingUrl } from './source-mapping-url';
  *   maps are not supported (PostHog's CLI does not upload them either): emit external maps instead.
  * - `not-utf8`: the JS is not valid UTF-8.
  * - `unreadable`: the JS could not be read.
+ * - `map-outside`: the only map found lies outside the folder given (`../`, an absolute path or a
+ *   symlink leading out): it is neither read nor rewritten.
  */
-export type SourcePairProblem = 'no-map' | 'inline-map' | 'not-utf8' | 'unreadable';
+export type SourcePairProblem = 'no-map' | 'inline-map' | 'not-utf8' | 'unreadable' | 'map-outside';
 
 export interface SourcePairCandidate {
   /** Absolute path of the JS file. */
@@ -26,6 +29,11 @@ export interface SourcePairCandidate {
 export interface PairOptions {
   /** The bundler's public path (`publicPath`, `base`), stripped from references that include it. */
   publicPathPrefix?: string;
+  /**
+   * The folder maps must be inside (symlinks resolved): a `sourceMappingURL` leading elsewhere is
+   * untrusted input and is ignored. Unset: anywhere.
+   */
+  within?: string;
 }
 
 // A URL scheme (`https:`, `data:`); one letter would be a Windows drive.
@@ -90,10 +98,16 @@ export async function pairSourceMap(jsPath: string, options: PairOptions = {}): 
   const raw = findSourceMappingUrl(code);
   const reference = raw === undefined ? undefined : percentDecode(raw);
   const mapReference = reference === undefined ? {} : { mapReference: describeReference(reference) };
+  let outside = false;
   for (const candidate of mapPathCandidates(jsPath, reference, options)) {
-    if (await isFile(candidate)) return { jsPath, mapPath: candidate, ...mapReference };
+    if (!(await isFile(candidate))) continue;
+    if (options.within === undefined || (await isReallyInside(options.within, candidate))) {
+      return { jsPath, mapPath: candidate, ...mapReference };
+    }
+    outside = true;
   }
-  return { jsPath, ...mapReference, problem: reference?.startsWith('data:') ? 'inline-map' : 'no-map' };
+  const problem = outside ? 'map-outside' : reference?.startsWith('data:') ? 'inline-map' : 'no-map';
+  return { jsPath, ...mapReference, problem };
 }
 
 /** A one-line explanation of a candidate's problem, for logs; undefined when it has none. */
@@ -112,5 +126,7 @@ export function describeSourcePairProblem(candidate: SourcePairCandidate): strin
       return `${jsPath}: not valid UTF-8; skipped`;
     case 'unreadable':
       return `${jsPath}: cannot be read; skipped`;
+    case 'map-outside':
+      return `${jsPath}: source map "${mapReference ?? `${jsPath}.map`}" is outside the folder given; it is neither read nor changed; skipped`;
   }
 }

@@ -1,5 +1,5 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, readFile, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
@@ -70,5 +70,39 @@ describe('processDirectory with a session handoff', () => {
     // No credentials: the session's one summary line says so; the file without a map is only a debug line.
     expect(report.summary).toContain('2 chunks with ids, nothing uploaded (no credentials)');
     expect(lines.filter((line) => line.includes('warning')).join('\n')).not.toContain('without a source map');
+  });
+});
+
+describe('processDirectory stays inside the folder given', () => {
+  it('never reads or rewrites a map that a sourceMappingURL puts outside it', async () => {
+    const outside = path.join(root, 'elsewhere');
+    await mkdir(outside);
+    const parentMap = path.join(root, 'out', 'parent.js.map');
+    const absoluteMap = path.join(outside, 'absolute.js.map');
+    const linkTarget = path.join(outside, 'linked.js.map');
+    for (const file of [parentMap, absoluteMap, linkTarget]) await writeFile(file, map('secret.ts'));
+    const dist = path.join(root, 'out', 'static');
+    await writeFile(path.join(dist, 'parent.js'), 'throw 3\n//# sourceMappingURL=../parent.js.map\n');
+    await writeFile(path.join(dist, 'absolute.js'), `throw 4\n//# sourceMappingURL=${absoluteMap}\n`);
+    await writeFile(path.join(dist, 'linked.js'), 'throw 5\n//# sourceMappingURL=linked.js.map\n');
+    await symlink(linkTarget, path.join(dist, 'linked.js.map'));
+    const before = await Promise.all(
+      [parentMap, absoluteMap, linkTarget].map((file) => readFile(file, 'utf8')),
+    );
+
+    const options = resolveOptions({}, {}, { cwd: root });
+    const report = await processDirectory({ roots: [dist], options, logger, env: {}, step: 'inject' });
+
+    expect(report.injection).toEqual({ injected: 1, alreadyInjected: 0, skipped: 0 }); // a.js alone
+    const after = await Promise.all(
+      [parentMap, absoluteMap, linkTarget].map((file) => readFile(file, 'utf8')),
+    );
+    expect(after).toEqual(before);
+    for (const name of ['parent.js', 'absolute.js', 'linked.js']) {
+      expect(readInjectedChunkId(await readFile(path.join(dist, name), 'utf8'))).toBeUndefined();
+      expect(lines.join('\n')).toMatch(
+        new RegExp(`${name}: source map "[^"]*" is outside the folder given; it is neither read nor changed`),
+      );
+    }
   });
 });

@@ -1,6 +1,6 @@
-import { realpath } from 'node:fs/promises';
 import path from 'node:path';
 import { HogmapsError } from '../errors';
+import { isInside, realPathOf as real } from '../files/inside';
 import type { ManifestChunk } from './manifest';
 import { pendingMapsDir } from './map-policy';
 
@@ -8,24 +8,6 @@ import { pendingMapsDir } from './map-policy';
 export interface ManifestChunkFiles {
   jsPath: string;
   mapPath: string | undefined;
-}
-
-async function real(file: string): Promise<string | undefined> {
-  try {
-    return await realpath(file);
-  } catch {
-    return undefined;
-  }
-}
-
-function isInside(dir: string, file: string): boolean {
-  const relative = path.relative(dir, file);
-  return (
-    relative !== '' &&
-    !relative.startsWith(`..${path.sep}`) &&
-    relative !== '..' &&
-    !path.isAbsolute(relative)
-  );
 }
 
 /**
