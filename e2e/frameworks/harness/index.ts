@@ -40,3 +40,9 @@ export {
   type ServerCommand,
   startAppServer,
 } from './processes';
+export {
+  describeFrameworkApp,
+  type FrameworkAppSpec,
+  type ScenarioContext,
+  type ThrowSpec,
+} from './scenario';
