@@ -95,16 +95,26 @@ export function isVitePreloadHelper(code: string): boolean {
 }
 
 /**
+ * An unminified chunk (a server build) whose every module is virtual: rolldown heads each module with a
+ * `// <id>` comment, and `\0`-prefixed ids (`\0rolldown/runtime.js`, a framework's `\0virtual:…`) have
+ * no original file for a map to point at.
+ */
+export function onlyVirtualModules(code: string): boolean {
+  const modules = [...code.matchAll(/^\/\/ (\S+)$/gm)].map((match) => match[1]!);
+  return modules.length > 0 && modules.every((id) => id.startsWith('\\0'));
+}
+
+/**
  * Which deployed chunks (under `dir`) are worth mapping: where the framework kept a map next to the chunk
  * (server builds), that map maps something; where none is left (hogmaps' maps are deleted after the
  * upload), the chunk holds code of its own with an original source (not a facade that only re-exports,
- * nor Vite's preload helper).
+ * nor Vite's preload helper, nor only virtual modules).
  */
 export function worthMappingIn(dir: string): (file: DeployedFile) => boolean {
   return (file) => {
     const map = path.join(dir, `${file.file}.map`);
     if (existsSync(map)) return mapsAnything(readFileSync(map, 'utf8'));
-    return hasOwnCode(file.code) && !isVitePreloadHelper(file.code);
+    return hasOwnCode(file.code) && !isVitePreloadHelper(file.code) && !onlyVirtualModules(file.code);
   };
 }
 

@@ -18,6 +18,7 @@ export {
   expectUploadsMatchDeployed,
   hasOwnCode,
   isVitePreloadHelper,
+  onlyVirtualModules,
   worthMappingIn,
 } from './checks';
 export {
