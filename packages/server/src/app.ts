@@ -6,6 +6,7 @@ import type { ReleaseStore } from './releases/store';
 import type { BlobStore } from './storage/blobs';
 import type { Presigner } from './storage/presign';
 import type { SymbolSetStore } from './symbol-sets/store';
+import type { UploadSlotStore } from './symbol-sets/uploads';
 
 /** Everything a request handler may use: one instance per running server. */
 export interface App {
@@ -17,6 +18,8 @@ export interface App {
   credentials: CredentialStore;
   releases: ReleaseStore;
   symbolSets: SymbolSetStore;
+  /** The storage key each start handed out, and whether it may still be written or finished. */
+  uploads: UploadSlotStore;
   blobs: BlobStore;
   presigner: Presigner;
 }

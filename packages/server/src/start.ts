@@ -17,8 +17,10 @@ import { createRequestHandler } from './request-handler';
 import { createBlobStore } from './storage/blobs';
 import { createPresigner } from './storage/presign';
 import { prepareDataDir, restrictDatabaseFiles } from './storage/private-files';
+import { sweepOrphanObjects } from './symbol-sets/objects';
 import type { SymbolSetRow } from './symbol-sets/store';
 import { createSymbolSetStore } from './symbol-sets/store';
+import { createUploadSlotStore } from './symbol-sets/uploads';
 
 export interface StartServerOptions {
   /** Port to listen on; 0 picks a free one. @default 0 */
@@ -159,9 +161,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       credentials,
       releases: createReleaseStore(db, clock),
       symbolSets: createSymbolSetStore(db, clock),
+      uploads: createUploadSlotStore(db, clock),
       blobs: createBlobStore(dataDir),
       presigner: createPresigner({ accessKeyId: ACCESS_KEY_ID, secret: identity.secret, clock }),
     };
+    const orphans = await sweepOrphanObjects(app);
+    if (orphans > 0) logger.info(`deleted ${orphans} stored objects that no symbol set or upload refers to`);
   } catch (error) {
     db.close();
     throw error;

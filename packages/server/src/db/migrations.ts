@@ -50,6 +50,21 @@ const MIGRATIONS: readonly string[] = [
   CREATE INDEX symbol_sets_team_created ON symbol_sets (team_id, created_at);
   CREATE INDEX symbol_sets_release ON symbol_sets (release_id);
   `,
+  // One row per storage key handed out by a start: an upload may only write to a key whose start is
+  // still open, and finish takes the object that its own start's upload wrote.
+  `
+  CREATE TABLE symbol_set_uploads (
+    storage_key TEXT PRIMARY KEY,
+    symbol_set_id TEXT NOT NULL REFERENCES symbol_sets(id) ON DELETE CASCADE,
+    content_hash TEXT,           -- the hash the start declared; NULL for legacy starts
+    uploaded INTEGER NOT NULL,   -- 1 once an object was written under the key
+    created_at TEXT NOT NULL,
+    expires_at TEXT NOT NULL     -- after this an unfinished upload is an orphan, and is removed
+  );
+  CREATE INDEX symbol_set_uploads_set ON symbol_set_uploads (symbol_set_id);
+  CREATE INDEX symbol_set_uploads_expiry ON symbol_set_uploads (expires_at);
+  CREATE INDEX symbol_sets_storage ON symbol_sets (storage_ptr);
+  `,
 ];
 
 export function migrate(db: Database.Database): void {

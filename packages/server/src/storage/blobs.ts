@@ -1,5 +1,5 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import { readFileSync, rmSync } from 'node:fs';
+import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
 import { join, resolve, sep } from 'node:path';
 import { HogmapsError } from '@hogmaps/core';
@@ -34,6 +34,10 @@ export interface BlobWriter {
   /** Hex digests of everything written (md5 is S3's ETag, sha512 PostHog's content hash). */
   digests(): { md5: string; sha512: string };
   commit(key: string): Promise<void>;
+  /** Finishes writing; then `commitSync` can publish the file in the same tick as a check. */
+  close(): Promise<void>;
+  /** Publishes a closed file under `key` synchronously, so no other request runs in between. */
+  commitSync(key: string): void;
   abort(): Promise<void>;
 }
 
@@ -70,6 +74,26 @@ export function createBlobStore(dataDir: string) {
         if ((error as NodeJS.ErrnoException).code === 'ENOENT') return undefined;
         throw error;
       }
+    },
+
+    /** Every stored object's key (for the orphan sweep). */
+    listKeys(): string[] {
+      const keys: string[] = [];
+      const walk = (dir: string, prefix: string) => {
+        for (const entry of readdirSync(dir, { withFileTypes: true })) {
+          const key = prefix ? `${prefix}/${entry.name}` : entry.name;
+          if (entry.isDirectory()) walk(join(dir, entry.name), key);
+          else if (entry.isFile() && isSafeKey(key)) keys.push(key);
+        }
+      };
+      walk(root, '');
+      return keys;
+    },
+
+    /** `size`, synchronously, for checks that must not let another request run in between. */
+    sizeSync(key: string): number | undefined {
+      const info = statSync(pathFor(key), { throwIfNoEntry: false });
+      return info?.isFile() ? info.size : undefined;
     },
 
     readSync(key: string): Buffer | undefined {
@@ -117,6 +141,13 @@ export function createBlobStore(dataDir: string) {
           await close();
           makePrivateDir(resolve(target, '..'));
           await rename(tmpPath, target);
+        },
+        close,
+        commitSync(key) {
+          if (!closed) throw new Error('commitSync before close');
+          const target = pathFor(key);
+          makePrivateDir(resolve(target, '..'));
+          renameSync(tmpPath, target);
         },
         async abort() {
           await close();

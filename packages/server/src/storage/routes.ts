@@ -5,10 +5,12 @@ import type { App } from '../app';
 import { discardBody } from '../http/body';
 import { MultipartError, multipartBoundary, readMultipart } from '../http/multipart';
 import { sendEmpty } from '../http/respond';
+import { mayWrite } from '../symbol-sets/objects';
 import type { BlobWriter } from './blobs';
 import { InvalidKeyError } from './blobs';
 import { MAX_SYMBOL_SET_BYTES, STORAGE_BUCKET, STORAGE_PATH_PREFIX } from './presign';
 import {
+  accessDenied,
   entityTooLarge,
   entityTooSmall,
   invalidArgument,
@@ -18,6 +20,22 @@ import {
   S3Error,
   sendS3Error,
 } from './s3-errors';
+
+const uploadClosed = () =>
+  accessDenied(
+    'The upload this form was issued for is finished, was deleted or has expired; start a new upload.',
+  );
+
+/**
+ * Publishes a fully received file under `key` if its start still allows it, in one synchronous step
+ * after the file is closed, so no finish or DELETE can run between the check and the rename.
+ */
+async function publish(app: App, writer: BlobWriter, key: string): Promise<void> {
+  await writer.close();
+  if (!mayWrite(app, key)) throw uploadClosed();
+  writer.commitSync(key);
+  app.uploads.markUploaded(key);
+}
 
 export function isStoragePath(pathname: string): boolean {
   return pathname.startsWith(STORAGE_PATH_PREFIX);
@@ -85,6 +103,7 @@ async function postObject(app: App, req: IncomingMessage, res: ServerResponse): 
         }
         const verified = app.presigner.verifyPost(fields);
         app.blobs.pathFor(verified.key);
+        if (!mayWrite(app, verified.key)) throw uploadClosed();
         grant = verified;
         const opened = await app.blobs.createWriter();
         writer = opened;
@@ -100,9 +119,8 @@ async function postObject(app: App, req: IncomingMessage, res: ServerResponse): 
     if (!form.file || !writer || !grant)
       throw invalidArgument('POST requires exactly one file upload per request.');
     if (writer.size < grant.minBytes) throw entityTooSmall(writer.size, grant.minBytes);
-    await writer.commit(grant.key);
     const { md5 } = writer.digests();
-    writer = undefined;
+    await publish(app, writer, grant.key);
     await discardBody(req);
     sendEmpty(res, 204, { ETag: `"${md5}"` });
   } finally {
@@ -135,6 +153,7 @@ async function putObject(app: App, req: IncomingMessage, res: ServerResponse, ur
   }
   if (declared > MAX_SYMBOL_SET_BYTES) throw entityTooLarge(declared, MAX_SYMBOL_SET_BYTES);
   app.blobs.pathFor(key);
+  if (!mayWrite(app, key)) throw uploadClosed();
   const writer = await app.blobs.createWriter();
   try {
     for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
@@ -147,8 +166,9 @@ async function putObject(app: App, req: IncomingMessage, res: ServerResponse, ur
         'You did not provide the number of bytes specified by the Content-Length HTTP header.',
       );
     }
-    await writer.commit(key);
-    sendEmpty(res, 200, { ETag: `"${writer.digests().md5}"` });
+    const { md5 } = writer.digests();
+    await publish(app, writer, key);
+    sendEmpty(res, 200, { ETag: `"${md5}"` });
   } catch (error) {
     await writer.abort();
     throw error;

@@ -9,7 +9,8 @@ import { MultipartError, multipartBoundary, readMultipart } from '../http/multip
 import type { BlobWriter } from '../storage/blobs';
 import type { PresignedPost } from '../storage/presign';
 import { LEGACY_UPLOAD_EXPIRY_SECONDS, MAX_SYMBOL_SET_BYTES } from '../storage/presign';
-import { checkUploadedObject } from './finish';
+import { finishOneLegacy } from './finish';
+import { dropUnusedObjects } from './objects';
 
 /** The deprecated single-set endpoints (start_upload, finish_upload, direct create), section 3.7. */
 
@@ -36,7 +37,8 @@ function legacyRelease(app: App, teamId: number, url: URL): string | null {
 
 /**
  * The deprecated upsert: a new storage key and `content_hash` (NULL when pending), the release bound
- * if the row had none. Returns the row id and the key the row no longer uses.
+ * if the row had none. A pending key is recorded as this start's upload. Returns the row id and the
+ * key the row no longer points at.
  */
 function upsertLegacy(
   app: App,
@@ -45,21 +47,29 @@ function upsertLegacy(
   values: { releaseId: string | null; storagePtr: string; contentHash: string | null },
 ): { id: string; staleKey: string | null } {
   return app.db.transaction(() => {
-    const row = app.symbolSets.getByRef(teamId, ref);
+    let row = app.symbolSets.getByRef(teamId, ref);
+    let staleKey: string | null = null;
     if (!row) {
-      const { id } = app.symbolSets.insert(teamId, { ref, ...values });
-      return { id, staleKey: null };
+      row = app.symbolSets.insert(teamId, { ref, ...values });
+    } else {
+      if (values.releaseId !== null && row.release_id !== null && row.release_id !== values.releaseId) {
+        throw validationError(
+          'invalid_input',
+          'Symbol set has already been uploaded for a different release',
+        );
+      }
+      app.symbolSets.update(row.id, {
+        storage_ptr: values.storagePtr,
+        content_hash: values.contentHash,
+        release_id: row.release_id ?? values.releaseId,
+        failure_reason: null,
+      });
+      staleKey = row.storage_ptr;
     }
-    if (values.releaseId !== null && row.release_id !== null && row.release_id !== values.releaseId) {
-      throw validationError('invalid_input', 'Symbol set has already been uploaded for a different release');
+    if (values.contentHash === null) {
+      app.uploads.open(values.storagePtr, row.id, null, LEGACY_UPLOAD_EXPIRY_SECONDS);
     }
-    app.symbolSets.update(row.id, {
-      storage_ptr: values.storagePtr,
-      content_hash: values.contentHash,
-      release_id: row.release_id ?? values.releaseId,
-      failure_reason: null,
-    });
-    return { id: row.id, staleKey: row.storage_ptr };
+    return { id: row.id, staleKey };
   })();
 }
 
@@ -78,7 +88,7 @@ export async function startUploadLegacy(
     storagePtr: key,
     contentHash: null,
   });
-  if (staleKey) await app.blobs.remove(staleKey);
+  await dropUnusedObjects(app, [staleKey]);
   return {
     presigned_url: app.presigner.presignPost(origin, key, LEGACY_UPLOAD_EXPIRY_SECONDS),
     symbol_set_id: id,
@@ -97,13 +107,7 @@ export async function finishUploadLegacy(app: App, teamId: number, id: string, b
   const uuid = parseUuid(id);
   const row = uuid === undefined ? undefined : app.symbolSets.get(teamId, uuid);
   if (!row) throw notFound();
-  await checkUploadedObject(app, row);
-  app.db.transaction(() => {
-    const current = app.symbolSets.get(teamId, row.id);
-    if (current && current.content_hash === null && current.storage_ptr === row.storage_ptr) {
-      app.symbolSets.update(row.id, { content_hash: hash });
-    }
-  })();
+  await finishOneLegacy(app, row, hash);
 }
 
 const TOO_LARGE = 'Combined source map and symbol set must be less than 100MB';
@@ -184,7 +188,7 @@ export async function createSymbolSetLegacy(
       contentHash: sha512,
     });
     committedKey = undefined;
-    if (staleKey) await app.blobs.remove(staleKey);
+    await dropUnusedObjects(app, [staleKey]);
   } finally {
     if (committedKey) await app.blobs.remove(committedKey);
     else await writer.abort();

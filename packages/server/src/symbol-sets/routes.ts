@@ -8,6 +8,7 @@ import { sendJson } from '../http/respond';
 import { DOWNLOAD_EXPIRY_SECONDS } from '../storage/presign';
 import { finishUploads } from './finish';
 import { createSymbolSetLegacy, finishUploadLegacy, startUploadLegacy } from './legacy';
+import { dropUnusedObjects, removeSymbolSetRow, sweepExpiredUploads } from './objects';
 import type { SymbolSetFilter, SymbolSetOrdering, SymbolSetRow } from './store';
 import { SYMBOL_SET_ORDERINGS, symbolSetJson } from './store';
 import { checkUploads, startUploads } from './upload';
@@ -75,22 +76,24 @@ async function bulkDelete(ctx: ApiContext): Promise<void> {
   if (!Array.isArray(ids)) throw detailError(400, 'ids must be a list');
   const { app } = ctx;
   // Ids of other projects, or that are no UUID, are ignored like unknown ones.
-  const removed = app.db.transaction(() => {
-    const rows: SymbolSetRow[] = [];
+  const { count, keys } = app.db.transaction(() => {
+    const removed = { count: 0, keys: [] as string[] };
     for (const value of new Set(ids.map((id) => (typeof id === 'string' ? parseUuid(id) : undefined)))) {
       const row = value === undefined ? undefined : app.symbolSets.get(ctx.projectId, value);
-      if (row && app.symbolSets.remove(ctx.projectId, row.id)) rows.push(row);
+      if (!row) continue;
+      removed.keys.push(...removeSymbolSetRow(app, ctx.projectId, row.id));
+      removed.count += 1;
     }
-    return rows;
+    return removed;
   })();
-  await Promise.all(removed.map((row) => (row.storage_ptr ? app.blobs.remove(row.storage_ptr) : undefined)));
-  sendJson(ctx.res, 200, { deleted: removed.length });
+  await dropUnusedObjects(app, keys);
+  sendJson(ctx.res, 200, { deleted: count });
 }
 
 async function deleteSymbolSet(ctx: ApiContext): Promise<void> {
   const row = findSymbolSet(ctx);
-  ctx.app.symbolSets.remove(ctx.projectId, row.id);
-  if (row.storage_ptr) await ctx.app.blobs.remove(row.storage_ptr);
+  const keys = ctx.app.db.transaction(() => removeSymbolSetRow(ctx.app, ctx.projectId, row.id))();
+  await dropUnusedObjects(ctx.app, keys);
   sendJson(ctx.res, 204, null);
 }
 
@@ -143,7 +146,8 @@ export const symbolSetRoutes: ApiRoute[] = [
         async handle(ctx) {
           const request = parseUploadRequest(await ctx.readJson());
           const { idMap, staleKeys } = startUploads(ctx.app, ctx.projectId, request, ctx.url.origin);
-          await Promise.all(staleKeys.map((key) => ctx.app.blobs.remove(key)));
+          await dropUnusedObjects(ctx.app, staleKeys);
+          await sweepExpiredUploads(ctx.app);
           sendJson(ctx.res, 201, { id_map: idMap });
         },
       },

@@ -108,6 +108,10 @@ export function createSymbolSetStore(db: Database.Database, clock: Clock) {
      VALUES (@id, @team_id, @ref, @created_at, @storage_ptr, @failure_reason, @content_hash, @last_used, @release_id)`,
   );
   const remove = db.prepare('DELETE FROM symbol_sets WHERE team_id = ? AND id = ?');
+  const finishedPtr = db.prepare(
+    'SELECT 1 AS yes FROM symbol_sets WHERE storage_ptr = ? AND content_hash IS NOT NULL LIMIT 1',
+  );
+  const allPtrs = db.prepare('SELECT storage_ptr FROM symbol_sets WHERE storage_ptr IS NOT NULL');
   const touch = db.prepare(
     'UPDATE symbol_sets SET last_used = @now WHERE id = @id AND (last_used IS NULL OR last_used < @stale)',
   );
@@ -161,6 +165,16 @@ export function createSymbolSetStore(db: Database.Database, clock: Clock) {
 
     remove(teamId: number, id: string): boolean {
       return remove.run(teamId, id).changes > 0;
+    },
+
+    /** True when a finished set keeps its object under this key. */
+    holdsFinishedObject(storageKey: string): boolean {
+      return finishedPtr.get(storageKey) !== undefined;
+    },
+
+    /** Every key a row points at, finished or pending (all projects). */
+    allStoragePtrs(): Set<string> {
+      return new Set((allPtrs.all() as { storage_ptr: string }[]).map((r) => r.storage_ptr));
     },
 
     /** Marks sets as used now, unless they were within the last 12 hours. */

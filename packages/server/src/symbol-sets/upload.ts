@@ -123,7 +123,9 @@ export function checkUploads(app: App, teamId: number, request: UploadRequest): 
 
 /**
  * bulk_start_upload: creates or re-keys rows and hands out presigned POSTs, all in one transaction.
- * Returns the id map and the storage keys the re-keyed rows no longer use (delete after commit).
+ * Every start gets its own storage key, recorded with the hash it declared, so its finish takes
+ * exactly what its own upload wrote. Returns the id map and the keys the rows no longer point at
+ * (delete after commit, unless another open start still uploads there).
  */
 export function startUploads(
   app: App,
@@ -137,6 +139,7 @@ export function startUploads(
     const staleKeys: string[] = [];
     const touched: string[] = [];
     const handOut = (row: SymbolSetRow, item: CheckedItem, key: string) => {
+      app.uploads.open(key, row.id, item.contentHash, BULK_UPLOAD_EXPIRY_SECONDS);
       const entry: IdMapEntry = {
         symbol_set_id: row.id,
         presigned_url: app.presigner.presignPost(origin, key, BULK_UPLOAD_EXPIRY_SECONDS),
