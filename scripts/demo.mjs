@@ -145,14 +145,17 @@ function printTrace(error) {
       );
       continue;
     }
-    if (!f.resolved) {
+    if (!f.resolved || f.resolve_failure) {
       console.log(`    at ${f.function ?? '?'} ${yellow(`(unresolved: ${f.resolve_failure})`)}`);
       continue;
     }
+    // The server reports lines and columns as PostHog does (0-based); print them as an editor counts.
     const name = f.resolved_name && f.resolved_name !== '?' ? f.resolved_name : (f.function ?? '?');
-    console.log(`    at ${cyan(name)} (${green(`${displaySource(f.source)}:${f.line}:${f.column}`)})`);
+    console.log(
+      `    at ${cyan(name)} (${green(`${displaySource(f.source)}:${f.line + 1}:${f.column + 1}`)})`,
+    );
     if (f.context?.line !== undefined)
-      console.log(`      ${dim(`${String(f.line).padStart(5)} │`)} ${f.context.line.trim()}`);
+      console.log(`      ${dim(`${String(f.line + 1).padStart(5)} │`)} ${f.context.line.line.trim()}`);
   }
 }
 
@@ -262,10 +265,14 @@ async function main() {
       : await throwInChromium();
   const exception = await waitForException(local);
   console.log(`  ${green('✓')} $exception received from ${where}`);
+  if (exception.release) {
+    console.log(dim(`\n  Release: ${exception.release.project} ${exception.release.version}`));
+  }
   for (const error of exception.exception_list) printTrace(error);
 
   const frames = exception.exception_list.flatMap((e) => e.stacktrace?.frames ?? []);
-  const resolved = frames.filter((f) => f.resolved).length;
+  // Mapped through an uploaded set (PostHog also counts frames it judged not minified as resolved).
+  const resolved = frames.filter((f) => f.chunk_id && f.resolved && !f.resolve_failure).length;
   await stopAll();
   console.log(
     `\n${green('Done')} in ${seconds(performance.now() - started)}: ${counts.releases} releases, ` +

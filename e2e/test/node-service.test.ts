@@ -108,9 +108,9 @@ describe('node-service with posthog-node', () => {
       const top = frames.at(-1);
       expect(top).toMatchObject({ platform: 'node:javascript', chunk_id: chunkId, resolved: true });
       expect(top?.source).toMatch(/(^|\/)src\/orders\/line-total\.ts$/);
-      expect(top?.line).toBe(lineOf(throwFile, THROW_MARKER));
+      expect(top?.line).toBe(lineOf(throwFile, THROW_MARKER) - 1); // 0-based, as PostHog reports it
       expect(top?.resolved_name).toBe('lineTotal');
-      expect(top?.context?.line).toContain(THROW_MARKER);
+      expect(top?.context?.line.line).toContain(THROW_MARKER);
     }
   });
 });

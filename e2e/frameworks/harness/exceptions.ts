@@ -60,8 +60,8 @@ export function framesOf(exception: ExceptionJson, message: string): FrameJson[]
 
 /**
  * The exception's top frame (the `throw`) was symbolicated by the server to `source` (a path suffix such
- * as `src/routes/checkout/+page.svelte`) and `line`, with the source line as context; and the SDK sent
- * the release id the build injected.
+ * as `src/routes/checkout/+page.svelte`) and `line` (1-based, as an editor counts; the server reports
+ * PostHog's 0-based line); and the SDK sent the release id the build injected.
  */
 export function expectThrowResolved(
   exception: ExceptionJson,
@@ -75,6 +75,6 @@ export function expectThrowResolved(
   });
   expect(top?.chunk_id, 'the frame carries its chunk id').toMatch(/^[0-9a-f-]{36}$/);
   expect(`/${top?.source}`).toMatch(new RegExp(`/${expected.source.replace(/[.+$^()[\]]/g, '\\$&')}$`));
-  expect(top?.line, `${expected.source} line`).toBe(expected.line);
+  expect(top?.line, `${expected.source} line (0-based)`).toBe(expected.line - 1);
   return top!;
 }

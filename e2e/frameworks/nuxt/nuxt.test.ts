@@ -179,11 +179,11 @@ describe('nuxt build with Nitro node-server', () => {
       const top = frames[0];
       expect(top).toMatchObject({ platform: 'web:javascript', resolved: true, resolved_name: 'priceCart' });
       expect(top?.source).toMatch(/(^|\/)app\/utils\/pricing\.ts$/);
-      expect(top?.line).toBe(lineOf(src('app/utils/pricing.ts'), 'throw new RangeError'));
-      expect(top?.context?.line).toContain('throw new RangeError');
+      expect(top?.line).toBe(lineOf(src('app/utils/pricing.ts'), 'throw new RangeError') - 1); // 0-based
+      expect(top?.context?.line.line).toContain('throw new RangeError');
       const caller = callerIn(frames, ['app/pages/checkout.vue']);
       expect(caller, 'a frame in checkout.vue').toBeDefined();
-      seen.push(caller!.frame.line!);
+      seen.push(caller!.frame.line! + 1); // PostHog's lines are 0-based
     }
     // The handled error's caller (pay) and the one Vue caught (payUnhandled).
     expect(seen.sort((a, b) => a - b)).toEqual(callers.sort((a, b) => a - b));
@@ -207,11 +207,11 @@ describe('nuxt build with Nitro node-server', () => {
       const top = frames[0];
       expect(top).toMatchObject({ platform: 'node:javascript', resolved: true });
       expect(top?.source).toMatch(/(^|\/)shared\/utils\/invoice\.ts$/);
-      expect(top?.line).toBe(throwLine);
-      expect(top?.context?.line).toContain('throw new RangeError');
+      expect(top?.line).toBe(throwLine - 1); // 0-based, as PostHog reports it
+      expect(top?.context?.line.line).toContain('throw new RangeError');
       const caller = callerIn(frames, Object.keys(callers));
       expect(caller, 'a frame in the server route or the page').toBeDefined();
-      expect(caller?.frame.line).toBe(callers[caller!.file]);
+      expect(caller?.frame.line).toBe(callers[caller!.file]! - 1);
       seen.push(caller!.file);
     }
     expect(seen.sort()).toEqual(Object.keys(callers).sort());

@@ -14,10 +14,17 @@ export interface FrameJson {
   resolved: boolean;
   resolve_failure?: string;
   source?: string;
+  /** 0-based original line and column, as PostHog stores them (add 1 for an editor's numbers). */
   line?: number;
   column?: number;
   resolved_name?: string;
-  context?: { pre: string[]; line: string; post: string[] };
+  /** Cymbal's context: lines numbered from 0. */
+  context?: { before: ContextLine[]; line: ContextLine; after: ContextLine[] };
+}
+
+export interface ContextLine {
+  number: number;
+  line: string;
 }
 
 export interface ExceptionJson {

@@ -132,10 +132,13 @@ describe('hogmaps resolve', () => {
     });
     expect(result.code).toBe(0);
     const lines = result.stdout.split('\n');
-    expect(lines[0]).toMatch(/^RangeError: invalid total \(.*\): 0$/);
-    expect(lines[1]).toMatch(/^ {4}at formatTotal \(\.\.\/src\/format\.js:2:\d+\)$/);
-    expect(lines[2]).toContain("> if (cents <= 0) throw new RangeError('invalid total");
-    expect(lines[3]).toMatch(/^ {4}at checkout \(\.\.\/src\/main\.js:5:\d+\)$/);
+    // The release the build injected (event mode: shop 1.0.0 from package.json) comes first.
+    expect(lines[0]).toMatch(/^release: shop 1\.0\.0 \([0-9a-f-]{36}\)$/);
+    expect(lines[1]).toMatch(/^RangeError: invalid total \(.*\): 0$/);
+    // Lines and columns as an editor counts them (1-based), from the server's 0-based ones.
+    expect(lines[2]).toMatch(/^ {4}at formatTotal \(\.\.\/src\/format\.js:2:\d+\)$/);
+    expect(lines[3]).toContain("> if (cents <= 0) throw new RangeError('invalid total");
+    expect(lines[4]).toMatch(/^ {4}at checkout \(\.\.\/src\/main\.js:5:\d+\)$/);
     // Frames outside the build (the crash script itself) stay as they were.
     expect(result.stdout).toContain('crash.mjs');
   });
@@ -157,9 +160,52 @@ describe('hogmaps resolve', () => {
     await writeFile(path.join(project, 'frames.json'), JSON.stringify({ frames }));
     const result = await hogmaps(['resolve', 'frames.json', '--json'], { cwd: project, env: test.env });
     expect(result.code).toBe(0);
-    const [frame] = JSON.parse(result.stdout).frames;
-    expect(frame).toMatchObject({ resolved: true, line: 5, resolved_name: 'checkout' });
-    expect(frame.source).toMatch(/src\/main\.js$/);
+    const output = JSON.parse(result.stdout);
+    // PostHog's frame: 0-based line (src/main.js line 5).
+    expect(output.frames[0]).toMatchObject({ resolved: true, line: 4, resolved_name: 'checkout' });
+    expect(output.frames[0].source).toMatch(/src\/main\.js$/);
+    expect(output.release).toBeNull();
+  });
+
+  it("names the release of an $exception event's $release_id", async () => {
+    const release = await hogmaps(
+      ['releases', 'create', '--release-name', 'shop', '--release-version', '9.9.9', '--json'],
+      { cwd: project, env: test.env },
+    );
+    expect(release.code, release.stderr).toBe(0);
+    const { id } = JSON.parse(release.stdout);
+    const code = await readFile(path.join(project, 'dist', 'main.js'), 'utf8');
+    const chunkId = /\/\/# chunkId=(\S+)/.exec(code)![1]!;
+    const [, name, lineno, colno] = /at (\S+) \([^)]*\/dist\/main\.js:(\d+):(\d+)\)/.exec(stack)!;
+    const event = {
+      event: '$exception',
+      properties: {
+        $release_id: id,
+        $exception_list: [
+          {
+            type: 'RangeError',
+            stacktrace: {
+              type: 'raw',
+              frames: [
+                {
+                  filename: 'https://shop.example/main.js',
+                  function: name,
+                  lineno: Number(lineno),
+                  colno: Number(colno),
+                  chunk_id: chunkId,
+                },
+              ],
+            },
+          },
+        ],
+      },
+    };
+    await writeFile(path.join(project, 'event.json'), JSON.stringify(event));
+    const text = await hogmaps(['resolve', 'event.json'], { cwd: project, env: test.env });
+    expect(text.code, text.stderr).toBe(0);
+    expect(text.stdout.split('\n')[0]).toBe(`release: shop 9.9.9 (${id})`);
+    const json = await hogmaps(['resolve', 'event.json', '--json'], { cwd: project, env: test.env });
+    expect(JSON.parse(json.stdout).release).toMatchObject({ id, project: 'shop', version: '9.9.9' });
   });
 
   it('fails clearly when nothing can be resolved', async () => {

@@ -4,6 +4,7 @@ import { dispatchApi } from './api/router';
 import { API_ROUTES } from './api/routes';
 import type { App } from './app';
 import { authorize, keyFromBodyOrQuery, keyFromHeader } from './auth/authorize';
+import { parseUuid } from './db/ids';
 import type { EventRouteDeps } from './events/routes';
 import { handleEventRoutes } from './events/routes';
 import { applyFault } from './faults/apply';
@@ -11,6 +12,7 @@ import type { FaultEngine, FaultTarget } from './faults/rules';
 import { discardBody, readBody } from './http/body';
 import { BodyTooLargeError, bodyTooLargeBody, HttpError, notFound, SERVER_ERROR_BODY } from './http/errors';
 import { sendJson } from './http/respond';
+import { releaseJson } from './releases/store';
 import { handleStorage, isStoragePath } from './storage/routes';
 
 const EVENT_PATH =
@@ -44,13 +46,24 @@ function eventDeps(app: App): EventRouteDeps {
       const result = authorize(app.credentials, candidate, projectId, scope);
       return result.ok ? { ok: true } : { ok: false, status: result.status, body: result.body };
     },
-    loadSymbolSetBytes(projectId, chunkId) {
+    findSymbolSet(projectId, chunkId) {
       const row = app.symbolSets.getByRef(projectId, chunkId);
-      if (!row || row.content_hash === null || row.storage_ptr === null) return undefined;
-      const bytes = app.blobs.readSync(row.storage_ptr);
+      const key = row?.storage_ptr;
+      if (!row || row.content_hash === null || !key) return undefined;
       // Symbolication counts as use, as cymbal's does.
-      if (bytes) app.symbolSets.touchLastUsed([row.id]);
-      return bytes;
+      app.symbolSets.touchLastUsed([row.id]);
+      // Every upload gets a new key, so key and hash identify the content without reading it.
+      return { fingerprint: `${key}\u0000${row.content_hash}`, read: () => app.blobs.readSync(key) };
+    },
+    findRelease(projectId, releaseId) {
+      const id = parseUuid(releaseId);
+      const row = id === undefined ? undefined : app.releases.get(projectId, id);
+      return row && releaseJson(row);
+    },
+    releaseOfChunk(projectId, chunkId) {
+      const releaseId = app.symbolSets.getByRef(projectId, chunkId)?.release_id;
+      const row = releaseId ? app.releases.get(projectId, releaseId) : undefined;
+      return row && releaseJson(row);
     },
     readBody: (req, limitBytes) => readBody(req, limitBytes ?? app.maxBodyBytes),
     sendJson: (res, status, body) => sendJson(res, status, body),

@@ -1,3 +1,4 @@
+import { gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { http } from './helpers/http';
 import { NOT_FOUND, startTestServer } from './helpers/server';
@@ -98,5 +99,65 @@ describe('limits and bad input', () => {
     for (const path of ['symbol_sets/bulk_check_upload', 'symbol_sets/bulk_check_upload/']) {
       expect((await server.api('POST', path, { body: { symbol_sets: [] } })).status, path).toBe(200);
     }
+  });
+});
+
+describe('what one capture or symbolicate request may cost', () => {
+  const capture = (
+    server: Awaited<ReturnType<typeof startTestServer>>,
+    body: Buffer | string,
+    headers = {},
+  ) =>
+    http('POST', `${server.url}/batch/`, {
+      body,
+      headers: { 'content-type': 'application/json', ...headers },
+    });
+  const counts = async (server: Awaited<ReturnType<typeof startTestServer>>) =>
+    (
+      await http('GET', `${server.url}/api/projects/${server.projectId}/hogmaps/event_counts/`, {
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      })
+    ).json.results;
+  const batch = (token: string, count: number) =>
+    JSON.stringify({
+      api_key: token,
+      batch: Array.from({ length: count }, (_, i) => ({ event: `e${i % 3}` })),
+    });
+
+  test('at most 1000 events per capture request; more is 413 and nothing is stored', async () => {
+    const server = await startTestServer();
+    const tooMany = await capture(server, batch(server.projectToken, 1001));
+    expect(tooMany.status).toBe(413);
+    expect(tooMany.json).toMatchObject({
+      code: 'payload_too_large',
+      detail: '1001 events in one request; at most 1000 (send smaller batches)',
+    });
+    expect(await counts(server)).toEqual([]);
+    expect((await capture(server, batch(server.projectToken, 1000))).status).toBe(200);
+  });
+
+  test('a gzip body that expands past 20 MiB is 413, before any JSON is parsed', async () => {
+    const server = await startTestServer();
+    const bomb = gzipSync(Buffer.alloc(21 * 1024 * 1024, 0x20));
+    expect(bomb.length).toBeLessThan(100 * 1024);
+    const response = await capture(server, bomb, { 'content-encoding': 'gzip' });
+    expect(response.status).toBe(413);
+    expect(response.json.detail).toContain('decompresses to more than 20971520 bytes');
+    expect(await counts(server)).toEqual([]);
+  });
+
+  test('at most 10,000 frames per symbolicate request', async () => {
+    const server = await startTestServer();
+    const frames = Array.from({ length: 10_001 }, () => ({ platform: 'web:javascript', function: 'f' }));
+    const response = await http(
+      'POST',
+      `${server.url}/api/projects/${server.projectId}/hogmaps/symbolicate/`,
+      {
+        body: { frames },
+        headers: { authorization: `Bearer ${server.apiKey}` },
+      },
+    );
+    expect(response.status).toBe(400);
+    expect(response.json.detail).toBe('10001 frames in one request; at most 10000');
   });
 });

@@ -5,8 +5,22 @@ import { readInjectedChunkId } from '@hogmaps/core';
 
 const JS_FILE = /\.(?:js|mjs|cjs)$/;
 
-/** The chunk id of every injected JS file under `dir`, by path relative to it (forward slashes). */
-export async function readChunkIds(dir: string): Promise<Map<string, string>> {
+// The release snippet's `_posthogReleaseId=e._posthogReleaseId||"<id>"` (the `e` may be renamed by a minifier).
+const INJECTED_RELEASE = /_posthogReleaseId\s*=\s*[\w$]+\._posthogReleaseId\s*\|\|\s*"([^"\\]{1,200})"/;
+
+/** The release id the event-mode snippet of `code` sets, if it has one. */
+export function readInjectedReleaseId(code: string): string | undefined {
+  return INJECTED_RELEASE.exec(code)?.[1];
+}
+
+/**
+ * The chunk id of every injected JS file under `dir`, by path relative to it (forward slashes).
+ * `releases`, when given, receives the release id each chunk's snippet sets (event mode).
+ */
+export async function readChunkIds(
+  dir: string,
+  releases?: Map<string, string>,
+): Promise<Map<string, string>> {
   const ids = new Map<string, string>();
   const walk = async (current: string) => {
     let entries: Dirent[];
@@ -19,8 +33,12 @@ export async function readChunkIds(dir: string): Promise<Map<string, string>> {
       const full = path.join(current, entry.name);
       if (entry.isDirectory()) await walk(full);
       else if (entry.isFile() && JS_FILE.test(entry.name)) {
-        const chunkId = readInjectedChunkId(await readFile(full, 'utf8'));
-        if (chunkId) ids.set(path.relative(dir, full).split(path.sep).join('/'), chunkId);
+        const code = await readFile(full, 'utf8');
+        const chunkId = readInjectedChunkId(code);
+        if (!chunkId) continue;
+        ids.set(path.relative(dir, full).split(path.sep).join('/'), chunkId);
+        const releaseId = releases && readInjectedReleaseId(code);
+        if (releaseId) releases.set(chunkId, releaseId);
       }
     }
   };

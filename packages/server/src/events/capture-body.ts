@@ -37,8 +37,13 @@ export interface CaptureRequestParts {
   query: URLSearchParams;
 }
 
-// A gzip body may expand far beyond the request limit; bound it.
-const MAX_DECOMPRESSED_BYTES = 64 * 1024 * 1024;
+/**
+ * What one capture request may cost: at most this many events, and a body (decompressed) of at most
+ * this many bytes, so a small gzip bomb or a flood of tiny events cannot hold the server for long.
+ * posthog-js and posthog-node send batches of tens of events.
+ */
+export const MAX_EVENTS_PER_REQUEST = 1000;
+export const MAX_DECOMPRESSED_BYTES = 20 * 1024 * 1024;
 
 /**
  * Decodes a capture request the way PostHog's capture endpoint does: JSON (one event, an array, or
@@ -93,6 +98,13 @@ function maybeGunzip(
   try {
     return gunzipSync(body, { maxOutputLength: MAX_DECOMPRESSED_BYTES });
   } catch (err) {
+    if ((err as NodeJS.ErrnoException).code === 'ERR_BUFFER_TOO_LARGE') {
+      throw new CaptureError(
+        413,
+        'payload_too_large',
+        `the body decompresses to more than ${MAX_DECOMPRESSED_BYTES} bytes; send smaller batches`,
+      );
+    }
     throw invalid(`could not gunzip the body: ${(err as Error).message}`);
   }
 }
@@ -136,6 +148,13 @@ function toPayload(json: unknown): CapturePayload {
     throw invalid('body must be an event object, an array of events or {"batch": [...]}');
   }
   if (items.length === 0) throw invalid('no events in the request (empty batch)');
+  if (items.length > MAX_EVENTS_PER_REQUEST) {
+    throw new CaptureError(
+      413,
+      'payload_too_large',
+      `${items.length} events in one request; at most ${MAX_EVENTS_PER_REQUEST} (send smaller batches)`,
+    );
+  }
   const events = items.map((item, index) => {
     if (!isRecord(item)) throw invalid(`event ${index} is not an object`);
     if (typeof item.event !== 'string' || item.event === '') {

@@ -1,34 +1,19 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { parseJsonBounded } from '../http/json';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
-import type { LoadSymbolSetBytes, Symbolicator } from '../symbolication/symbolicate';
+import type { FindSymbolSet } from '../symbolication/symbol-set-cache';
+import type { Symbolicator } from '../symbolication/symbolicate';
 import { isRecord } from './capture-body';
+import { exceptionJson } from './exception-json';
 import type { EventRouteDeps } from './routes';
 import { getException, listEventCounts, listExceptions, type StoredException } from './store';
-
-/** One exception of an event, its frames symbolicated (crash site last, as the SDK sends them). */
-export interface SymbolicatedException {
-  type: unknown;
-  value: unknown;
-  mechanism: unknown;
-  stacktrace: { type: 'resolved'; frames: SymbolicatedFrame[] } | null;
-}
-
-export interface ExceptionJson {
-  id: string;
-  event: '$exception';
-  project_id: number;
-  distinct_id: string | null;
-  timestamp: string;
-  received_at: string;
-  exception_list: SymbolicatedException[];
-  properties: Record<string, unknown>;
-}
 
 const ROUTE =
   /^\/api\/(?:projects|environments)\/(\d+)\/hogmaps\/(exceptions|symbolicate|event_counts)(?:\/([^/]+))?\/?$/;
 const MAX_LIMIT = 100;
 const MAX_SYMBOLICATE_BODY = 10 * 1024 * 1024;
+/** Frames per symbolicate request (a deep stack has a few hundred). */
+const MAX_SYMBOLICATE_FRAMES = 10_000;
 
 /** Our own read API over captured exceptions (documented in EVENTS.md). */
 export async function handleExceptionsApi(
@@ -62,8 +47,8 @@ export async function handleExceptionsApi(
     return true;
   }
   // Many exceptions share a chunk: read each set once per request, not once per exception.
-  const load = memoize(deps.loadSymbolSetBytes);
-  const symbolicate = (exception: StoredException) => toJson(exception, load, symbolicator);
+  const load = memoize(deps.findSymbolSet);
+  const symbolicate = (exception: StoredException) => exceptionJson(exception, { deps, load, symbolicator });
   if (resource === 'event_counts') {
     deps.sendJson(res, 200, { results: listEventCounts(deps.db, projectId) });
   } else if (resource === 'symbolicate') {
@@ -121,6 +106,14 @@ async function handleSymbolicate(
     deps.sendJson(res, 400, validationError('"frames" is required and must be an array of frames', 'frames'));
     return;
   }
+  if (frames.length > MAX_SYMBOLICATE_FRAMES) {
+    deps.sendJson(
+      res,
+      400,
+      validationError(`${frames.length} frames in one request; at most ${MAX_SYMBOLICATE_FRAMES}`, 'frames'),
+    );
+    return;
+  }
   const bad = frames.findIndex((frame) => !isRecord(frame));
   if (bad !== -1) {
     deps.sendJson(res, 400, validationError(`frames[${bad}] must be an object`, 'frames'));
@@ -129,38 +122,6 @@ async function handleSymbolicate(
   deps.sendJson(res, 200, {
     frames: symbolicate(frames),
   });
-}
-
-function toJson(
-  exception: StoredException,
-  load: LoadSymbolSetBytes,
-  symbolicator: Symbolicator,
-): ExceptionJson {
-  const list = exception.properties.$exception_list;
-  return {
-    id: exception.uuid,
-    event: '$exception',
-    project_id: exception.projectId,
-    distinct_id: exception.distinctId,
-    timestamp: exception.timestamp,
-    received_at: exception.receivedAt,
-    exception_list: (Array.isArray(list) ? list : []).filter(isRecord).map((item) => {
-      const stacktrace = isRecord(item.stacktrace) ? item.stacktrace : undefined;
-      const frames = Array.isArray(stacktrace?.frames) ? stacktrace.frames : undefined;
-      return {
-        type: item.type ?? null,
-        value: item.value ?? null,
-        mechanism: item.mechanism ?? null,
-        stacktrace: frames
-          ? {
-              type: 'resolved' as const,
-              frames: symbolicator.symbolicateFrames(exception.projectId, frames, load),
-            }
-          : null,
-      };
-    }),
-    properties: exception.properties,
-  };
 }
 
 function pageParams(url: URL): { limit: number; offset: number } | { error: object } {
@@ -203,8 +164,8 @@ function safeDecode(segment: string): string {
   }
 }
 
-function memoize(load: LoadSymbolSetBytes): LoadSymbolSetBytes {
-  const loaded = new Map<string, Buffer | undefined>();
+function memoize(load: FindSymbolSet): FindSymbolSet {
+  const loaded = new Map<string, ReturnType<FindSymbolSet>>();
   return (projectId, chunkId) => {
     const key = `${projectId}\u0000${chunkId}`;
     if (!loaded.has(key)) loaded.set(key, load(projectId, chunkId));

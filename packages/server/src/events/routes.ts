@@ -1,6 +1,8 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type Database from 'better-sqlite3';
+import type { ReleaseJson } from '../releases/store';
 import { handleStaticAsset } from '../static-assets';
+import type { FindSymbolSet } from '../symbolication/symbol-set-cache';
 import { createSymbolicator, type Symbolicator } from '../symbolication/symbolicate';
 import { CAPTURE_PATHS, handleCapture } from './capture-route';
 import { handleExceptionsApi } from './exceptions-api';
@@ -18,8 +20,12 @@ export interface EventRouteDeps {
     projectId: number,
     scope: 'read' | 'write',
   ): { ok: true } | { ok: false; status: number; body: object };
-  /** Container bytes of a finished symbol set. */
-  loadSymbolSetBytes(projectId: number, chunkId: string): Buffer | undefined;
+  /** The finished symbol set of a chunk id (read from disk only when the parse cache needs it). */
+  findSymbolSet: FindSymbolSet;
+  /** A release of the project by id (`$release_id`), in PostHog's release JSON. */
+  findRelease(projectId: number, releaseId: string): ReleaseJson | undefined;
+  /** The release a chunk's symbol set is bound to (symbol-set mode). */
+  releaseOfChunk(projectId: number, chunkId: string): ReleaseJson | undefined;
   readBody(req: IncomingMessage, limitBytes?: number): Promise<Buffer>;
   sendJson(res: ServerResponse, status: number, body: unknown): void;
 }

@@ -10,6 +10,8 @@ export interface StoredException {
   /** ISO time of the event, corrected for client clock skew like PostHog does. */
   timestamp: string;
   receivedAt: string;
+  /** The `$release_id` property the SDK set (the release the code that threw came from), if any. */
+  releaseId: string | null;
   properties: Record<string, unknown>;
 }
 
@@ -25,6 +27,7 @@ interface ExceptionRow {
   distinct_id: string | null;
   timestamp: string;
   received_at: string;
+  release_id: string | null;
   properties: string;
 }
 
@@ -42,6 +45,7 @@ export function ensureEventTables(db: Database.Database): void {
       timestamp TEXT NOT NULL,
       received_at TEXT NOT NULL,
       properties TEXT NOT NULL,
+      release_id TEXT,
       UNIQUE (project_id, uuid)
     );
     CREATE INDEX IF NOT EXISTS exception_events_by_time
@@ -54,7 +58,20 @@ export function ensureEventTables(db: Database.Database): void {
       PRIMARY KEY (project_id, event)
     );
   `);
+  // Folders made before `$release_id` was stored get the column (NULL for their old events).
+  const columns = db.prepare('PRAGMA table_info(exception_events)').all() as { name: string }[];
+  if (!columns.some((column) => column.name === 'release_id')) {
+    db.exec('ALTER TABLE exception_events ADD COLUMN release_id TEXT');
+  }
   initialized.add(db);
+}
+
+/** `$release_id` as posthog-js and posthog-node send it: a non-empty string (kept up to 200 characters). */
+function releaseIdOf(properties: Record<string, unknown>): string | null {
+  const value = properties.$release_id;
+  if (typeof value !== 'string') return null;
+  const trimmed = value.trim();
+  return trimmed !== '' && trimmed.length <= 200 ? trimmed : null;
 }
 
 /**
@@ -71,8 +88,8 @@ export function storeEvents(
   ensureEventTables(db);
   const receivedAt = now.toISOString();
   const insertException = db.prepare(
-    `INSERT OR IGNORE INTO exception_events (project_id, uuid, distinct_id, timestamp, received_at, properties)
-     VALUES (?, ?, ?, ?, ?, ?)`,
+    `INSERT OR IGNORE INTO exception_events (project_id, uuid, distinct_id, timestamp, received_at, properties, release_id)
+     VALUES (?, ?, ?, ?, ?, ?, ?)`,
   );
   const count = db.prepare(
     `INSERT INTO event_counts (project_id, event, count, last_seen_at) VALUES (?, ?, 1, ?)
@@ -90,6 +107,7 @@ export function storeEvents(
         eventTimestamp(event, sentAt, now),
         receivedAt,
         JSON.stringify(properties),
+        releaseIdOf(properties),
       );
     }
   })();
@@ -172,6 +190,7 @@ function fromRow(row: ExceptionRow): StoredException {
     distinctId: row.distinct_id,
     timestamp: row.timestamp,
     receivedAt: row.received_at,
+    releaseId: row.release_id ?? null,
     properties: JSON.parse(row.properties) as Record<string, unknown>,
   };
 }

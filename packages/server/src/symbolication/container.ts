@@ -1,10 +1,13 @@
 import * as zlib from 'node:zlib';
 import { decompress as fzstdDecompress } from 'fzstd';
 
-/** The JS pair packed in a `posthog_error_tracking` container (posthog-protocol.md 3.2). */
+/**
+ * The JS pair packed in a `posthog_error_tracking` container (posthog-protocol.md 3.2), as views of
+ * the (decompressed) payload: nothing is copied or turned into strings until needed.
+ */
 export interface DecodedContainer {
-  minifiedSource: string;
-  sourceMap: string;
+  minifiedSource: Buffer;
+  sourceMap: Buffer;
 }
 
 /** Why a container could not be decoded; the message is shown as a frame's `resolve_failure`. */
@@ -75,14 +78,14 @@ function decompressZstd(data: Buffer): Buffer {
 /** `u64 len | minified | u64 len | map`, consuming the payload exactly. */
 function readSourceAndMap(payload: Buffer): DecodedContainer {
   let offset = 0;
-  const readPart = (what: string): string => {
+  const readPart = (what: string): Buffer => {
     if (payload.length - offset < 8) throw new ContainerError(`truncated container: missing ${what} length`);
     const length = payload.readBigUInt64LE(offset);
     offset += 8;
     if (length > BigInt(payload.length - offset)) {
       throw new ContainerError(`truncated container: ${what} claims ${length} bytes`);
     }
-    const part = payload.toString('utf8', offset, offset + Number(length));
+    const part = payload.subarray(offset, offset + Number(length));
     offset += Number(length);
     return part;
   };

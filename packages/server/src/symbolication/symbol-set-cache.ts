@@ -1,18 +1,28 @@
-import { createHash } from 'node:crypto';
-import { FlattenMap, type TraceMap } from '@jridgewell/trace-mapping';
+import type { TraceMap } from '@jridgewell/trace-mapping';
 import { ContainerError, decodeContainer } from './container';
+import { MapReadError, readSourceMap } from './map-reader';
+import { SourceMapCache } from './source-map-cache';
+
+/** A finished symbol set as the store knows it, read from disk only when the cache needs it. */
+export interface StoredSymbolSet {
+  /** Changes whenever the set's content does (every upload gets a new storage key). */
+  fingerprint: string;
+  read(): Buffer | undefined;
+}
+
+/** The finished symbol set of a chunk id in a project, or undefined when none is. */
+export type FindSymbolSet = (projectId: number, chunkId: string) => StoredSymbolSet | undefined;
 
 /** One decoded and parsed symbol set, ready for lookups. */
 export interface ParsedSymbolSet {
   chunkId: string;
   map: TraceMap;
-  /** The minified source as uploaded (snippet and chunk-id comment included), split into lines. */
-  minifiedLines: string[];
-  /** Lines of each original source, split on first use. */
-  sourceLines: Map<string, string[] | null>;
+  lookup: SourceMapCache;
+  /** Lines of `sources[index]` from `sourcesContent` (split on first use), or null. */
+  sourceLines(index: number): string[] | null;
 }
 
-/** A parsed set, or why the set cannot be used. */
+/** A parsed set, or why the set cannot be used (cymbal's wording where it has one). */
 export type SymbolSetResult = { ok: true; set: ParsedSymbolSet } | { ok: false; failure: string };
 
 interface CacheEntry {
@@ -24,15 +34,17 @@ interface CacheEntry {
 export interface SymbolSetCacheOptions {
   /** Most parsed sets kept. @default 64 */
   maxEntries?: number;
-  /** Most container bytes (a proxy for parsed size) kept. @default 256 MiB */
+  /**
+   * Most decompressed bytes (minified source plus map, what a parsed set holds) kept. A set larger
+   * than this is parsed for the request that needs it and not kept. @default 256 MiB
+   */
   maxBytes?: number;
 }
 
 /**
- * An LRU of parsed symbol sets keyed by (project, chunk id). Each entry remembers a fingerprint of
- * the container bytes, so a set re-uploaded under the same chunk id (`force`) is parsed again
- * instead of serving stale positions. Failures are cached too, so a malformed container is not
- * re-parsed for every frame.
+ * An LRU of parsed symbol sets keyed by (project, chunk id). An entry is valid while the set's
+ * fingerprint (its storage key and hash) is unchanged, so a cached set costs one database lookup and
+ * nothing is read from disk; a re-uploaded set is read and parsed again. Failures are cached too.
  */
 export class SymbolSetCache {
   private readonly entries = new Map<string, CacheEntry>();
@@ -49,27 +61,31 @@ export class SymbolSetCache {
     return this.entries.size;
   }
 
+  /** Decompressed bytes held by the cached sets. */
+  get bytes(): number {
+    return this.totalBytes;
+  }
+
   /** Cache keys (`<project>\0<chunk id>`), least recently used first. */
   keys(): string[] {
     return [...this.entries.keys()];
   }
 
-  /** Returns the parsed set for these container bytes, parsing only when they changed. */
-  get(projectId: number, chunkId: string, bytes: Buffer): SymbolSetResult {
+  get(projectId: number, chunkId: string, stored: StoredSymbolSet): SymbolSetResult {
     const key = `${projectId}\u0000${chunkId}`;
-    const fingerprint = createHash('sha1').update(bytes).digest('hex');
     const cached = this.entries.get(key);
-    if (cached && cached.fingerprint === fingerprint) {
+    if (cached && cached.fingerprint === stored.fingerprint) {
       this.entries.delete(key);
       this.entries.set(key, cached);
       return cached.result;
     }
     if (cached) this.remove(key, cached);
-    const result = parseSymbolSet(chunkId, bytes);
-    const entry = { fingerprint, result, bytes: bytes.length };
-    this.entries.set(key, entry);
-    this.totalBytes += entry.bytes;
-    this.evict(key);
+    const { result, bytes } = parseStored(chunkId, stored);
+    if (bytes <= this.maxBytes) {
+      this.entries.set(key, { fingerprint: stored.fingerprint, result, bytes });
+      this.totalBytes += bytes;
+      this.evict(key);
+    }
     return result;
   }
 
@@ -87,40 +103,31 @@ export class SymbolSetCache {
   }
 }
 
-function parseSymbolSet(chunkId: string, bytes: Buffer): SymbolSetResult {
+function parseStored(chunkId: string, stored: StoredSymbolSet): { result: SymbolSetResult; bytes: number } {
+  const failed = (failure: string) => ({ result: { ok: false as const, failure }, bytes: 0 });
+  const bytes = stored.read();
+  if (!bytes) return failed(`No sourcemap uploaded for chunk id: ${chunkId}`);
   let decoded: ReturnType<typeof decodeContainer>;
   try {
     decoded = decodeContainer(bytes);
   } catch (err) {
-    const reason = err instanceof ContainerError ? err.message : String(err);
-    return { ok: false, failure: `malformed symbol set for chunk id ${chunkId}: ${reason}` };
-  }
-  let json: unknown;
-  try {
-    json = JSON.parse(decoded.sourceMap);
-  } catch {
-    return { ok: false, failure: `symbol set for chunk id ${chunkId} holds a source map that is not JSON` };
-  }
-  if (!isRecord(json) || (!('mappings' in json) && !('sections' in json))) {
-    return { ok: false, failure: `symbol set for chunk id ${chunkId} holds no source map (no "mappings")` };
+    return failed(`JSDataError: ${err instanceof ContainerError ? err.message : String(err)}`);
   }
   try {
-    // FlattenMap also accepts index maps (with "sections").
-    const map = FlattenMap(json as unknown as Parameters<typeof FlattenMap>[0]);
-    return {
-      ok: true,
-      set: {
-        chunkId,
-        map,
-        minifiedLines: decoded.minifiedSource.split(/\r?\n/),
-        sourceLines: new Map(),
+    const document = readSourceMap(decoded.sourceMap);
+    const lines = new Map<number, string[] | null>();
+    const set: ParsedSymbolSet = {
+      chunkId,
+      map: document.trace,
+      lookup: new SourceMapCache(document.trace, () => decoded.minifiedSource.toString('utf8')),
+      sourceLines(index) {
+        if (!lines.has(index)) lines.set(index, document.sourceContent(index)?.split('\n') ?? null);
+        return lines.get(index)!;
       },
     };
+    return { result: { ok: true, set }, bytes: decoded.minifiedSource.length + decoded.sourceMap.length };
   } catch (err) {
-    return { ok: false, failure: `invalid source map for chunk id ${chunkId}: ${(err as Error).message}` };
+    if (err instanceof MapReadError) return failed(`Invalid source map: ${err.message}`);
+    throw err;
   }
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }

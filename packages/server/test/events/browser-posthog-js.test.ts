@@ -56,11 +56,11 @@ function expectCrashFrameAtThrow(exception: ExceptionJson): void {
     chunk_id: bundle.chunkId,
     resolved: true,
     source: '../checkout.ts',
-    line: bundle.throwLine,
+    line: bundle.throwLine - 1,
     resolved_name: 'submitOrder',
     in_app: true,
   });
-  expect((crash?.context as { line: string } | undefined)?.line).toContain('throw new Error');
+  expect((crash?.context as { line: { line: string } } | undefined)?.line.line).toContain('throw new Error');
   // The caller is resolved too, to the enclosing function's original name.
   expect(
     frames.some((frame) => frame.resolved_name === 'checkoutAll' && frame.source === '../checkout.ts'),

@@ -118,11 +118,13 @@ describe('startServer with posthog-js in headless Chromium', () => {
         chunk_id: bundle.chunkId,
         resolved: true,
         source: '../checkout.ts',
-        line: bundle.throwLine,
+        line: bundle.throwLine - 1,
         resolved_name: 'submitOrder',
         in_app: true,
       });
-      expect((crash?.context as { line: string } | undefined)?.line).toContain('throw new Error');
+      expect((crash?.context as { line: { line: string } } | undefined)?.line.line).toContain(
+        'throw new Error',
+      );
     }
     await tab.context().close();
   });

@@ -46,7 +46,7 @@ describe('posthog-node', () => {
       chunk_id: bundle.chunkId,
       resolved: true,
       source: '../checkout.ts',
-      line: bundle.throwLine,
+      line: bundle.throwLine - 1,
       resolved_name: 'submitOrder',
     });
   });

@@ -1,7 +1,9 @@
+import { createHash } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import Database from 'better-sqlite3';
 import { type EventRouteDeps, handleEventRoutes } from '../../../src/events/routes';
+import type { ReleaseJson } from '../../../src/releases/store';
 
 /** What the harness saw of one request that reached the events routes. */
 export interface RecordedRequest {
@@ -18,7 +20,10 @@ export interface EventServer {
   db: Database.Database;
   /** Finished symbol sets, keyed `<projectId>/<chunkId>`. */
   symbolSets: Map<string, Buffer>;
-  /** Every loadSymbolSetBytes call, as `<projectId>/<chunkId>`. */
+  /** Releases by `<projectId>/<releaseId>`, and the release of a chunk's set by `<projectId>/<chunkId>`. */
+  releases: Map<string, ReleaseJson>;
+  chunkReleases: Map<string, ReleaseJson>;
+  /** Every findSymbolSet call, as `<projectId>/<chunkId>`. */
   symbolSetLoads: string[];
   /** Extra files to serve (test pages, bundles), keyed by path. */
   files: Map<string, { contentType: string; body: string | Buffer }>;
@@ -43,6 +48,8 @@ export async function startEventServer(): Promise<EventServer> {
   const files = new Map<string, { contentType: string; body: string | Buffer }>();
   const requests: RecordedRequest[] = [];
   const symbolSetLoads: string[] = [];
+  const releases = new Map<string, ReleaseJson>();
+  const chunkReleases = new Map<string, ReleaseJson>();
   const recordOf = new WeakMap<IncomingMessage, RecordedRequest>();
   const tokens = new Map([
     [TOKEN, PROJECT_ID],
@@ -79,10 +86,14 @@ export async function startEventServer(): Promise<EventServer> {
       }
       return { ok: true };
     },
-    loadSymbolSetBytes(projectId, chunkId) {
+    findSymbolSet(projectId, chunkId) {
       symbolSetLoads.push(`${projectId}/${chunkId}`);
-      return symbolSets.get(`${projectId}/${chunkId}`);
+      const bytes = symbolSets.get(`${projectId}/${chunkId}`);
+      // The bytes themselves stand for the storage key: a replaced set is a new fingerprint.
+      return bytes && { fingerprint: createHash('sha1').update(bytes).digest('hex'), read: () => bytes };
     },
+    findRelease: (projectId, releaseId) => releases.get(`${projectId}/${releaseId}`),
+    releaseOfChunk: (projectId, chunkId) => chunkReleases.get(`${projectId}/${chunkId}`),
     async readBody(req, limitBytes = 10 * 1024 * 1024) {
       const chunks: Buffer[] = [];
       let size = 0;
@@ -141,6 +152,8 @@ export async function startEventServer(): Promise<EventServer> {
     db,
     symbolSets,
     symbolSetLoads,
+    releases,
+    chunkReleases,
     files,
     requests,
     async close() {

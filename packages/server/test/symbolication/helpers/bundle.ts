@@ -21,11 +21,12 @@ export interface AppBundle {
 
 /**
  * Builds a fixture entry with esbuild (bundled, minified, external map with sourcesContent), then
- * injects a chunk id the way PostHog's tools do.
+ * injects a chunk id (with the release snippet when a release id is given) the way PostHog's tools do.
  */
 export async function buildAppBundle(
   entry: 'browser-entry.js' | 'node-entry.js' | 'vm-entry.js',
   chunkId: string = randomUUID(),
+  releaseId?: string,
 ): Promise<AppBundle> {
   const browser = entry !== 'node-entry.js';
   const result = await build({
@@ -44,7 +45,7 @@ export async function buildAppBundle(
   const js = result.outputFiles.find((file) => file.path.endsWith('.js'));
   const mapFile = result.outputFiles.find((file) => file.path.endsWith('.js.map'));
   if (!js || !mapFile) throw new Error(`esbuild produced no JS and map for ${entry}`);
-  const injected = injectChunkId(js.text, JSON.parse(mapFile.text) as SourceMapJson, chunkId);
+  const injected = injectChunkId(js.text, JSON.parse(mapFile.text) as SourceMapJson, chunkId, releaseId);
   return {
     ...injected,
     chunkId,

@@ -6,6 +6,10 @@
 export const CHUNK_ID_SNIPPET_TEMPLATE =
   '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{},n=(new e.Error).stack;n&&(e._posthogChunkIds=e._posthogChunkIds||{},e._posthogChunkIds[n]="__POSTHOG_CHUNK_ID__")}catch(e){}}();';
 
+/** The release variant (CODE_SNIPPET_WITH_RELEASE_TEMPLATE), verbatim from posthog-protocol.md 1.3. */
+export const RELEASE_SNIPPET_TEMPLATE =
+  '!function(){try{var e="undefined"!=typeof window?window:"undefined"!=typeof global?global:"undefined"!=typeof globalThis?globalThis:"undefined"!=typeof self?self:{};e._posthogReleaseId=e._posthogReleaseId||__POSTHOG_RELEASE_ID__;var n=(new e.Error).stack;n&&(e._posthogChunkIds=e._posthogChunkIds||{},e._posthogChunkIds[n]="__POSTHOG_CHUNK_ID__")}catch(e){}}();';
+
 export interface SourceMapJson {
   version: number;
   sources: string[];
@@ -16,7 +20,7 @@ export interface SourceMapJson {
 }
 
 /**
- * Injects a chunk id the way PostHog's tools do, in the simplest form that keeps the map exact: the
+ * Injects a chunk id (and, in event mode, the release id) the way PostHog's tools do, in the simplest form that keeps the map exact: the
  * snippet on its own first line (so every mapping moves down one line) and `\n//# chunkId=<id>` at
  * the very end (which moves nothing).
  */
@@ -24,8 +28,13 @@ export function injectChunkId(
   code: string,
   map: SourceMapJson,
   chunkId: string,
+  releaseId?: string,
 ): { code: string; map: SourceMapJson } {
-  const snippet = CHUNK_ID_SNIPPET_TEMPLATE.replace('"__POSTHOG_CHUNK_ID__"', JSON.stringify(chunkId));
+  const template =
+    releaseId === undefined
+      ? CHUNK_ID_SNIPPET_TEMPLATE
+      : RELEASE_SNIPPET_TEMPLATE.replace('__POSTHOG_RELEASE_ID__', JSON.stringify(releaseId));
+  const snippet = template.replace('"__POSTHOG_CHUNK_ID__"', JSON.stringify(chunkId));
   return {
     code: `${snippet}\n${code}\n//# chunkId=${chunkId}`,
     map: { ...map, mappings: `;${map.mappings}`, chunk_id: chunkId },
