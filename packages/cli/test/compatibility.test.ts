@@ -92,8 +92,9 @@ describe('a folder injected by the CLI and by the esbuild adapter', () => {
     const fromCli = await resolvedCrash(byCli);
     const fromAdapter = await resolvedCrash(byAdapter);
     expect(fromCli.length).toBeGreaterThanOrEqual(2);
-    expect(fromCli[0]).toMatchObject({ source: expect.stringMatching(/src\/format\.js$/), line: 2 });
-    expect(fromCli[1]).toMatchObject({ source: expect.stringMatching(/src\/main\.js$/), line: 5 });
+    // Lines are 0-based, as PostHog reports them: the throw is on line 2 of format.js, the call on line 5 of main.js.
+    expect(fromCli[0]).toMatchObject({ source: expect.stringMatching(/src\/format\.js$/), line: 1 });
+    expect(fromCli[1]).toMatchObject({ source: expect.stringMatching(/src\/main\.js$/), line: 4 });
     expect(fromAdapter).toEqual(fromCli);
   });
 });
