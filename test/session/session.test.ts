@@ -1,12 +1,11 @@
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { inspect } from 'node:util';
 import {
   createBuildSession,
   createLogger,
-  injectChunk,
   type Options,
   pendingMapsDir,
   readManifest,
@@ -14,6 +13,7 @@ import {
 } from '@hogmaps/core';
 import { type RunningServer, startServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { emitChunk, listSets as listSetsOf, sessionFor } from './harness';
 
 let server: RunningServer;
 let work: string;
@@ -36,44 +36,9 @@ afterEach(async () => {
   await rm(work, { recursive: true, force: true });
 });
 
-/** Writes one injected chunk and its map to `outDir`, as a bundler would. */
-async function emitChunk(outDir: string, name: string, body: string, chunkIdFor: (code: string) => string) {
-  const code = `function ${name}(){throw new Error(${JSON.stringify(`boom in ${name}`)})}\n${body}\n`;
-  const injected = injectChunk(code, { chunkId: chunkIdFor(code), fileName: `${name}.js` });
-  await mkdir(outDir, { recursive: true });
-  const jsPath = path.join(outDir, `${name}.js`);
-  const mapPath = `${jsPath}.map`;
-  await writeFile(jsPath, injected.code);
-  await writeFile(mapPath, JSON.stringify({ ...injected.map, sources: [`src/${name}.ts`] }));
-  return { chunkId: injected.chunkId, jsPath, mapPath, mapIsOurs: true };
-}
-
-function session(extra: Options = {}, env: NodeJS.ProcessEnv = {}, level: 'info' | 'debug' = 'info') {
-  const lines: string[] = [];
-  const options = resolveOptions(
-    {
-      personalApiKey: server.apiKey,
-      projectId: server.projectId,
-      host: server.url,
-      sourcemaps: { releaseName: 'session-app', releaseVersion: '1.0.0' },
-      ...extra,
-    },
-    env,
-    { cwd: work },
-  );
-  const logger = createLogger({ level, write: (line) => lines.push(line) });
-  return { session: createBuildSession(options, { tool: 'vite', logger, env }), lines };
-}
-
-async function listSets() {
-  const response = await fetch(
-    `${server.url}/api/projects/${server.projectId}/error_tracking/symbol_sets/?limit=100`,
-    {
-      headers: { authorization: `Bearer ${server.apiKey}` },
-    },
-  );
-  return (await response.json()) as { count: number; results: Array<{ ref: string; release: unknown }> };
-}
+const session = (extra: Options = {}, env: NodeJS.ProcessEnv = {}, level: 'info' | 'debug' = 'info') =>
+  sessionFor(server, work, extra, env, level);
+const listSets = () => listSetsOf(server);
 
 describe('build session', () => {
   test('two builds share one release and never upload a chunk twice', async () => {

@@ -36,36 +36,42 @@ function uploadedRefs(): string[] {
 }
 
 /**
- * Builds the app with the esbuild adapter while object storage refuses the first two uploads: the build
+ * Builds the app with the esbuild adapter while object storage refuses the first two chunks' uploads: the build
  * succeeds, one symbol set is on the server, and the manifest records the two that failed (their maps,
  * which must not ship, wait outside the output folder).
  */
 async function buildWithFailingUploads(project: string): Promise<Manifest> {
   test.server.faults.clear();
-  test.server.faults.add({ match: { target: 'storage', method: 'POST' }, action: { status: 503 }, times: 2 });
+  // Two chunks fail: each POST is refused, and so is the one to the fresh presigned POST asked for then.
+  test.server.faults.add({ match: { target: 'storage', method: 'POST' }, action: { status: 503 }, times: 4 });
+  const manifest = await buildWith(project, {
+    personalApiKey: test.server.apiKey,
+    projectId: test.server.projectId,
+    host: test.server.url,
+    retries: 0,
+    concurrency: 1,
+    sourcemaps: { releaseName: 'shop', releaseVersion: `manifest-${Date.now()}` },
+  });
+  test.server.faults.clear();
+  return manifest;
+}
+
+/** Builds the app with the esbuild adapter and these options (credentials from the test server unless set). */
+async function buildWith(
+  project: string,
+  options: Parameters<typeof hogmapsEsbuildPlugin>[0],
+): Promise<Manifest> {
   resetBuildSessions();
-  // The plugin keeps maps it could not upload under <cwd>/node_modules/.cache: the project's own, here.
   const cwd = process.cwd();
   process.chdir(project);
   try {
     await buildApp(project, {
       sourcemap: undefined,
-      plugins: [
-        hogmapsEsbuildPlugin({
-          personalApiKey: test.server.apiKey,
-          projectId: test.server.projectId,
-          host: test.server.url,
-          retries: 0,
-          concurrency: 1,
-          logLevel: 'silent',
-          sourcemaps: { releaseName: 'shop', releaseVersion: `manifest-${Date.now()}` },
-        }),
-      ],
-    }).catch(() => undefined);
+      plugins: [hogmapsEsbuildPlugin({ logLevel: 'silent', ...options })],
+    });
   } finally {
     process.chdir(cwd);
   }
-  test.server.faults.clear();
   return readManifest(project);
 }
 
@@ -258,5 +264,51 @@ describe('a manifest is untrusted input', () => {
     expect(result.stderr).toMatch(/not-a-map\.json: is not a source map/);
     expect(uploadedRefs()).not.toContain(first!.chunkId);
     expect(uploadedRefs()).not.toContain(second!.chunkId);
+  });
+});
+
+describe('upload --manifest never calls an unfinished build done (issue #11, items 8 and 10)', () => {
+  it('a manifest with nothing in it (a build without credentials) is an error that says what to do', async () => {
+    const project = await createProject();
+    const built = await buildWith(project, {
+      sourcemaps: { releaseName: 'shop', releaseVersion: 'anonymous' },
+    });
+    expect(built.chunks).toEqual([]);
+    const result = await hogmaps(['upload', '--manifest', 'dist/hogmaps-manifest.json'], {
+      cwd: project,
+      env: test.env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toContain('dist/hogmaps-manifest.json lists no symbol sets');
+    expect(result.stderr).toMatch(/Set POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID .* and rebuild/);
+    expect(result.stderr).not.toContain('all');
+  });
+
+  it('a build that could not register its release is reported as needing a rebuild, not done', async () => {
+    const project = await createProject();
+    test.server.faults.clear();
+    test.server.faults.add({
+      match: { path: 'error_tracking/releases' },
+      action: { status: 500 },
+      times: 100,
+    });
+    const built = await buildWith(project, {
+      personalApiKey: test.server.apiKey,
+      projectId: test.server.projectId,
+      host: test.server.url,
+      retries: 0,
+      sourcemaps: { releaseName: 'shop', releaseVersion: `unregistered-${Date.now()}` },
+    });
+    test.server.faults.clear();
+    expect(built.release).toMatchObject({ id: null, error: expect.stringMatching(/500/) });
+    expect(built.chunks.every((chunk) => chunk.status === 'uploaded')).toBe(true);
+    const result = await hogmaps(['upload', '--manifest', 'dist/hogmaps-manifest.json'], {
+      cwd: project,
+      env: test.env,
+    });
+    expect(result.code).toBe(1);
+    expect(result.stderr).toMatch(
+      /did not register release shop@unregistered-\d+ \(not registered, so not injected: .*500.*\), so its code carries no release id .*: rebuild/,
+    );
   });
 });

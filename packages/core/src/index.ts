@@ -182,6 +182,7 @@ export {
 export { formatBytes, formatDuration, formatSummary } from './session/summary';
 export { uploadSymbolSets } from './upload/pipeline';
 export { readSourcePair } from './upload/read-pair';
+export { uploadSettingsFrom } from './upload/settings';
 export type {
   UploadClient,
   UploadFailure,

@@ -11,6 +11,7 @@ import {
   readManifest,
   type UploadClient,
   type UploadSummary,
+  uploadSettingsFrom,
   uploadSymbolSets,
   writeManifest,
 } from '@hogmaps/core';
@@ -102,14 +103,22 @@ async function runUpload(context: CommandContext): Promise<number> {
     force: args.flag('force') || undefined,
     skipOnConflict: args.flag('skip-on-conflict') || undefined,
   });
+  if (manifest.chunks.length === 0) {
+    logger.error(
+      `${file} lists no symbol sets: the build uploaded nothing and kept nothing to retry (it ran without ` +
+        'PostHog credentials, or emitted no source maps). Set POSTHOG_PERSONAL_API_KEY and POSTHOG_PROJECT_ID ' +
+        '(or the plugin options) and rebuild',
+    );
+    return 1;
+  }
   checkManifestTarget(context, file, manifest, options);
+  const unreleased = unregisteredRelease(manifest, file);
 
   const retry = chunksToRetry(manifest);
   if (retry.length === 0) {
-    logger.info(
-      `nothing to upload: the ${manifest.chunks.length} symbol sets in ${file} are all on the server`,
-    );
-    return 0;
+    logger.info(`nothing to upload: the ${manifest.chunks.length} symbol sets in ${file} are all settled`);
+    if (unreleased) logger.error(unreleased);
+    return unreleased ? 1 : 0;
   }
   logger.info(
     `${retry.length} of ${manifest.chunks.length} symbol ${plural(manifest.chunks.length, 'set')} still to upload from ${file}`,
@@ -119,12 +128,7 @@ async function runUpload(context: CommandContext): Promise<number> {
     context.withProgress(options.dryRun ? 'packing' : 'uploading', (progress) =>
       uploadSymbolSets(client, inputs, {
         releaseId,
-        batchSize: options.sourcemaps.batchSize,
-        concurrency: options.concurrency,
-        force: options.force,
-        skipOnConflict: options.skipOnConflict,
-        dryRun: options.dryRun,
-        compression: options.compression,
+        ...uploadSettingsFrom(options),
         logger,
         onProgress: (event) => progress.update(event),
       }),
@@ -151,7 +155,22 @@ async function runUpload(context: CommandContext): Promise<number> {
       durationMs: Date.now() - started,
     }),
   );
-  return summary.failed.length > 0 ? 1 : 0;
+  if (unreleased) logger.error(unreleased);
+  return summary.failed.length > 0 || unreleased ? 1 : 0;
+}
+
+/**
+ * An event-mode build that could not register its release shipped code without a release id: no
+ * upload can put it there, only a rebuild. Says so, instead of calling the manifest done.
+ */
+function unregisteredRelease(manifest: Manifest, file: string): string | undefined {
+  const { release } = manifest;
+  if (manifest.releaseMode !== 'event' || !release || release.id) return undefined;
+  const why = release.error ? ` (${release.error})` : '';
+  return (
+    `the build behind ${file} did not register release ${release.name}@${release.version}${why}, so its code ` +
+    'carries no release id and its errors will not be linked to a release: rebuild (and redeploy) with PostHog reachable'
+  );
 }
 
 export const uploadCommand: CommandSpec = {

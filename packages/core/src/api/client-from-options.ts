@@ -16,6 +16,7 @@ export function createClientFromOptions(
     projectId: credentials.projectId,
     apiKey: credentials.apiKey,
     timeout: options.timeout,
+    requestTimeout: options.requestTimeout,
     retries: options.retries,
     proxyFor: options.proxyFor,
     headers: { ...options.headers },

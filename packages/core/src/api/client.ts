@@ -3,7 +3,7 @@ import { HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import type { Logger } from '../logger';
 import { registerSecret, registerUrlCredentials } from '../secrets';
 import { createApiContext } from './api-context';
-import { redactUrl } from './error-body';
+import { isExpiredPolicy, redactUrl } from './error-body';
 import { createHttp } from './http';
 import { presignedPostBody } from './multipart';
 import { type ApiBasePath, errorTrackingPaths, type PresignedPost } from './protocol';
@@ -20,6 +20,8 @@ export interface PostHogClientOptions {
   apiKey: string;
   /** Milliseconds without progress before a request fails. @default 30000 */
   timeout?: number;
+  /** Milliseconds one attempt may take in all, however slowly the answer trickles in. @default 300000 */
+  requestTimeout?: number;
   /** Retries after the first attempt (network errors, 408, 429, 5xx). @default 2 */
   retries?: number;
   /** HTTP(S) proxy for every request. */
@@ -37,7 +39,7 @@ export interface PostHogClientOptions {
   basePath?: ApiBasePath;
   /** First backoff ceiling in milliseconds. @default 500 */
   retryBaseDelayMs?: number;
-  /** Longest `Retry-After` wait honoured, in milliseconds. @default 60000 */
+  /** Longest `Retry-After` wait honoured, in milliseconds. @default 10000 */
   maxRetryAfterMs?: number;
 }
 
@@ -83,7 +85,7 @@ function validate(options: PostHogClientOptions): { host: string; issues: Option
   if (typeof options.apiKey !== 'string' || !options.apiKey.trim()) {
     issues.push({ path: 'apiKey', message: 'expected a personal API key' });
   }
-  for (const key of ['timeout', 'retries'] as const) {
+  for (const key of ['timeout', 'requestTimeout', 'retries'] as const) {
     const value = options[key];
     if (value !== undefined && !(Number.isInteger(value) && value >= 0)) {
       issues.push({ path: key, message: `expected a non-negative integer, got ${String(value)}` });
@@ -133,7 +135,8 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
     return agent;
   };
 
-  const http = createHttp({ dispatcherFor, policy, timeout, logger: options.logger });
+  const requestTimeout = options.requestTimeout || 300_000;
+  const http = createHttp({ dispatcherFor, policy, timeout, requestTimeout, logger: options.logger });
   const userAgent = buildUserAgent(options.userAgent);
   const extra = Object.fromEntries(
     Object.entries(options.headers ?? {})
@@ -186,6 +189,9 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
         },
         body: form.stream,
         retries: uploadOptions.retries,
+        // As PostHog's CLI: storage errors are retried whatever the status (a 403 AccessDenied can be
+        // a hiccup), except an expired policy, which only a fresh presigned POST fixes.
+        retryStatus: (status, body) => !isExpiredPolicy(status, body),
         signal: uploadOptions.signal,
       });
     },

@@ -40,3 +40,11 @@ export function redactUrl(url: URL | string): string {
   const parsed = new URL(String(url));
   return `${parsed.origin}${parsed.pathname}`;
 }
+
+/** Object storage refusing a presigned POST whose policy has expired (S3: 403 "Policy expired"). */
+export function isExpiredPolicy(
+  status: number,
+  body: Pick<ApiErrorBody, 'code' | 'detail'> | undefined,
+): boolean {
+  return status === 403 && /expired/i.test(`${body?.code} ${body?.detail}`);
+}

@@ -1,7 +1,7 @@
 import type { IncomingHttpHeaders } from 'node:http';
 import type { Readable } from 'node:stream';
 import type { Dispatcher } from 'undici';
-import { ApiError } from '../errors';
+import { ApiError, type ApiErrorBody } from '../errors';
 import type { Logger } from '../logger';
 import { parseErrorBody, redactUrl } from './error-body';
 import {
@@ -24,6 +24,8 @@ export interface HttpRequest {
   allow?: readonly number[];
   /** Overrides the policy's retries for this request. */
   retries?: number;
+  /** Overrides which HTTP errors are retried (object storage: any but an expired policy). */
+  retryStatus?: (status: number, body: ApiErrorBody | undefined) => boolean;
   signal?: AbortSignal | undefined;
 }
 
@@ -38,6 +40,8 @@ export interface HttpOptions {
   policy: RetryPolicy;
   /** Milliseconds without progress before a request fails (headers, then body). */
   timeout: number;
+  /** Milliseconds one attempt may take in all, however steadily a slow server trickles bytes. */
+  requestTimeout: number;
   logger?: Logger | undefined;
 }
 
@@ -66,14 +70,28 @@ function networkError(request: HttpRequest, cause: unknown): ApiError {
   });
 }
 
+function deadlineError(request: HttpRequest, requestTimeout: number, cause: unknown): ApiError {
+  const url = redactUrl(request.url);
+  const seconds = Math.round(requestTimeout / 100) / 10;
+  return new ApiError({
+    status: 0,
+    method: request.method,
+    url,
+    retryable: true,
+    message: `${request.method} ${url} did not complete within ${seconds} s (requestTimeout)`,
+    cause,
+  });
+}
+
 function statusError(request: HttpRequest, response: HttpResponse): ApiError {
   const body = parseErrorBody(response.body.toString('utf8'));
+  const { status } = response;
   return new ApiError({
-    status: response.status,
+    status,
     method: request.method,
     url: redactUrl(request.url),
     body,
-    retryable: isRetryableStatus(response.status),
+    retryable: request.retryStatus ? request.retryStatus(status, body) : isRetryableStatus(status),
     requestId: header(response.headers, 'x-request-id') ?? header(response.headers, 'x-amz-request-id'),
   });
 }
@@ -94,9 +112,14 @@ export function createHttp(options: HttpOptions): Http {
   async function once(request: HttpRequest): Promise<HttpResponse> {
     attempts++;
     const started = Date.now();
+    let deadline: AbortSignal | undefined;
     let response: HttpResponse;
     try {
-      const { statusCode, headers, body } = await (await options.dispatcherFor(request.url)).request({
+      const dispatcher = await options.dispatcherFor(request.url);
+      // The idle timeouts below do not stop a server that sends a byte now and then: this does.
+      deadline = AbortSignal.timeout(options.requestTimeout);
+      const signal = request.signal ? AbortSignal.any([request.signal, deadline]) : deadline;
+      const { statusCode, headers, body } = await dispatcher.request({
         origin: request.url.origin,
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
@@ -104,11 +127,12 @@ export function createHttp(options: HttpOptions): Http {
         body: request.body?.() ?? null,
         headersTimeout: options.timeout,
         bodyTimeout: options.timeout,
-        signal: request.signal,
+        signal,
       });
       response = { status: statusCode, headers, body: Buffer.from(await body.arrayBuffer()) };
     } catch (error) {
       if (request.signal?.aborted) throw request.signal.reason ?? error;
+      if (deadline?.aborted) throw deadlineError(request, options.requestTimeout, error);
       throw networkError(request, error);
     }
     logger?.debug(
@@ -132,8 +156,9 @@ export function createHttp(options: HttpOptions): Http {
         policy,
         classify: classifyError,
         signal: request.signal,
+        // Retries are routine: only a final failure is news (the caller reports it once).
         onRetry: ({ error, attempt, delayMs }) =>
-          logger?.info(
+          logger?.debug(
             `${(error as Error).message}; retrying in ${delayMs} ms (attempt ${attempt + 1} of ${policy.retries + 1})`,
           ),
       });

@@ -85,7 +85,12 @@ describe('http transport retries (MockAgent)', () => {
     pool.intercept({ path: '/x', method: 'POST' }).reply(429, record, { headers: { 'retry-after': '0.04' } });
     pool.intercept({ path: '/x', method: 'POST' }).reply(201, '{"ok":true}');
     let built = 0;
-    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({
+      dispatcherFor: async () => agent,
+      policy: fast,
+      timeout: 1000,
+      requestTimeout: 60_000,
+    });
     const started = Date.now();
     const response = await http.request({
       method: 'POST',
@@ -107,7 +112,12 @@ describe('http transport retries (MockAgent)', () => {
       detail: 'Symbol set abc already exists with different content.',
       attr: null,
     });
-    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({
+      dispatcherFor: async () => agent,
+      policy: fast,
+      timeout: 1000,
+      requestTimeout: 60_000,
+    });
     const error = await http.request({ method: 'POST', url: new URL('http://api.test/x') }).catch((e) => e);
     expect(error).toBeInstanceOf(ApiError);
     expect(error).toMatchObject({
@@ -123,7 +133,12 @@ describe('http transport retries (MockAgent)', () => {
     const { agent, pool } = mock();
     pool.intercept({ path: '/x', method: 'GET' }).reply(503, 'down').times(3);
     pool.intercept({ path: '/y', method: 'GET' }).replyWithError(new Error('socket hang up')).times(2);
-    const http = createHttp({ dispatcherFor: async () => agent, policy: fast, timeout: 1000 });
+    const http = createHttp({
+      dispatcherFor: async () => agent,
+      policy: fast,
+      timeout: 1000,
+      requestTimeout: 60_000,
+    });
     await expect(http.request({ method: 'GET', url: new URL('http://api.test/x') })).rejects.toMatchObject({
       status: 503,
       detail: 'down',
@@ -156,6 +171,7 @@ describe('http transport retries (MockAgent)', () => {
       dispatcherFor: async () => agent,
       policy: fast,
       timeout: 1000,
+      requestTimeout: 60_000,
       logger,
     });
     const error = await http.request({ method: 'GET', url: new URL('http://api.test/x') }).catch((e) => e);

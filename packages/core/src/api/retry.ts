@@ -18,7 +18,8 @@ export const DEFAULT_RETRY_POLICY: RetryPolicy = {
   retries: 2,
   baseDelayMs: 500,
   maxDelayMs: 30_000,
-  maxRetryAfterMs: 60_000,
+  // A server asking for an hour must not hold a build for one: wait at most this, then try again.
+  maxRetryAfterMs: 10_000,
 };
 
 /** HTTP statuses worth another attempt: timeouts, throttling and server errors. */

@@ -3,6 +3,7 @@ import { errorMessage } from '../errors';
 import { isEmptySourceMap } from '../files/empty-map';
 import type { ResolvedOptions } from '../options/types';
 import { uploadSymbolSets } from '../upload/pipeline';
+import { uploadSettingsFrom } from '../upload/settings';
 import type { UploadClient, UploadInput, UploadProgressEvent, UploadSummary } from '../upload/types';
 import { displayPath } from './display';
 import type { FolderContext, FolderEntry } from './types';
@@ -69,12 +70,7 @@ export function uploadEntries(
   }));
   return uploadSymbolSets(client, inputs, {
     releaseId,
-    batchSize: options.sourcemaps.batchSize,
-    concurrency: options.concurrency,
-    force: options.force,
-    skipOnConflict: options.skipOnConflict,
-    dryRun: options.dryRun,
-    compression: options.compression,
+    ...uploadSettingsFrom(options),
     logger: context.logger,
     ...(onProgress ? { onProgress } : {}),
   });

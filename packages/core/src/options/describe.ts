@@ -20,6 +20,8 @@ export function describeOptions(resolved: ResolvedOptions): string {
     `batchSize=${sourcemaps.batchSize}`,
     `concurrency=${resolved.concurrency}`,
     `timeout=${resolved.timeout}ms`,
+    `requestTimeout=${resolved.requestTimeout}ms`,
+    `uploadTimeout=${resolved.uploadTimeout}ms`,
     `retries=${resolved.retries}`,
     `proxy=${resolved.proxy ? maskUrlCredentials(resolved.proxy) : 'none'}`,
     `conflicts=${resolved.force ? 'force' : resolved.skipOnConflict ? 'skip' : 'error'}`,

@@ -34,6 +34,8 @@ const OPTION_KEY_SET = {
   failOnError: true,
   concurrency: true,
   timeout: true,
+  requestTimeout: true,
+  uploadTimeout: true,
   retries: true,
   proxy: true,
   headers: true,
@@ -123,6 +125,16 @@ export function resolveOptions(
     concurrency: readInteger(issues, 'concurrency', input.concurrency, { min: 1, max: 64, fallback: 10 }),
     // Upper bound: setTimeout fires at once beyond 2^31-1 ms.
     timeout: readInteger(issues, 'timeout', input.timeout, { min: 1, max: 2 ** 31 - 1, fallback: 30_000 }),
+    requestTimeout: readInteger(issues, 'requestTimeout', input.requestTimeout, {
+      min: 1,
+      max: 2 ** 31 - 1,
+      fallback: 300_000,
+    }),
+    uploadTimeout: readInteger(issues, 'uploadTimeout', input.uploadTimeout, {
+      min: 1,
+      max: 2 ** 31 - 1,
+      fallback: 600_000,
+    }),
     retries: readInteger(issues, 'retries', input.retries, { min: 0, max: 10, fallback: 2 }),
     proxy: proxy.proxy,
     proxyFor: proxy.proxyFor,

@@ -39,6 +39,8 @@ const SOURCEMAPS_HINTS: Readonly<Record<string, string>> = {
       'failOnError',
       'uploadInWatchMode',
       'timeout',
+      'requestTimeout',
+      'uploadTimeout',
       'retries',
     ].map((key) => [key, `${key} at the top level`]),
   ),

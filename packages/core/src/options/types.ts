@@ -73,10 +73,25 @@ export interface Options {
    */
   concurrency?: number;
   /**
-   * Timeout of one HTTP request, in milliseconds.
+   * Milliseconds an HTTP request may go without progress (no headers, no body bytes) before it
+   * fails and is retried. See `requestTimeout` for a limit on the whole request.
    * @default 30000
    */
   timeout?: number;
+  /**
+   * Milliseconds one HTTP request may take in all, from connecting to the last body byte, however
+   * steadily a slow server trickles: then it fails and is retried like a network error.
+   * @default 300000
+   */
+  requestTimeout?: number;
+  /**
+   * Milliseconds the whole symbol-set upload of a build may take (every set, retries and waits
+   * included). What is not on the server by then is reported as failed, its maps are kept
+   * out of the output, and `hogmaps upload --manifest` finishes the job: a slow or throttling
+   * server never holds a CI job for long. A server's `Retry-After` is honoured up to 10 s.
+   * @default 600000
+   */
+  uploadTimeout?: number;
   /**
    * Retries after a failed attempt (network error, 408, 429, 5xx), with exponential backoff
    * (0–10). The default makes 3 attempts in all, like PostHog's CLI.
@@ -241,8 +256,12 @@ export interface ResolvedOptions {
   };
   readonly failOnError: boolean;
   readonly concurrency: number;
-  /** Milliseconds per request. */
+  /** Milliseconds without progress before a request fails. */
   readonly timeout: number;
+  /** Milliseconds one request may take in all. */
+  readonly requestTimeout: number;
+  /** Milliseconds the whole upload may take. */
+  readonly uploadTimeout: number;
   /** Retries after the first attempt: `retries + 1` attempts in all. */
   readonly retries: number;
   /** The proxy for requests to `host`, or `undefined` for a direct connection. */

@@ -27,7 +27,14 @@ export interface Manifest {
   host: string;
   projectId: string | null;
   releaseMode: ReleaseMode;
-  release: { id: string | null; name: string; version: string; hashId: string } | null;
+  release: {
+    id: string | null;
+    name: string;
+    version: string;
+    hashId: string;
+    /** Why the build could not register it (event mode): its code carries no release id. */
+    error?: string;
+  } | null;
   chunks: ManifestChunk[];
 }
 
@@ -122,12 +129,29 @@ function checkRelease(file: string, release: unknown): void {
   if (typeof value.hashId !== 'string' || !/^[0-9a-f]{128}$/.test(value.hashId)) {
     throw invalid(file, '`release.hashId` is not a release hash');
   }
+  if (value.error !== undefined && typeof value.error !== 'string') throw invalid(file, '`release.error`');
 }
 
 /** A value from the file, quoted and cut short for a message. */
 function quote(value: unknown): string {
   const text = JSON.stringify(value) ?? String(value);
   return text.length > 80 ? `${text.slice(0, 80)}…` : text;
+}
+
+/** The manifest's record of a release; `registrationError` when the build could not register it. */
+export function releaseRecord(
+  identity: { name: string; version: string; hashId: string },
+  id: string | undefined,
+  registrationError: string | undefined,
+): NonNullable<Manifest['release']> {
+  const { name, version, hashId } = identity;
+  return {
+    id: id ?? null,
+    name,
+    version,
+    hashId,
+    ...(registrationError ? { error: `not registered, so not injected: ${registrationError}` } : {}),
+  };
 }
 
 /** What happened to one chunk id in a session, and where its map is now (if anywhere). */

@@ -9,16 +9,19 @@ import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity
 import { fetchOrCreateRelease } from '../release/resolve';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { readSourcePair } from '../upload/read-pair';
+import { uploadSettingsFrom } from '../upload/settings';
 import type { UploadInput, UploadSummary } from '../upload/types';
+import { finishFailure, reportDisposalProblems, retryHint } from './finish-messages';
 import {
   type ChunkOutcome,
   type Manifest,
-  type ManifestChunkStatus,
   recordChunks,
+  releaseRecord,
   toManifestPath,
   writeManifest,
 } from './manifest';
-import { disposeMaps, type MapToDispose, pendingMapsDir } from './map-policy';
+import { disposeMaps, pendingMapsDir, planDisposal, removePendingMaps } from './map-policy';
+import { statusOf } from './status';
 import { formatSummary } from './summary';
 import { sortByMap } from './uploadable';
 
@@ -94,6 +97,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
   const outcomes = new Map<string, ChunkOutcome>();
   let identity: ReleaseIdentity | undefined;
   let releaseId: string | undefined;
+  // Why the release could not be registered (event mode): this build's code carries no release id.
+  let releaseError: string | undefined;
   let prepared: Promise<InjectionContext> | undefined;
   let injection: InjectionContext | undefined;
   let queue: Promise<unknown> = Promise.resolve();
@@ -132,8 +137,13 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       try {
         await registerRelease();
       } catch (error) {
-        if (options.failOnError) throw error;
-        logger.warn(`could not register the release, injecting chunk ids only: ${errorMessage(error)}`);
+        const why = `could not register the release ${releaseLabel(identity)}: ${errorMessage(error)}`;
+        if (options.failOnError) throw new HogmapsError('release_failed', why, { cause: error });
+        releaseError = errorMessage(error);
+        logger.warn(
+          `${why}. Injecting chunk ids only: events from this build will carry no release. ` +
+            'Rebuild when PostHog is reachable (failOnError: true stops the build instead)',
+        );
       }
     }
     injection = {
@@ -200,12 +210,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
         const bindTo = mode === 'symbol-set' ? await registerRelease() : undefined;
         upload = await uploadSymbolSets(api, toInputs(result.outDir, uploadable), {
           releaseId: bindTo ?? null,
-          batchSize: options.sourcemaps.batchSize,
-          concurrency: options.concurrency,
-          force: options.force,
-          skipOnConflict: options.skipOnConflict,
-          dryRun: options.dryRun,
-          compression: options.compression,
+          ...uploadSettingsFrom(options),
           logger,
         });
       } catch (error) {
@@ -217,34 +222,28 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     }
 
     const status = statusOf(upload, fatal, skippedBecause);
-    const deletion = options.sourcemaps.deleteAfterUpload;
     // Watch rebuilds are superseded by the next one: nothing to retry, so their maps just go.
-    const retryable = (chunkId: string) =>
-      skippedBecause !== 'watch mode' && ['failed', 'pending'].includes(status(chunkId));
-    const maps: MapToDispose[] = uploadable
-      .filter((chunk) => deletion && chunk.mapIsOurs)
-      .map((chunk) => ({
-        chunkId: chunk.chunkId,
-        mapPath: chunk.mapPath!,
-        keepForRetry: retryable(chunk.chunkId),
-      }));
-    // A chunk id an earlier build of this session handled (a MultiCompiler's byte-identical chunk): its
-    // symbol set went (or waits for a retry) with that build, so this build's copy of our map just goes.
-    const freshChunks = new Set(fresh);
-    const repeatedMaps = result.chunks
-      .filter((chunk) => !freshChunks.has(chunk) && chunk.mapIsOurs && chunk.mapPath)
-      .map((chunk) => chunk.mapPath!);
-    // Maps of ours that go with no upload: those mapping nothing, and those whose JS is gone.
-    const unused = [...mappingNothing, ...missing]
-      .filter((chunk) => chunk.mapIsOurs && chunk.mapPath)
-      .map((chunk) => chunk.mapPath!);
-    const extraMaps = deletion ? [...(result.extraMapsToDelete ?? []), ...repeatedMaps, ...unused] : [];
-    const disposal = await disposeMaps(maps, pendingMapsDir(options.cwd), extraMaps);
+    const { maps, extraMaps } = planDisposal({
+      build: result,
+      fresh,
+      uploadable,
+      unused: [...mappingNothing, ...missing],
+      deletion: options.sourcemaps.deleteAfterUpload,
+      keepForRetry: (chunkId) =>
+        skippedBecause !== 'watch mode' && ['failed', 'pending'].includes(status(chunkId)),
+    });
+    const pendingDir = pendingMapsDir(options.cwd);
+    const disposal = await disposeMaps(maps, pendingDir, extraMaps);
+    const disposalProblems = reportDisposalProblems(logger, disposal, options.cwd, pendingDir);
+    const lost = new Map(disposal.lost.map((problem) => [problem.chunkId, problem.reason]));
 
     const deleted = new Set(maps.map((map) => map.chunkId));
     for (const chunk of uploadable) {
       const failure = upload?.failed.find((failed) => failed.chunkId === chunk.chunkId);
-      const error = failure?.error ?? (fatal ? errorMessage(fatal) : undefined);
+      const failed = failure?.error ?? (fatal ? errorMessage(fatal) : undefined);
+      const error = lost.has(chunk.chunkId)
+        ? `${failed}; its map could not be kept for a retry (${lost.get(chunk.chunkId)}): rebuild`
+        : failed;
       outcomes.set(chunk.chunkId, {
         status: status(chunk.chunkId),
         mapPath:
@@ -253,21 +252,24 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       });
     }
 
+    // Maps an earlier build kept for a retry are not needed once their sets are on the server.
+    if (upload && !upload.dryRun)
+      await removePendingMaps(pendingDir, [...upload.uploaded, ...upload.alreadyPresent]);
+
     let manifestPath: string | undefined;
     if (options.manifest.enabled && result.chunks.length > 0) {
       manifestPath = path.resolve(result.outDir, options.manifest.fileName);
       const manifest = manifests.get(manifestPath) ?? newManifest();
       // Every chunk of this output, also those an earlier build of the session already uploaded.
       recordChunks(manifest, path.dirname(manifestPath), result.chunks, outcomes);
-      manifest.release = identity
-        ? { id: releaseId ?? null, name: identity.name, version: identity.version, hashId: identity.hashId }
-        : null;
+      manifest.release = identity ? releaseRecord(identity, releaseId, releaseError) : null;
       manifests.set(manifestPath, manifest);
       await writeManifest(manifestPath, manifest);
     }
 
     const summary = formatSummary({
       release: releaseLabel(identity),
+      releaseNotRegistered: releaseError !== undefined,
       injected: result.chunks.length,
       upload,
       ...(willUpload
@@ -275,19 +277,18 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
         : {}),
       skippedBecause,
       mapsDeleted: disposal.deleted,
+      mapsKept: disposal.movedAside.size,
       durationMs: Date.now() - started,
     });
     logger.info(summary);
 
-    const failures = (upload?.failed.length ?? 0) > 0 || fatal !== undefined;
-    if (failures && options.failOnError) {
-      throw new HogmapsError(
-        'upload_failed',
-        fatal
-          ? `hogmaps upload failed: ${errorMessage(fatal)}`
-          : `hogmaps upload failed for ${upload!.failed.length} symbol sets`,
-        { cause: fatal },
-      );
+    const notUploaded = uploadable.filter((chunk) => status(chunk.chunkId) === 'failed');
+    const canRetry = notUploaded.filter((chunk) => !lost.has(chunk.chunkId)).length;
+    const hint = canRetry > 0 ? retryHint(options.cwd, manifestPath, canRetry) : undefined;
+    if (hint) logger.warn(hint);
+    if (options.failOnError) {
+      const failure = finishFailure({ fatal, notUploaded: notUploaded.length, disposalProblems, hint });
+      if (failure) throw failure;
     }
     return { upload, skippedBecause, manifestPath, summary };
   };
@@ -323,23 +324,4 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     },
   };
   return session;
-}
-
-function statusOf(
-  upload: UploadSummary | undefined,
-  fatal: unknown,
-  skippedBecause: string | undefined,
-): (chunkId: string) => ManifestChunkStatus {
-  if (!upload) return () => (fatal ? 'failed' : skippedBecause === 'no new chunks' ? 'uploaded' : 'pending');
-  const uploaded = new Set(upload.uploaded);
-  const present = new Set(upload.alreadyPresent);
-  const tooLarge = new Set(upload.tooLarge);
-  const failed = new Set(upload.failed.map((failure) => failure.chunkId));
-  return (chunkId) => {
-    if (failed.has(chunkId)) return 'failed';
-    if (tooLarge.has(chunkId)) return 'too-large';
-    if (present.has(chunkId)) return 'already-present';
-    if (uploaded.has(chunkId)) return upload.dryRun ? 'pending' : 'uploaded';
-    return 'pending';
-  };
 }

@@ -16,6 +16,8 @@ function plural(count: number, noun: string): string {
 
 export interface SummaryInput {
   release: string | undefined;
+  /** The release was identified but could not be registered, so the code carries no release id. */
+  releaseNotRegistered?: boolean;
   injected: number;
   upload: UploadSummary | undefined;
   /** Why nothing was uploaded, when nothing was. */
@@ -23,6 +25,8 @@ export interface SummaryInput {
   /** Chunks not uploaded: no map on disk, the file is gone, or the map maps nothing. */
   skipped?: { noMap: number; missing: number; mapsNothing: number };
   mapsDeleted: number;
+  /** Maps moved out of the output to wait for `hogmaps upload --manifest`. */
+  mapsKept?: number;
   durationMs: number;
 }
 
@@ -43,6 +47,11 @@ export function formatSummary(input: SummaryInput): string {
   if (input.skipped?.missing) parts.push(`${input.skipped.missing} with a missing file skipped`);
   if (input.skipped?.mapsNothing) parts.push(`${input.skipped.mapsNothing} with nothing to map skipped`);
   if (input.mapsDeleted > 0) parts.push(`${plural(input.mapsDeleted, 'map')} deleted`);
-  const release = input.release ? `release ${input.release}: ` : 'no release: ';
+  if (input.mapsKept) parts.push(`${plural(input.mapsKept, 'map')} kept for a retry, out of the output`);
+  const release = !input.release
+    ? 'no release: '
+    : input.releaseNotRegistered
+      ? `release ${input.release} (NOT registered, not in the code): `
+      : `release ${input.release}: `;
   return `${release}${parts.join(', ')} in ${formatDuration(input.durationMs)}`;
 }

@@ -27,6 +27,7 @@ function validate(options: UploadOptions): void {
   positive('batchSize');
   positive('concurrency');
   positive('maxPayloadBytes');
+  positive('deadlineMs');
   if (options.maxBufferedBytes !== undefined && !(options.maxBufferedBytes >= 0)) {
     issues.push({
       path: 'maxBufferedBytes',
@@ -151,11 +152,13 @@ export async function uploadSymbolSets(
   const dryRun = options.dryRun ?? false;
   const concurrency = options.concurrency ?? DEFAULT_CONCURRENCY;
   const report = createReport({ logger: options.logger, onProgress: options.onProgress, dryRun });
+  const deadline = options.deadlineMs === undefined ? undefined : AbortSignal.timeout(options.deadlineMs);
+  const signals = [options.signal, deadline].filter((signal) => signal !== undefined);
   const context: RunContext = {
     client,
     report,
     logger: options.logger,
-    signal: options.signal,
+    signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     compression: options.compression ?? 'auto',
     concurrency,
     force: options.force ?? false,
@@ -177,22 +180,32 @@ export async function uploadSymbolSets(
   report.emit({ type: 'start', files: unique.length, duplicates: duplicates.length });
   for (const input of duplicates) report.duplicate(input, firstFile.get(input.chunkId)!);
 
-  for (const window of slices(unique, MAX_CHECK_BATCH)) {
-    const packed = await packWindow(context, window, limits);
-    if (dryRun) {
-      for (const chunk of packed) {
-        options.logger?.info(
-          `dry run: would upload ${chunk.fileName} (chunk ${chunk.chunkId}, ${chunk.size} bytes)`,
-        );
-        report.uploaded(chunk, chunk.size);
-        releaseBytes(context, chunk);
+  try {
+    for (const window of slices(unique, MAX_CHECK_BATCH)) {
+      const packed = await packWindow(context, window, limits);
+      if (dryRun) {
+        for (const chunk of packed) {
+          options.logger?.info(
+            `dry run: would upload ${chunk.fileName} (chunk ${chunk.chunkId}, ${chunk.size} bytes)`,
+          );
+          report.uploaded(chunk, chunk.size);
+          releaseBytes(context, chunk);
+        }
+        continue;
       }
-      continue;
+      const needed = await checkWindow(context, packed);
+      for (const batch of slices(needed, batchSize)) {
+        context.signal?.throwIfAborted();
+        await uploadBatch(context, batch);
+      }
     }
-    const needed = await checkWindow(context, packed);
-    for (const batch of slices(needed, batchSize)) {
-      context.signal?.throwIfAborted();
-      await uploadBatch(context, batch);
+  } catch (error) {
+    // The caller's abort is theirs to report; the deadline fails what is left, and the run ends.
+    if (!deadline?.aborted || options.signal?.aborted) throw error;
+    const seconds = Math.round(options.deadlineMs! / 100) / 10;
+    for (const input of unique) {
+      if (report.isSettled(input.chunkId)) continue;
+      report.failed(input, `the upload did not finish within ${seconds} s (uploadTimeout); not uploaded`);
     }
   }
 

@@ -1,3 +1,4 @@
+import { isExpiredPolicy } from '../api/error-body';
 import type { BulkStartUploadEntry, PresignedPost } from '../api/protocol';
 import { ApiError } from '../errors';
 import { type Chunk, chunkBytes, type RunContext, uploadItem } from './run-context';
@@ -5,7 +6,7 @@ import { type Chunk, chunkBytes, type RunContext, uploadItem } from './run-conte
 /** Object storage refusing a presigned POST whose policy has expired (S3: "Policy expired"). */
 export function isExpiredPresignedPost(error: unknown): boolean {
   return (
-    error instanceof ApiError && error.status === 403 && /expired/i.test(`${error.apiCode} ${error.detail}`)
+    error instanceof ApiError && isExpiredPolicy(error.status, { code: error.apiCode, detail: error.detail })
   );
 }
 
@@ -36,9 +37,10 @@ async function post(context: RunContext, entry: BulkStartUploadEntry, bytes: Uin
 }
 
 /**
- * Uploads one chunk's container to object storage. A presigned POST that expired (they last
- * 300 s) is started again once for that chunk. Returns the symbol-set id to finish, or undefined
- * when the restart says the chunk is already present.
+ * Uploads one chunk's container to object storage. Each POST is retried on any error but an expired
+ * policy (as PostHog's CLI does); when it still fails, or the policy expired (they last 300 s), the
+ * chunk is started again once for a fresh presigned POST. Returns the symbol-set id to finish, or
+ * undefined when the restart says the chunk is already present.
  */
 export async function uploadChunk(
   context: RunContext,
@@ -50,8 +52,10 @@ export async function uploadChunk(
     await post(context, entry, bytes);
     return entry.symbol_set_id;
   } catch (error) {
-    if (!isExpiredPresignedPost(error)) throw error;
-    context.logger?.info(`${chunk.fileName}: the presigned upload expired; starting it again`);
+    // A transport failure is already retried (and switched to a fallback URL): a new policy won't help.
+    if (context.signal?.aborted || !(error instanceof ApiError) || error.status === 0) throw error;
+    const why = isExpiredPresignedPost(error) ? 'the presigned upload expired' : (error as Error).message;
+    context.logger?.debug(`${chunk.fileName}: ${why}; asking PostHog for a fresh presigned upload`);
     const { id_map } = await context.client.symbolSets.bulkStartUpload(
       {
         symbol_sets: [uploadItem(context, chunk)],

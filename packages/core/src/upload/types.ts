@@ -28,6 +28,11 @@ export interface UploadOptions {
   onProgress?: (event: UploadProgressEvent) => void;
   logger?: Logger;
   signal?: AbortSignal;
+  /**
+   * Milliseconds the whole upload may take. What is not uploaded by then is reported as failed (a
+   * later `hogmaps upload --manifest` finishes it) instead of holding the build. Unset: no limit.
+   */
+  deadlineMs?: number;
   /** Larger containers are skipped with a warning. @default 104857600 (PostHog's limit) */
   maxPayloadBytes?: number;
   /**

@@ -112,10 +112,12 @@ describe('uploadSymbolSets', () => {
     expect(server.routes('storage')).toHaveLength(3);
   });
 
-  it('fails only the chunk that object storage refuses (403)', async () => {
+  it('fails only the chunk that object storage keeps refusing (403), after retries and a fresh POST', async () => {
+    // Three attempts on the presigned POST, three on the fresh one asked for then (as PostHog's CLI).
     server.fault('storage', {
       status: 403,
       body: '<Error><Code>AccessDenied</Code><Message>Access Denied</Message></Error>',
+      times: 6,
     });
     const summary = await upload(ids('a', 'b'), { concurrency: 1 });
     expect(summary.uploaded).toEqual(['b']);
