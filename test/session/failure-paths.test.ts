@@ -162,6 +162,24 @@ describe('messages tell the truth and the next step (item 10)', () => {
     expect(lines.join('\n')).not.toContain('hogmaps upload --manifest');
   });
 
+  test('one reason for many failures is one error line naming the files', async () => {
+    failStart();
+    const { session, lines } = sessionFor(server, work, { retries: 0 });
+    await session.prepare();
+    const chunks = [];
+    for (const name of ['one', 'two', 'three']) {
+      const unique = `${name}${randomUUID().slice(0, 8)}`;
+      chunks.push(await emitChunk(outDir(), unique, `${unique}();`, (code) => session.chunkIdFor(code)));
+    }
+    await session.finishBuild({ outDir: outDir(), chunks });
+    const errors = lines.filter((line) => line.startsWith('[hogmaps] error:'));
+    expect(errors, lines.join('\n')).toHaveLength(1);
+    expect(errors[0]).toMatch(
+      /^\[hogmaps\] error: 3 symbol sets failed \(.*\): starting the upload failed: .*503/,
+    );
+    for (const chunk of chunks) expect(errors[0]).toContain(path.basename(chunk.jsPath));
+  });
+
   test('retries are routine: logged at debug only, never at info', async () => {
     server.faults.add({ match: { path: 'bulk_start_upload' }, action: { status: 503 }, times: 1 });
     const info = await buildOne({ retries: 2 });

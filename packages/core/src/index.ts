@@ -94,6 +94,7 @@ export {
 } from './inject/inject';
 export {
   type InjectFileOptions,
+  type InjectFileResult,
   injectFileOnDisk,
   injectSourcePair,
   type SourcePairInput,

@@ -1,5 +1,6 @@
+import { createServer } from 'node:net';
 import path from 'node:path';
-import { createLogger } from '@hogmaps/core';
+import { createLogger, HogmapsError } from '@hogmaps/core';
 import { startServer } from '@hogmaps/server';
 import { UsageError } from '../args';
 import type { CommandContext, CommandSpec } from '../context';
@@ -23,13 +24,38 @@ function bindAddress(context: CommandContext): string {
   return context.args.string('bind') ?? DEFAULT_BIND;
 }
 
+function portInUse(host: string, port: number): HogmapsError {
+  return new HogmapsError(
+    'port_in_use',
+    `port ${port} on ${host} is already in use (another hogmaps serve?): pick another with --port <n>, ` +
+      'or --port 0 for any free port. Nothing was started or created.',
+  );
+}
+
+/**
+ * Fails before the server creates its data folder when the port is taken: a busy port must leave
+ * nothing behind. (Whoever takes the port in between still gets the same message from the server.)
+ */
+async function checkPortFree(host: string, port: number): Promise<void> {
+  if (port === 0) return;
+  await new Promise<void>((resolve, reject) => {
+    const probe = createServer();
+    probe.once('error', (error: NodeJS.ErrnoException) =>
+      reject(error.code === 'EADDRINUSE' ? portInUse(host, port) : error),
+    );
+    probe.listen({ host, port, exclusive: true }, () => probe.close(() => resolve()));
+  });
+}
+
 async function serve(context: CommandContext): Promise<number> {
   const { args, io, logger } = context;
   args.positionals(0, 0, '');
   const port = args.integer('port', { min: 0, max: 65535 }) ?? DEFAULT_PORT;
+  const host = bindAddress(context);
+  await checkPortFree(host, port);
   const server = await startServer({
     port,
-    host: bindAddress(context),
+    host,
     dataDir: path.resolve(io.cwd, args.string('data-dir') ?? '.hogmaps-data'),
     ...(args.string('api-key') ? { apiKey: args.string('api-key') } : {}),
     logger: createLogger({

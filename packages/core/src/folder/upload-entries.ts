@@ -1,6 +1,8 @@
 import { readFile } from 'node:fs/promises';
 import { errorMessage } from '../errors';
 import { isEmptySourceMap } from '../files/empty-map';
+import { scanJsonObject } from '../files/json-scan';
+import { isEmptySourceMapBytes } from '../files/source-map-bytes';
 import type { ResolvedOptions } from '../options/types';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { uploadSettingsFrom } from '../upload/settings';
@@ -11,6 +13,13 @@ import type { FolderContext, FolderEntry } from './types';
 // A wrapper chunk (re-exports only) gets a map with nothing in it: PostHog's CLI skips those.
 const SMALL_JS = 2048;
 
+/** Whether a map file is PostHog's empty map, judged from its bytes (an index map is parsed). */
+async function isEmptyMapFile(mapPath: string): Promise<boolean> {
+  const bytes = await readFile(mapPath);
+  const scan = scanJsonObject(bytes);
+  return isEmptySourceMapBytes(bytes, scan) ?? isEmptySourceMap(JSON.parse(bytes.toString('utf8')));
+}
+
 /** Splits off entries whose map is empty or unreadable (one log line each), as posthog-cli does. */
 export async function dropEmptyMaps(
   context: FolderContext,
@@ -20,15 +29,15 @@ export async function dropEmptyMaps(
   const dropped: FolderEntry[] = [];
   for (const entry of entries) {
     const name = displayPath(context.cwd, entry.mapPath);
-    let json: unknown;
+    let empty: boolean;
     try {
-      json = JSON.parse(await readFile(entry.mapPath, 'utf8'));
+      empty = await isEmptyMapFile(entry.mapPath);
     } catch (error) {
       context.logger.warn(`${name}: not a readable JSON source map (${errorMessage(error)}); skipped`);
       dropped.push(entry);
       continue;
     }
-    if (!isEmptySourceMap(json)) {
+    if (!empty) {
       kept.push(entry);
       continue;
     }

@@ -4,6 +4,7 @@ import { encodedMap, FlattenMap, type SectionedSourceMapInput } from '@jridgewel
 import { computeChunkId } from '../chunk-id/compute';
 import { readInjectedChunkId } from '../chunk-id/detect';
 import { errorMessage, FileError } from '../errors';
+import { memberOf, plainStringValue, scanJsonObject } from '../files/json-scan';
 import type { InjectOptions } from './inject';
 import { findInjectionPoint } from './prologue';
 import { shiftGeneratedColumns } from './shift-mappings';
@@ -28,6 +29,9 @@ export interface SourcePairResult {
   code: string;
   map: string | undefined;
 }
+
+/** What `injectFileOnDisk` did; the map, rewritten or not, is on disk. */
+export type InjectFileResult = Omit<SourcePairResult, 'map'>;
 
 type MapJson = Record<string, unknown> & { mappings?: unknown; sections?: unknown };
 
@@ -77,26 +81,14 @@ export function injectSourcePair(input: SourcePairInput, options: InjectFileOpti
   if (existing !== undefined) return { injected: false, chunkId: existing, code, map: input.map };
 
   let map = input.map === undefined ? undefined : parseMap(input.map, file);
-  const chunkId = options.chunkId ?? computeChunkId(code, { releaseHashId: options.releaseHashId });
-  assertValidChunkId(chunkId);
-  const snippet = createSnippet(chunkId, options.releaseId);
-  const { offset, separator } = findInjectionPoint(code);
-  const comment = options.appendComment === false ? '' : createChunkIdComment(chunkId);
-  const injectedCode = code.slice(0, offset) + separator + snippet + code.slice(offset) + comment;
+  const placed = placeSnippet(code, options);
+  const { chunkId } = placed;
   if (map === undefined || typeof map.chunk_id === 'string' || typeof map.chunkId === 'string') {
-    return { injected: true, chunkId, code: injectedCode, map: input.map };
+    return { injected: true, chunkId, code: placed.code, map: input.map };
   }
 
   if (map.sections !== undefined) map = flattenIndexMap(map, file);
-  if (typeof map.mappings === 'string' && separator === '') {
-    const lineStart = code.lastIndexOf('\n', offset - 1) + 1;
-    const line = countLineFeeds(code, lineStart);
-    try {
-      map.mappings = shiftGeneratedColumns(map.mappings, line, offset - lineStart, snippet.length);
-    } catch (error) {
-      throw new FileError('invalid_source_map', file, errorMessage(error));
-    }
-  }
+  if (typeof map.mappings === 'string') map.mappings = placed.shift(map.mappings, file);
   if (options.rewriteSource && Array.isArray(map.sources)) {
     const rewrite = options.rewriteSource;
     map.sources = map.sources.map((source: unknown) =>
@@ -105,7 +97,83 @@ export function injectSourcePair(input: SourcePairInput, options: InjectFileOpti
   }
   map.chunk_id = chunkId;
   const trailing = input.map?.endsWith('\n') ? '\n' : '';
-  return { injected: true, chunkId, code: injectedCode, map: JSON.stringify(map) + trailing };
+  return { injected: true, chunkId, code: placed.code, map: JSON.stringify(map) + trailing };
+}
+
+/** The injected code, and how a map's `mappings` follow the snippet inserted into its line. */
+function placeSnippet(code: string, options: InjectFileOptions) {
+  const chunkId = options.chunkId ?? computeChunkId(code, { releaseHashId: options.releaseHashId });
+  assertValidChunkId(chunkId);
+  const snippet = createSnippet(chunkId, options.releaseId);
+  const { offset, separator } = findInjectionPoint(code);
+  const comment = options.appendComment === false ? '' : createChunkIdComment(chunkId);
+  const lineStart = code.lastIndexOf('\n', offset - 1) + 1;
+  const line = countLineFeeds(code, lineStart);
+  const shift = (mappings: string, file: string): string => {
+    // A snippet on a line of its own moves no column.
+    if (separator !== '') return mappings;
+    try {
+      return shiftGeneratedColumns(mappings, line, offset - lineStart, snippet.length);
+    } catch (error) {
+      throw new FileError('invalid_source_map', file, errorMessage(error));
+    }
+  };
+  return {
+    chunkId,
+    code: code.slice(0, offset) + separator + snippet + code.slice(offset) + comment,
+    /** The generated line (0-based) the snippet goes into. */
+    line,
+    shift,
+  };
+}
+
+/**
+ * `injectSourcePair` for a map given as bytes, edited as bytes: the `mappings` value is shifted in
+ * place and `chunk_id` added before the closing brace, so a map of hundreds of MiB costs its own size
+ * in memory, not the gigabytes of parsing it. Returns the map's new bytes as parts (or undefined when
+ * it stays as it is), or undefined as a whole when only a parse can do it (an index map, a source
+ * rewrite, a map that is not a plain valid source map: the parse reports what is wrong).
+ */
+function injectMapBytes(
+  code: string,
+  bytes: Buffer,
+  file: string,
+  options: InjectFileOptions,
+): { result: InjectFileResult; map: Uint8Array[] | undefined } | undefined {
+  let scan: ReturnType<typeof scanJsonObject>;
+  try {
+    scan = scanJsonObject(bytes);
+  } catch {
+    return undefined;
+  }
+  const mappings = memberOf(scan, 'mappings');
+  const stamped = memberOf(scan, 'chunk_id') ?? memberOf(scan, 'chunkId');
+  if (options.rewriteSource || memberOf(scan, 'sections') || mappings?.kind !== 'string') return undefined;
+  if (stamped && stamped.kind !== 'string') return undefined;
+  const placed = placeSnippet(code, options);
+  // Only the lines up to the snippet's can change: the rest of `mappings` stays bytes.
+  const valueEnd = mappings.end - 1;
+  let lineEnd = mappings.start + 1;
+  for (let line = 0; line <= placed.line && lineEnd < valueEnd; line++) {
+    const next = bytes.indexOf(0x3b, lineEnd);
+    lineEnd = next < 0 || next > valueEnd ? valueEnd : next + (line < placed.line ? 1 : 0);
+  }
+  const head = plainStringValue(bytes, { ...mappings, end: lineEnd + 1 });
+  if (head === undefined) return undefined;
+  const result = { injected: true, chunkId: placed.chunkId, code: placed.code };
+  // posthog-cli's rule: a map with a chunk id has been adjusted already.
+  if (stamped) return { result, map: undefined };
+  const field = `${scan.members.length > 0 ? ',' : ''}"chunk_id":${JSON.stringify(placed.chunkId)}`;
+  return {
+    result,
+    map: [
+      bytes.subarray(0, mappings.start + 1),
+      Buffer.from(placed.shift(head, file), 'utf8'),
+      bytes.subarray(lineEnd, scan.close),
+      Buffer.from(field, 'utf8'),
+      bytes.subarray(scan.close),
+    ],
+  };
 }
 
 function countLineFeeds(code: string, end: number): number {
@@ -115,16 +183,17 @@ function countLineFeeds(code: string, end: number): number {
 }
 
 /**
- * Reads a JS file (and its map), injects them with `injectSourcePair` and writes both back, each
- * atomically (temp file + rename, file mode kept). The map is written first: if the run stops
- * between the two writes, the map carries `chunk_id` and the next run injects the JS without moving
- * the map's columns a second time. Nothing is written when the file already carries an id.
+ * Reads a JS file (and its map), injects them and writes both back, each atomically (temp file +
+ * rename, file mode kept). A plain map is edited as bytes (see injectMapBytes), others through
+ * `injectSourcePair`. The map is written first: if the run stops between the two writes, the map
+ * carries `chunk_id` and the next run injects the JS without moving the map's columns a second
+ * time. Nothing is written when the file already carries an id.
  */
 export async function injectFileOnDisk(
   jsPath: string,
   mapPath: string | undefined,
   options: InjectFileOptions = {},
-): Promise<SourcePairResult> {
+): Promise<InjectFileResult> {
   const bytes = await readOrThrow(jsPath);
   let code: string;
   try {
@@ -133,18 +202,24 @@ export async function injectFileOnDisk(
   } catch {
     throw new FileError('invalid_utf8', jsPath, 'JavaScript file is not valid UTF-8');
   }
-  const map = mapPath === undefined ? undefined : (await readOrThrow(mapPath)).toString('utf8');
-  const result = injectSourcePair(
+  const existing = readInjectedChunkId(code);
+  if (existing !== undefined) return { injected: false, chunkId: existing, code };
+  // Hash the bytes as read, like posthog-cli (identical to hashing the decoded text).
+  const chunkId = options.chunkId ?? computeChunkId(bytes, { releaseHashId: options.releaseHashId });
+  const mapBytes = mapPath === undefined ? undefined : await readOrThrow(mapPath);
+  const edited = mapBytes && injectMapBytes(code, mapBytes, mapPath!, { ...options, chunkId });
+  if (edited) {
+    if (edited.map) await writeAtomic(mapPath!, edited.map);
+    await writeAtomic(jsPath, edited.result.code);
+    return edited.result;
+  }
+  const map = mapBytes?.toString('utf8');
+  const { map: injectedMap, ...result } = injectSourcePair(
     { code, map, fileName: mapPath ?? jsPath },
-    // Hash the bytes as read, like posthog-cli (identical to hashing the decoded text).
-    {
-      ...options,
-      chunkId: options.chunkId ?? computeChunkId(bytes, { releaseHashId: options.releaseHashId }),
-    },
+    { ...options, chunkId },
   );
-  if (!result.injected) return result;
-  if (mapPath !== undefined && result.map !== undefined && result.map !== map)
-    await writeAtomic(mapPath, result.map);
+  if (mapPath !== undefined && injectedMap !== undefined && injectedMap !== map)
+    await writeAtomic(mapPath, injectedMap);
   await writeAtomic(jsPath, result.code);
   return result;
 }
@@ -157,7 +232,7 @@ async function readOrThrow(path: string): Promise<Buffer> {
   }
 }
 
-async function writeAtomic(path: string, content: string): Promise<void> {
+async function writeAtomic(path: string, content: string | readonly Uint8Array[]): Promise<void> {
   const temp = `${path}.${process.pid}.${randomBytes(4).toString('hex')}.tmp`;
   try {
     const { mode } = await stat(path);

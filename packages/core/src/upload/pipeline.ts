@@ -201,7 +201,10 @@ export async function uploadSymbolSets(
     }
   } catch (error) {
     // The caller's abort is theirs to report; the deadline fails what is left, and the run ends.
-    if (!deadline?.aborted || options.signal?.aborted) throw error;
+    if (!deadline?.aborted || options.signal?.aborted) {
+      report.logFailures();
+      throw error;
+    }
     const seconds = Math.round(options.deadlineMs! / 100) / 10;
     for (const input of unique) {
       if (report.isSettled(input.chunkId)) continue;
@@ -209,6 +212,7 @@ export async function uploadSymbolSets(
     }
   }
 
+  report.logFailures();
   const summary = report.summary(client.requests - requestsBefore, Date.now() - started);
   report.emit({ type: 'done', summary });
   return summary;

@@ -1,5 +1,6 @@
 import { readFile } from 'node:fs/promises';
 import { FileError } from '../errors';
+import { checkSourceMapBytes } from '../files/source-map-bytes';
 import { findSourceMappingUrl } from '../files/source-mapping-url';
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
@@ -51,19 +52,7 @@ export async function readSourcePair(
   } catch (error) {
     throw readError(fileName, error, `its source map ${mapPath}`);
   }
-  let json: unknown;
-  try {
-    json = JSON.parse(map.toString('utf8'));
-  } catch (error) {
-    throw new FileError('invalid_source_map', mapPath, `is not valid JSON (${(error as Error).message})`);
-  }
-  const object = json as { mappings?: unknown; sections?: unknown } | null;
-  if (
-    !object ||
-    typeof object !== 'object' ||
-    (typeof object.mappings !== 'string' && !Array.isArray(object.sections))
-  ) {
-    throw new FileError('invalid_source_map', mapPath, 'is not a source map (no `mappings` or `sections`)');
-  }
+  // Checked as bytes: parsing a map of hundreds of MiB would cost gigabytes.
+  checkSourceMapBytes(map, mapPath);
   return { minified, map };
 }

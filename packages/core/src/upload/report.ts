@@ -20,6 +20,9 @@ export function createReport(options: {
   const failed: UploadFailure[] = [];
   let bytes = 0;
   const settled = new Set<string>();
+  // Failures are logged together at the end, one line per reason: a batch that failed to start is
+  // one line naming its files, not fifty lines saying the same.
+  const reasons = new Map<string, string[]>();
   const emit = (event: UploadProgressEvent) => options.onProgress?.(event);
   // Only the two fields: callers pass whole chunk records.
   const refOf = ({ chunkId, fileName }: ChunkRef): ChunkRef => ({ chunkId, fileName });
@@ -57,8 +60,22 @@ export function createReport(options: {
       const message = error instanceof FileError ? error.message : `${ref.fileName}: ${errorMessage(error)}`;
       settled.add(ref.chunkId);
       failed.push({ ...refOf(ref), error: message });
-      logger?.error(`${message} (chunk ${ref.chunkId})`);
+      logger?.debug(`${message} (chunk ${ref.chunkId})`);
+      const reason = error instanceof FileError ? message : errorMessage(error);
+      reasons.set(reason, [...(reasons.get(reason) ?? []), ref.fileName]);
       emit({ type: 'failed', ...refOf(ref), error: message });
+    },
+    /** Logs each reason for failure once, with the files it failed. */
+    logFailures() {
+      for (const [reason, files] of reasons) {
+        if (files.length === 1 && reason.startsWith(`${files[0]}:`)) logger?.error(reason);
+        else if (files.length === 1) logger?.error(`${files[0]}: ${reason}`);
+        else {
+          const shown = files.length > 10 ? [...files.slice(0, 10), `and ${files.length - 10} more`] : files;
+          logger?.error(`${files.length} symbol sets failed (${shown.join(', ')}): ${reason}`);
+        }
+      }
+      reasons.clear();
     },
     summary(requests: number, durationMs: number): UploadSummary {
       return {

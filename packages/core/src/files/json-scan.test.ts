@@ -1,0 +1,106 @@
+import { describe, expect, it } from 'vitest';
+import { isEmptySourceMap } from './empty-map';
+import { memberOf, plainStringValue, scanJsonObject } from './json-scan';
+import { checkSourceMapBytes, isEmptySourceMapBytes } from './source-map-bytes';
+
+const bytes = (text: string) => Buffer.from(text, 'utf8');
+
+describe('scanJsonObject', () => {
+  // What JSON.parse accepts as an object, the scan accepts; what it refuses, the scan refuses.
+  const texts = [
+    '{}',
+    ' {\n\t"a" : 1 , "b":[1,-2.5e+3,0.1E-2,true,false,null,{"c":{}}], "d":"x\\"y\\\\z\\u00e9\\n"}\r\n',
+    '{"version":3,"sources":["a.ts"],"names":[],"mappings":"AAAA;CAAC","sourcesContent":["é ü \\u2028"]}',
+    '{"a":1,"a":2}',
+    '{"a":"\u00e9\u4e2d\ud83d\ude00"}',
+    '{',
+    '{"a":1,}',
+    '{"a" 1}',
+    '{a:1}',
+    "{'a':1}",
+    '{"a":01}',
+    '{"a":1.}',
+    '{"a":-}',
+    '{"a":.5}',
+    '{"a":"\t"}',
+    '{"a":"\\x"}',
+    '{"a":"\\u12G4"}',
+    '{"a":tru}',
+    '{"a":1} x',
+    '{"a":[1,2}',
+    '{"a":[1 2]}',
+    '[]',
+    '"a"',
+    '',
+    '\ufeff{}',
+  ];
+  it.each(texts)('agrees with JSON.parse on %j', (text) => {
+    let parsed: unknown;
+    let parses = true;
+    try {
+      parsed = JSON.parse(text);
+    } catch {
+      parses = false;
+    }
+    const isObject = parses && typeof parsed === 'object' && parsed !== null && !Array.isArray(parsed);
+    if (isObject) {
+      const scan = scanJsonObject(bytes(text));
+      const keys = [...new Set(scan.members.map((member) => member.key))];
+      expect(keys).toEqual(Object.keys(parsed as object));
+      for (const key of keys) {
+        const member = memberOf(scan, key)!;
+        const value = JSON.parse(bytes(text).subarray(member.start, member.end).toString('utf8'));
+        expect(value).toEqual((parsed as Record<string, unknown>)[key]);
+      }
+      expect(bytes(text)[scan.close]).toBe(0x7d);
+      expect(
+        bytes(text)
+          .subarray(scan.close + 1)
+          .toString()
+          .trim(),
+      ).toBe('');
+    } else {
+      expect(() => scanJsonObject(bytes(text))).toThrow(SyntaxError);
+    }
+  });
+
+  it('says what is wrong and where', () => {
+    expect(() => scanJsonObject(bytes('{"a":1,}'))).toThrow(/expected a key at byte 7/);
+    expect(() => scanJsonObject(bytes('[1]'))).toThrow(/expected a JSON object at byte 0/);
+    expect(() => scanJsonObject(bytes(`{"a":${'['.repeat(10_000)}`))).toThrow(/nested too deeply/);
+  });
+
+  it('gives a string value without escapes as text, and refuses one with escapes', () => {
+    const map = bytes('{"mappings":"AAAA;CAAC","file":"a\\"b.js"}');
+    const scan = scanJsonObject(map);
+    expect(plainStringValue(map, memberOf(scan, 'mappings')!)).toBe('AAAA;CAAC');
+    expect(plainStringValue(map, memberOf(scan, 'file')!)).toBeUndefined();
+  });
+});
+
+describe('source maps as bytes', () => {
+  it('refuses what is not a source map, naming the file', () => {
+    expect(() => checkSourceMapBytes(bytes('{"version":3,'), 'a.js.map')).toThrow(
+      /^a\.js\.map: is not valid JSON \(expected a key at byte 13\)/,
+    );
+    expect(() => checkSourceMapBytes(bytes('{"version":3}'), 'a.js.map')).toThrow(
+      /a\.js\.map: is not a source map \(no `mappings` or `sections`\)/,
+    );
+    expect(() => checkSourceMapBytes(Buffer.from([0x7b, 0xff, 0x7d]), 'a.js.map')).toThrow(/not valid UTF-8/);
+    expect(checkSourceMapBytes(bytes('{"sections":[]}'), 'a.js.map').members).toHaveLength(1);
+  });
+
+  it.each([
+    '{"version":3,"mappings":"","sources":[],"names":[ ]}',
+    '{"version":3,"mappings":"AAAA","sources":[],"names":[]}',
+    '{"version":3,"mappings":"","sources":["a.ts"]}',
+    '{"version":3,"mappings":null,"sources":null}',
+    '{"version":3,"mappings":"","sections":[]}',
+    '{"version":3,"mappings":"","sections":""}',
+    '{"version":3,"mappings":"","sections":null}',
+  ])('judges emptiness as isEmptySourceMap does: %s', (text) => {
+    expect(isEmptySourceMapBytes(bytes(text), scanJsonObject(bytes(text)))).toBe(
+      isEmptySourceMap(JSON.parse(text)),
+    );
+  });
+});
