@@ -106,6 +106,14 @@ describe('a release that cannot be registered (item 8)', () => {
     expect(problems(lines).join('\n')).toMatch(
       /could not register the release session-app@1\.0\.0: .*Rebuild/,
     );
+
+    // The rebuild it asks for, with PostHog reachable, finishes the job.
+    server.faults.clear();
+    const rebuild = sessionFor(server, work).session;
+    expect((await rebuild.prepare()).releaseId).toMatch(/^[0-9a-f-]{36}$/);
+    const again = await rebuild.finishBuild({ outDir: outDir(), chunks: [chunk] });
+    expect(again.summary).toMatch(/^release session-app@1\.0\.0: /);
+    expect((await readManifest(again.manifestPath!)).release?.error).toBeUndefined();
   });
 
   test('fails the build under failOnError, saying what failed', async () => {

@@ -1,4 +1,5 @@
 import { readFile } from 'node:fs/promises';
+import { memberOf, scanJsonObject } from './json-scan';
 
 function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -26,8 +27,16 @@ export function isEmptySourceMap(json: unknown): boolean {
 
 /** A VLQ digit: a `mappings` string without one has no segment (only `;` and `,`). */
 const VLQ_DIGIT = /[A-Za-z0-9+/]/;
-/** The `mappings` of a plain map. Inside a JSON string every quote is escaped, so only the key matches. */
-const MAPPINGS_FIELD = /"mappings"\s*:\s*"([^"\\]*)"/;
+
+function isVlqDigit(c: number): boolean {
+  return (
+    (c >= 0x41 && c <= 0x5a) ||
+    (c >= 0x61 && c <= 0x7a) ||
+    (c >= 0x30 && c <= 0x39) ||
+    c === 0x2b ||
+    c === 0x2f
+  );
+}
 
 /**
  * A source map that maps no position: no segment in `mappings`, nor in any section of an index map.
@@ -47,21 +56,24 @@ export function mapsNothing(json: unknown): boolean {
 }
 
 /**
- * `mapsNothing` for a map file, reading a plain map's `mappings` without parsing the whole file.
- * A map that cannot be read or parsed is not judged here (false): the upload reports it.
+ * `mapsNothing` for a map file. A plain map is judged from its bytes (however large, it is never
+ * parsed into objects); an index map is parsed. A map that cannot be read or is not JSON is not
+ * judged here (false): the upload reports it.
  */
 export async function mapFileMapsNothing(mapPath: string): Promise<boolean> {
-  let text: string;
+  let bytes: Buffer;
+  let scan: ReturnType<typeof scanJsonObject>;
   try {
-    text = await readFile(mapPath, 'utf8');
+    bytes = await readFile(mapPath);
+    scan = scanJsonObject(bytes);
   } catch {
     return false;
   }
-  const plain = !text.includes('"sections"') && MAPPINGS_FIELD.exec(text);
-  if (plain) return !VLQ_DIGIT.test(plain[1] ?? '');
-  try {
-    return mapsNothing(JSON.parse(text));
-  } catch {
-    return false;
+  const mappings = memberOf(scan, 'mappings');
+  if (memberOf(scan, 'sections')?.kind !== 'array') {
+    if (mappings?.kind !== 'string') return false;
+    for (let at = mappings.start + 1; at < mappings.end - 1; at++) if (isVlqDigit(bytes[at]!)) return false;
+    return true;
   }
+  return mapsNothing(JSON.parse(bytes.toString('utf8')));
 }
