@@ -5,7 +5,7 @@ import { existsSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { type Options, pendingMapsDir, readManifest } from '@hogmaps/core';
+import { type Options, pendingMapsDir, readManifest, resolveManifestChunkFiles } from '@hogmaps/core';
 import { type RunningServer, startServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { emitChunk, listSets, sessionFor } from './harness';
@@ -168,6 +168,22 @@ describe('messages tell the truth and the next step (item 10)', () => {
     expect(second.upload?.uploaded).toEqual([again.chunkId]);
     expect(existsSync(pending)).toBe(false);
     expect(lines.join('\n')).not.toContain('hogmaps upload --manifest');
+  });
+
+  test('an output outside the working directory keeps its maps where upload --manifest takes them', async () => {
+    failStart();
+    const cwd = path.join(work, 'scripts');
+    await mkdir(cwd);
+    const { session } = sessionFor(server, cwd, { retries: 0 });
+    await session.prepare();
+    const elsewhere = path.join(work, 'site', 'dist');
+    const name = `o${randomUUID().slice(0, 8)}`;
+    const chunk = await emitChunk(elsewhere, name, `${name}();`, (code) => session.chunkIdFor(code));
+    const report = await session.finishBuild({ outDir: elsewhere, chunks: [chunk] });
+    const manifest = await readManifest(report.manifestPath!);
+    const files = await resolveManifestChunkFiles(report.manifestPath!, manifest.chunks[0]!, 0);
+    expect(files.mapPath).toBe(path.join(pendingMapsDir(path.join(work, 'site')), `${chunk.chunkId}.map`));
+    expect(existsSync(files.mapPath!)).toBe(true);
   });
 
   test('one reason for many failures is one error line naming the files', async () => {

@@ -2,6 +2,7 @@ import path from 'node:path';
 import { createClientFromOptions } from '../api/client-from-options';
 import { computeChunkId } from '../chunk-id/compute';
 import { errorMessage, HogmapsError } from '../errors';
+import { isInside } from '../files/inside';
 import { createLogger, type Logger } from '../logger';
 import { describeMissingCredentials } from '../options/describe';
 import type { ReleaseMode, ResolvedOptions } from '../options/types';
@@ -232,7 +233,11 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       keepForRetry: (chunkId) =>
         skippedBecause !== 'watch mode' && ['failed', 'pending'].includes(status(chunkId)),
     });
-    const pendingDir = pendingMapsDir(options.cwd);
+    // Under the project (the working directory), or beside an output outside it: always a parent of
+    // the manifest's folder, where `hogmaps upload --manifest` accepts maps from.
+    const pendingDir = pendingMapsDir(
+      isInside(options.cwd, result.outDir) ? options.cwd : path.dirname(result.outDir),
+    );
     const disposal = await disposeMaps(maps, pendingDir, extraMaps);
     const disposalProblems = reportDisposalProblems(logger, disposal, options.cwd, pendingDir);
     const lost = new Map(disposal.lost.map((problem) => [problem.chunkId, problem.reason]));
