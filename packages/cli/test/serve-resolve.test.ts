@@ -45,6 +45,7 @@ describe('hogmaps serve', () => {
     const apiKey = /personal API key:\s+(phx_\S+)/.exec(stdout)?.[1];
     const projectId = /project id:\s+(\d+)/.exec(stdout)?.[1];
     expect(url && apiKey && projectId).toBeTruthy();
+    expect(stdout).toContain(`error inbox:       ${url}/\n`);
     expect(stdout).toContain(`data dir:          ${path.join(dir, 'data')}`);
 
     const env = { POSTHOG_CLI_HOST: url, POSTHOG_CLI_API_KEY: apiKey, POSTHOG_CLI_PROJECT_ID: projectId };

@@ -12,8 +12,10 @@ import type { FaultEngine, FaultTarget } from './faults/rules';
 import { discardBody, readBody } from './http/body';
 import { BodyTooLargeError, bodyTooLargeBody, HttpError, notFound, SERVER_ERROR_BODY } from './http/errors';
 import { sendJson } from './http/respond';
+import type { Inbox } from './inbox/routes';
 import { releaseJson } from './releases/store';
 import { handleStorage, isStoragePath } from './storage/routes';
+import { symbolSetFinder } from './symbolication/load-symbol-set';
 
 const EVENT_PATH =
   /^\/(?:e|i\/v0\/e|batch|capture|track|engage)\/*$|^\/(?:static|array)\/|^\/api\/(?:projects|environments)\/\d+\/hogmaps\//;
@@ -46,15 +48,7 @@ function eventDeps(app: App): EventRouteDeps {
       const result = authorize(app.credentials, candidate, projectId, scope);
       return result.ok ? { ok: true } : { ok: false, status: result.status, body: result.body };
     },
-    findSymbolSet(projectId, chunkId) {
-      const row = app.symbolSets.getByRef(projectId, chunkId);
-      const key = row?.storage_ptr;
-      if (!row || row.content_hash === null || !key) return undefined;
-      // Symbolication counts as use, as cymbal's does.
-      app.symbolSets.touchLastUsed([row.id]);
-      // Every upload gets a new key, so key and hash identify the content without reading it.
-      return { fingerprint: `${key}\u0000${row.content_hash}`, read: () => app.blobs.readSync(key) };
-    },
+    findSymbolSet: symbolSetFinder(app),
     findRelease(projectId, releaseId) {
       const id = parseUuid(releaseId);
       const row = id === undefined ? undefined : app.releases.get(projectId, id);
@@ -91,9 +85,14 @@ async function sendError(app: App, req: IncomingMessage, res: ServerResponse, er
 
 /**
  * The one request handler: fault rules first, then object storage, the error-tracking API, the
- * events helper's routes, and PostHog's 404 for anything else.
+ * events helper's routes, the inbox's pages, and PostHog's 404 for anything else.
  */
-export function createRequestHandler(app: App, faults: FaultEngine, fallbackHost: () => string) {
+export function createRequestHandler(
+  app: App,
+  faults: FaultEngine,
+  fallbackHost: () => string,
+  inbox?: Pick<Inbox, 'handle'>,
+) {
   const deps = eventDeps(app);
   return async (req: IncomingMessage, res: ServerResponse): Promise<void> => {
     const started = Date.now();
@@ -108,6 +107,7 @@ export function createRequestHandler(app: App, faults: FaultEngine, fallbackHost
       if (target === 'storage') return await handleStorage(app, req, res, url);
       if (await dispatchApi(app, API_ROUTES, req, res, url)) return;
       if (await handleEventRoutes(req, res, url, deps)) return;
+      if (inbox && (await inbox.handle(req, res, url))) return;
       throw notFound();
     } catch (error) {
       await sendError(app, req, res, error);

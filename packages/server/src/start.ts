@@ -12,6 +12,8 @@ import { getMeta, openDatabase, setMeta } from './db/open';
 import type { FaultController, FaultRule } from './faults/rules';
 import { createFaultController } from './faults/rules';
 import { DEFAULT_MAX_BODY_BYTES } from './http/body';
+import { isLoopbackHost } from './inbox/access';
+import { createInbox } from './inbox/routes';
 import { createReleaseStore } from './releases/store';
 import { createRequestHandler } from './request-handler';
 import { createBlobStore } from './storage/blobs';
@@ -44,6 +46,11 @@ export interface StartServerOptions {
   apiKey?: string;
   /** Time source in ms (tests move it forward to expire presigned URLs). @default Date.now */
   clock?: Clock;
+  /**
+   * Make the inbox ask for a personal API key even on a loopback address. On any other address it
+   * always does. @default false
+   */
+  inboxLogin?: boolean;
 }
 
 /** Test and tooling access to what has no API in PostHog. */
@@ -61,6 +68,10 @@ export interface ServerAdmin {
 export interface RunningServer {
   /** `http://host:port`, without a trailing slash. */
   url: string;
+  /** The error inbox in a browser: `http://host:port/`. */
+  inboxUrl: string;
+  /** Whether the inbox asks for a personal API key (non-loopback address, or `inboxLogin`). */
+  inboxLogin: boolean;
   port: number;
   host: string;
   projectId: number;
@@ -173,8 +184,14 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   }
 
   let origin = '';
+  let port = 0;
   const inFlight = new Set<Promise<void>>();
-  const handle = createRequestHandler(app, faults, () => origin);
+  const inbox = createInbox({
+    app,
+    requireLogin: options.inboxLogin === true || !isLoopbackHost(host),
+    port: () => port,
+  });
+  const handle = createRequestHandler(app, faults, () => origin, inbox);
   const server = createServer((req: IncomingMessage, res: ServerResponse) => {
     const done = handle(req, res)
       .catch((error: unknown) => logger.error(`unhandled request failure: ${errorMessage(error)}`))
@@ -194,12 +211,13 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     db.close();
     throw error;
   }
-  const { port } = server.address() as AddressInfo;
+  ({ port } = server.address() as AddressInfo);
   origin = `${displayHost(host)}:${port}`;
 
   let closing: Promise<void> | undefined;
   const close = () => {
     closing ??= (async () => {
+      inbox.close();
       const stopped = new Promise<void>((done) => server.close(() => done()));
       server.closeIdleConnections();
       // Let running requests finish (briefly), so none touches a closed database.
@@ -225,6 +243,8 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
 
   return {
     url: `http://${origin}`,
+    inboxUrl: `http://${origin}/`,
+    inboxLogin: inbox.requireLogin,
     port,
     host,
     projectId: identity.project.id,

@@ -18,6 +18,7 @@ describe('hogmaps-server command line', () => {
       expect(server).toBeDefined();
       const text = out.join('');
       expect(text).toContain(`listening on ${server!.url}`);
+      expect(text).toContain(`error inbox:       ${server!.url}/\n`);
       expect(text).toMatch(/project id:\s+1\n/);
       expect(text).toContain(`personal API key:  ${server!.apiKey}`);
       expect(text).toMatch(/project token:\s+phc_/);

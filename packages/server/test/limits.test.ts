@@ -59,7 +59,7 @@ describe('limits and bad input', () => {
   test("unknown routes get PostHog's 404 body, before any auth", async () => {
     const server = await startTestServer();
     for (const path of [
-      '/',
+      '/favicon.ico',
       '/nope',
       '/api/projects/1/error_tracking/nope',
       '/api/projects/abc/error_tracking/releases',

@@ -67,6 +67,7 @@ async function serve(context: CommandContext): Promise<number> {
   context.print(
     [
       `hogmaps server listening on ${server.url}`,
+      `  error inbox:       ${server.inboxUrl}${server.inboxLogin ? ' (log in with the personal API key)' : ''}`,
       `  project id:        ${server.projectId}`,
       `  personal API key:  ${server.apiKey}`,
       `  project token:     ${server.projectToken}`,
@@ -93,7 +94,8 @@ export const serveCommand: CommandSpec = {
   usage: ['serve [--port <n>] [--bind <address>] [--data-dir <dir>] [--api-key <phx_…>]'],
   description: [
     'Implements the releases and symbol-sets API, object storage for uploads, event capture for the PostHog SDKs, ' +
-      'and symbolication of captured exceptions, on one machine with no PostHog account. It prints its project id ' +
+      'and symbolication of captured exceptions, on one machine with no PostHog account, with an error inbox in the ' +
+      'browser at its URL (on an address other than loopback, the inbox asks for the personal API key). It prints its project id ' +
       'and API key; data persists in the data folder between runs. Stops on Ctrl+C (SIGINT) or SIGTERM.',
   ],
   options: {
@@ -106,7 +108,8 @@ export const serveCommand: CommandSpec = {
     bind: {
       type: 'string',
       value: '<address>',
-      description: 'address to listen on (0.0.0.0: every interface); the global --host is not used',
+      description:
+        'address to listen on (0.0.0.0: every interface; the inbox then needs a login); the global --host is not used',
       default: DEFAULT_BIND,
     },
     'data-dir': {

@@ -49,6 +49,7 @@ export function createCredentialStore(db: Database.Database, clock: Clock) {
   const insertProject = db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)');
   const selectProject = db.prepare('SELECT id, name, api_token FROM projects WHERE id = ?');
   const selectProjectByToken = db.prepare('SELECT id FROM projects WHERE api_token = ?');
+  const selectProjects = db.prepare('SELECT id, name, api_token FROM projects ORDER BY id');
   const insertKey = db.prepare(
     'INSERT INTO api_keys (id, label, secret, scopes, project_ids, created_at) VALUES (?, ?, ?, ?, ?, ?)',
   );
@@ -67,6 +68,14 @@ export function createCredentialStore(db: Database.Database, clock: Clock) {
     getProject(id: number): Project | undefined {
       const row = selectProject.get(id) as ProjectRow | undefined;
       return row && { id: row.id, name: row.name, token: row.api_token };
+    },
+
+    listProjects(): Project[] {
+      return (selectProjects.all() as ProjectRow[]).map((row) => ({
+        id: row.id,
+        name: row.name,
+        token: row.api_token,
+      }));
     },
 
     projectIdForToken(token: string): number | undefined {

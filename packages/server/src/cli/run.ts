@@ -7,11 +7,12 @@ export const DEFAULT_CLI_PORT = 8010;
 
 export const USAGE = `Usage: hogmaps-server [options]
 
-A local PostHog-compatible error-tracking server (releases, symbol sets, object storage, events).
+A local PostHog-compatible error-tracking server (releases, symbol sets, object storage, events),
+with an error inbox in the browser at its URL.
 
 Options:
   --port <n>        port to listen on (0 = any free port)      default ${DEFAULT_CLI_PORT}
-  --host <host>     address to bind                            default 127.0.0.1
+  --host <host>     address to bind (not loopback: the inbox asks for the API key)  default 127.0.0.1
   --data-dir <dir>  database and uploaded files                default ./.hogmaps-data
   --api-key <key>   use this phx_ personal API key (else HOGMAPS_SERVER_API_KEY, else a stored random one)
   --quiet           log only unexpected errors
@@ -67,6 +68,7 @@ export async function runCli(argv: readonly string[], io: CliIo): Promise<Runnin
   io.stdout(
     [
       `hogmaps server listening on ${server.url}`,
+      `  error inbox:       ${server.inboxUrl}${server.inboxLogin ? ' (log in with the personal API key)' : ''}`,
       `  project id:        ${server.projectId}`,
       `  personal API key:  ${server.apiKey}`,
       `  project token:     ${server.projectToken}`,

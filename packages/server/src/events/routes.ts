@@ -57,7 +57,8 @@ export async function handleEventRoutes(
   return handleExceptionsApi(req, res, url, deps, symbolicatorFor(deps.db));
 }
 
-function symbolicatorFor(db: Database.Database): Symbolicator {
+/** The server's one symbolicator (its parsed-map cache is shared by every reader of `db`). */
+export function symbolicatorFor(db: Database.Database): Symbolicator {
   let symbolicator = symbolicators.get(db);
   if (!symbolicator) {
     symbolicator = createSymbolicator();

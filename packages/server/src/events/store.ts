@@ -4,6 +4,8 @@ import { isRecord, type RawEvent } from './capture-body';
 
 /** A stored `$exception` event. */
 export interface StoredException {
+  /** Arrival order in this database (a later capture always has a larger seq). */
+  seq: number;
   uuid: string;
   projectId: number;
   distinctId: string | null;
@@ -22,6 +24,7 @@ export interface EventCount {
 }
 
 interface ExceptionRow {
+  seq: number;
   uuid: string;
   project_id: number;
   distinct_id: string | null;
@@ -145,6 +148,39 @@ export function getException(
   return row && fromRow(row);
 }
 
+/** Exceptions that arrived after `afterSeq`, oldest first, at most `limit`. */
+export function listExceptionsAfter(
+  db: Database.Database,
+  projectId: number,
+  afterSeq: number,
+  limit: number,
+): StoredException[] {
+  ensureEventTables(db);
+  const rows = db
+    .prepare('SELECT * FROM exception_events WHERE seq > ? AND project_id = ? ORDER BY seq LIMIT ?')
+    .all(afterSeq, projectId, limit) as ExceptionRow[];
+  return rows.map(fromRow);
+}
+
+export function getExceptionBySeq(
+  db: Database.Database,
+  projectId: number,
+  seq: number,
+): StoredException | undefined {
+  ensureEventTables(db);
+  const row = db
+    .prepare('SELECT * FROM exception_events WHERE seq = ? AND project_id = ?')
+    .get(seq, projectId) as ExceptionRow | undefined;
+  return row && fromRow(row);
+}
+
+/** The newest arrival's seq over every project (0 when none): changes whenever an exception is stored. */
+export function lastExceptionSeq(db: Database.Database): number {
+  ensureEventTables(db);
+  const row = db.prepare('SELECT MAX(seq) AS seq FROM exception_events').get() as { seq: number | null };
+  return row.seq ?? 0;
+}
+
 export function listEventCounts(db: Database.Database, projectId: number): EventCount[] {
   ensureEventTables(db);
   return db
@@ -185,6 +221,7 @@ function distinctIdOf(event: RawEvent, properties: Record<string, unknown>): str
 
 function fromRow(row: ExceptionRow): StoredException {
   return {
+    seq: row.seq,
     uuid: row.uuid,
     projectId: row.project_id,
     distinctId: row.distinct_id,

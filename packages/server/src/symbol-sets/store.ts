@@ -66,6 +66,8 @@ const ORDER_SQL: Record<SymbolSetOrdering, string> = {
 
 export interface SymbolSetFilter {
   ref?: string;
+  /** Only sets bound to this release; null for unbound sets (the inbox's filter, not PostHog's). */
+  releaseId?: string | null;
   search?: string;
   status: 'all' | 'valid' | 'invalid';
   orderBy: SymbolSetOrdering;
@@ -184,6 +186,36 @@ export function createSymbolSetStore(db: Database.Database, clock: Clock) {
       for (const id of ids) touch.run({ id, now: isoTime(now), stale });
     },
 
+    /** How many of the project's sets (of one release, or unbound with null) finished, failed or wait. */
+    countByStatus(
+      teamId: number,
+      releaseId?: string | null,
+    ): { total: number; finished: number; pending: number; failed: number } {
+      return db
+        .prepare(
+          `SELECT COUNT(*) AS total, COUNT(content_hash) AS finished, COUNT(failure_reason) AS failed,
+             COALESCE(SUM(CASE WHEN content_hash IS NULL AND failure_reason IS NULL THEN 1 ELSE 0 END), 0) AS pending
+           FROM symbol_sets WHERE team_id = @teamId AND (@any = 1 OR release_id IS @releaseId)`,
+        )
+        .get({ teamId, any: releaseId === undefined ? 1 : 0, releaseId: releaseId ?? null }) as {
+        total: number;
+        finished: number;
+        pending: number;
+        failed: number;
+      };
+    },
+
+    /** Per release of the project: its bound sets, and how many of them finished uploading. */
+    countByRelease(teamId: number): Map<string, { total: number; finished: number }> {
+      const rows = db
+        .prepare(
+          `SELECT release_id, COUNT(*) AS total, COUNT(content_hash) AS finished FROM symbol_sets
+           WHERE team_id = ? AND release_id IS NOT NULL GROUP BY release_id`,
+        )
+        .all(teamId) as { release_id: string; total: number; finished: number }[];
+      return new Map(rows.map((row) => [row.release_id, { total: row.total, finished: row.finished }]));
+    },
+
     list(
       teamId: number,
       filter: SymbolSetFilter,
@@ -195,6 +227,11 @@ export function createSymbolSetStore(db: Database.Database, clock: Clock) {
       if (filter.ref !== undefined) {
         where.push('s.ref = @ref');
         params.ref = filter.ref;
+      }
+      if (filter.releaseId === null) where.push('s.release_id IS NULL');
+      if (typeof filter.releaseId === 'string') {
+        where.push('s.release_id = @releaseId');
+        params.releaseId = filter.releaseId;
       }
       if (filter.search) {
         params.search = `%${escapeLike(filter.search)}%`;

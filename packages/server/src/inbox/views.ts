@@ -1,0 +1,143 @@
+import type { StoredException } from '../events/store';
+import type { ReleaseRow } from '../releases/store';
+import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
+import type { GroupingFrame } from './fingerprint';
+
+/** A release as the inbox names it: `project@version`. */
+export interface ReleaseRef {
+  id: string;
+  label: string;
+}
+
+/** Why a frame could not be resolved, by kind (the detail says more). */
+export type UnresolvedKind =
+  | 'no_chunk_id'
+  | 'no_symbol_set'
+  | 'no_mapping'
+  | 'no_position'
+  | 'not_javascript'
+  | 'symbol_set_error';
+
+/** A frame for the issue page: as shipped, and as resolved when it is. */
+export interface FrameView {
+  shipped: {
+    function: string | null;
+    filename: string | null;
+    line: number | null;
+    column: number | null;
+    chunk_id: string | null;
+  };
+  resolved: {
+    function: string | null;
+    source: string;
+    line: number;
+    column: number;
+    in_app: boolean;
+    context: { pre: string[]; line: string; post: string[] } | null;
+  } | null;
+  unresolved: { kind: UnresolvedKind; detail: string } | null;
+}
+
+const JS_PLATFORMS = new Set(['web:javascript', 'javascript', 'node:javascript']);
+
+export function releaseRef(row: ReleaseRow | undefined): ReleaseRef | null {
+  return row ? { id: row.id, label: `${row.project}@${row.version}` } : null;
+}
+
+function str(value: unknown): string | null {
+  return typeof value === 'string' && value !== '' ? value : null;
+}
+
+function num(value: unknown): number | null {
+  return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** Where the exception happened, in a few words: `Chrome 140 on Linux`, `Node (posthog-node 5.7)`. */
+export function runtimeOf(properties: Record<string, unknown>): string | null {
+  const lib = str(properties.$lib);
+  if (lib === 'posthog-node' || str(properties.$node_version)) {
+    const version = str(properties.$node_version);
+    const sdk = lib ? ` (${lib} ${str(properties.$lib_version) ?? ''})`.replace(' )', ')') : '';
+    return `Node${version ? ` ${version}` : ''}${sdk}`;
+  }
+  const browser = str(properties.$browser);
+  if (browser) {
+    const version = num(properties.$browser_version) ?? str(properties.$browser_version);
+    const os = str(properties.$os);
+    return `${browser}${version !== null ? ` ${version}` : ''}${os ? ` on ${os}` : ''}`;
+  }
+  return lib;
+}
+
+/** The deployment environment when the app reports one (`$environment` or `environment`). */
+export function environmentOf(properties: Record<string, unknown>): string | null {
+  return str(properties.$environment) ?? str(properties.environment);
+}
+
+export function urlOf(properties: Record<string, unknown>): string | null {
+  return str(properties.$current_url);
+}
+
+/** Whether the app caught it (`mechanism.handled`), when the SDK says. */
+export function handledOf(exception: StoredException): boolean | null {
+  const list = exception.properties.$exception_list;
+  const first = Array.isArray(list) ? (list[0] as Record<string, unknown> | undefined) : undefined;
+  const mechanism = first?.mechanism as Record<string, unknown> | undefined;
+  return typeof mechanism?.handled === 'boolean' ? mechanism.handled : null;
+}
+
+function chunkIdOf(frame: SymbolicatedFrame): string | null {
+  return str(frame.chunk_id) ?? str(frame.chunkId);
+}
+
+function unresolvedKind(
+  frame: SymbolicatedFrame,
+  hasSymbolSet: (chunkId: string) => boolean,
+): UnresolvedKind {
+  if (!JS_PLATFORMS.has(frame.platform as string)) return 'not_javascript';
+  if (num(frame.lineno) === null || num(frame.colno) === null) return 'no_position';
+  const chunkId = chunkIdOf(frame);
+  if (chunkId === null) return 'no_chunk_id';
+  if (!hasSymbolSet(chunkId)) return 'no_symbol_set';
+  const failure = String(frame.resolve_failure ?? '');
+  return /^no mapping\b/i.test(failure) ? 'no_mapping' : 'symbol_set_error';
+}
+
+/** One frame as the issue page shows it. */
+export function frameView(frame: SymbolicatedFrame, hasSymbolSet: (chunkId: string) => boolean): FrameView {
+  const shipped = {
+    function: str(frame.function),
+    filename: str(frame.filename),
+    line: num(frame.lineno),
+    column: num(frame.colno),
+    chunk_id: chunkIdOf(frame),
+  };
+  if (frame.resolved) {
+    return {
+      shipped,
+      resolved: {
+        function: frame.resolved_name,
+        source: frame.source,
+        line: frame.line,
+        column: frame.column,
+        in_app: frame.in_app,
+        context: frame.context ?? null,
+      },
+      unresolved: null,
+    };
+  }
+  return {
+    shipped,
+    resolved: null,
+    unresolved: { kind: unresolvedKind(frame, hasSymbolSet), detail: String(frame.resolve_failure ?? '') },
+  };
+}
+
+export function parseGroupingFrame(text: string | null): GroupingFrame | null {
+  if (!text) return null;
+  try {
+    return JSON.parse(text) as GroupingFrame;
+  } catch {
+    return null;
+  }
+}
