@@ -1,6 +1,8 @@
 // `pnpm demo`: the whole hogmaps loop on one machine. Starts the local server, builds two example
 // projects with hogmaps pointed at it, runs a built bundle that throws (headless Chromium when it is
-// installed, else Node), and prints the stack trace as shipped next to the one the server resolved.
+// installed, else Node), and prints the stack trace as shipped next to the one the server resolved,
+// then the server's error inbox. `pnpm demo --keep` (or HOGMAPS_DEMO_KEEP=1) leaves the server
+// running for the inbox until Ctrl+C; by default everything stops.
 import { existsSync, statSync } from 'node:fs';
 import { mkdtemp, readFile, rm } from 'node:fs/promises';
 import { createServer } from 'node:http';
@@ -14,6 +16,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const EXAMPLES = path.join(ROOT, 'examples');
 const CHROMIUM = process.env.HOGMAPS_CHROMIUM ?? '/usr/bin/chromium';
 const started = performance.now();
+const KEEP = process.argv.includes('--keep') || process.env.HOGMAPS_DEMO_KEEP === '1';
 
 const color = process.stdout.isTTY && !process.env.NO_COLOR;
 const paint = (code) => (text) => (color ? `\x1b[${code}m${text}\x1b[0m` : String(text));
@@ -29,8 +32,9 @@ const heading = (text) => console.log(`\n${bold(text)}`);
 
 /** What `close()` must stop, newest first. */
 const running = [];
-async function stopAll() {
-  while (running.length > 0)
+/** Stops what was started, newest first, leaving the first `keep` (the server and its data folder). */
+async function stopAll(keep = 0) {
+  while (running.length > keep)
     await running
       .pop()()
       .catch(() => {});
@@ -273,13 +277,24 @@ async function main() {
   const frames = exception.exception_list.flatMap((e) => e.stacktrace?.frames ?? []);
   // Mapped through an uploaded set (PostHog also counts frames it judged not minified as resolved).
   const resolved = frames.filter((f) => f.chunk_id && f.resolved && !f.resolve_failure).length;
-  await stopAll();
+  const issue = (await local.get(`/inbox/api/issues?project=${local.server.projectId}`)).results[0];
+  const inbox = issue ? `${local.server.inboxUrl}issues/${issue.id}` : local.server.inboxUrl;
+  // The first two things started are the server's data folder and the server itself.
+  await stopAll(KEEP ? 2 : 0);
   console.log(
     `\n${green('Done')} in ${seconds(performance.now() - started)}: ${counts.releases} releases, ` +
       `${counts.chunks} chunks injected, ${counts.symbolSets} symbol sets uploaded, ${resolved} frames ` +
-      'symbolicated. Everything the demo started is stopped.',
+      `symbolicated. ${KEEP ? 'The server is still running.' : 'Everything the demo started is stopped.'}`,
   );
   if (resolved === 0) process.exitCode = 1;
+  heading('Error inbox');
+  if (!KEEP) {
+    console.log(`  ${cyan(inbox)}  ${dim('(stopped with the demo: `pnpm demo --keep` leaves it running)')}`);
+    return;
+  }
+  console.log(`  ${cyan(inbox)}`);
+  console.log(dim('  Open it in a browser. Ctrl+C stops the server and deletes its data.'));
+  await new Promise(() => {}); // until SIGINT or SIGTERM
 }
 
 for (const signal of ['SIGINT', 'SIGTERM']) {

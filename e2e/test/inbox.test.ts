@@ -10,7 +10,7 @@ import { type StaticServer, serveStatic } from './harness/static-server';
 /**
  * The error inbox in a real browser: vite-app built with @hogmaps/vite against the local server
  * (into its own folder inside the app, so this file never races the other e2e files over
- * examples/vite-app/dist and the maps name the sources as `../src/…`-like paths, as usual),
+ * examples/vite-app/dist, and the maps name the sources with paths relative to the app),
  * its uncaught error reported by real posthog-js from headless Chromium, then found, opened and
  * read in the inbox, which updates itself when the error happens again.
  */
@@ -48,6 +48,13 @@ afterAll(async () => {
   if (outDir) await rm(outDir, { recursive: true, force: true });
 });
 
+/** The page from its top to the bottom of `selector`, full width. */
+async function clipTo(page: Page, selector: string) {
+  const box = await page.locator(selector).boundingBox();
+  const width = page.viewportSize()?.width ?? 1200;
+  return { x: 0, y: 0, width, height: Math.ceil((box?.y ?? 0) + (box?.height ?? 600) + 24) };
+}
+
 /** The issue row whose title contains `text`. */
 const issueRow = (text: string) => inbox.locator('li.issue', { hasText: text });
 
@@ -63,7 +70,9 @@ describe('the error inbox', () => {
     expect(await row.locator('.issue-title').textContent()).toMatch(
       /^RangeError: Cart cart-1042: quantity of TEE-07 must be positive, got -1$/,
     );
-    expect(await row.locator('.issue-frame').textContent()).toContain('priceCart in src/features/cart/pricing.ts');
+    expect(await row.locator('.issue-frame').textContent()).toContain(
+      'priceCart in src/features/cart/pricing.ts',
+    );
     expect(await row.locator('.release').textContent()).toMatch(/^example-vite-app@/);
 
     await row.locator('a.issue-title').click();
@@ -72,7 +81,9 @@ describe('the error inbox', () => {
     await top.waitFor();
     const line = lineOf(THROW_FILE, THROW_MARKER);
     expect(await top.locator('.fn').textContent()).toBe('priceCart');
-    expect(await top.locator('.loc').textContent()).toMatch(new RegExp(`^src/features/cart/pricing\\.ts:${line}:\\d+$`));
+    expect(await top.locator('.loc').textContent()).toMatch(
+      new RegExp(`^src/features/cart/pricing\\.ts:${line}:\\d+$`),
+    );
     const highlighted = top.locator('.context .src-line.hl');
     expect(await highlighted.count()).toBe(1);
     expect(await highlighted.locator('.ln').textContent()).toBe(String(line));
@@ -80,12 +91,17 @@ describe('the error inbox', () => {
     // The caller resolves too, and the event says where it came from.
     expect(await inbox.locator('.frames > li .fn').allTextContents()).toContain('submitOrder');
     expect(await inbox.locator('.properties dd').allTextContents()).toContain(`${site.url}/#/checkout`);
-    await inbox.screenshot({ path: path.join(ARTIFACTS_DIR, 'inbox-issue.png'), fullPage: true });
+    await inbox.screenshot({
+      path: path.join(ARTIFACTS_DIR, 'inbox-issue.png'),
+      clip: await clipTo(inbox, '.trace'),
+    });
 
     // As shipped: the minified file, its position and chunk id.
     await inbox.click('button:has-text("As shipped")');
     const shipped = inbox.locator('.frames.shipped > li').first();
-    expect(await shipped.locator('.loc').textContent()).toMatch(new RegExp(`^${site.url}/assets/checkout-[\\w-]+\\.js:\\d+:\\d+$`));
+    expect(await shipped.locator('.loc').textContent()).toMatch(
+      new RegExp(`^${site.url}/assets/checkout-[\\w-]+\\.js:\\d+:\\d+$`),
+    );
     expect(await shipped.locator('.chunk code').textContent()).toMatch(/^[0-9a-f-]{36}$/);
   });
 
@@ -100,9 +116,14 @@ describe('the error inbox', () => {
 
     await app.click('#pay-unhandled');
     await expect.poll(() => row.locator('.count').textContent(), { timeout: 30_000 }).toBe('2');
-    expect(await inbox.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(true);
+    expect(await inbox.evaluate(() => (window as unknown as { notReloaded?: boolean }).notReloaded)).toBe(
+      true,
+    );
     expect(await inbox.locator('li.issue').count()).toBe(1);
-    await inbox.screenshot({ path: path.join(ARTIFACTS_DIR, 'inbox-issues.png') });
+    await inbox.screenshot({
+      path: path.join(ARTIFACTS_DIR, 'inbox-issues.png'),
+      clip: await clipTo(inbox, '#issues'),
+    });
   });
 
   it('shows a message with markup as text and runs nothing from it', async () => {

@@ -1,7 +1,7 @@
 // What `pnpm publish` would ship, checked from the tarballs themselves: their files, their metadata, their
 // exports (publint, attw), and a real npm install of them in an app outside the workspace.
 import { execFile } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { readdirSync, readFileSync } from 'node:fs';
 import { mkdir, mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
@@ -54,6 +54,16 @@ it('finds the packages to publish under packages/', () => {
   expect(workspacePackages.map((pkg) => pkg.manifest.name)).toEqual(
     expect.arrayContaining(['@hogmaps/core', '@hogmaps/cli', '@hogmaps/server', '@hogmaps/vite']),
   );
+});
+
+it('ships the inbox files @hogmaps/server serves (ui/, read at run time)', () => {
+  const ui = readdirSync(path.join(ROOT, 'packages', 'server', 'ui')).filter((file) =>
+    /\.(js|css|svg)$/.test(file),
+  );
+  expect(ui).toContain('app.js');
+  const { files } = packed.get('server')!;
+  expect(ui.map((file) => `ui/${file}`).filter((file) => !files.includes(file))).toEqual([]);
+  expect(files).not.toContain('ui/tsconfig.json');
 });
 
 describe.each(workspacePackages.map((pkg) => [pkg.manifest.name, pkg.folder]))('%s', (_name, folder) => {

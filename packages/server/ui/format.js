@@ -80,3 +80,15 @@ export function sparkline(days) {
 export function displaySource(source) {
   return source.replace(/^webpack:\/\/(@[^/]+\/)?[^/]*\//, '').replace(/^(\.{1,2}\/)+/, '');
 }
+
+/**
+ * A release label (`name@version`) with a commit-SHA version shortened to 12 digits, the full
+ * label as its tooltip.
+ * @param {{ label: string } | null | undefined} release
+ * @param {string} [none]
+ */
+export function releaseText(release, none = 'no release') {
+  if (!release) return h('span', { class: 'muted' }, none);
+  const short = release.label.replace(/@([0-9a-f]{12})[0-9a-f]{28}$/, '@$1');
+  return h('span', { class: 'release', title: release.label }, short);
+}

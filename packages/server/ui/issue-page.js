@@ -2,7 +2,7 @@
 // One issue: the chosen (by default the latest) event's stack trace, original or as shipped, its
 // properties, and the issue's other events.
 import { fill, h } from './dom.js';
-import { displaySource, sparkline, timeAgo } from './format.js';
+import { displaySource, releaseText, sparkline, timeAgo } from './format.js';
 import { projectQuery, withParam } from './parts.js';
 
 /** @type {Record<string, string>} */
@@ -257,7 +257,7 @@ function eventsSection(data, params) {
             ),
             h('td', { 'data-label': 'Message' }, e.message),
             h('td', { 'data-label': 'URL', class: 'path' }, e.url ?? '—'),
-            h('td', { 'data-label': 'Release' }, e.release?.label ?? '—'),
+            h('td', { 'data-label': 'Release' }, releaseText(e.release, '—')),
             h('td', { 'data-label': 'Runtime' }, e.runtime ?? '—'),
           ),
         ),
@@ -290,7 +290,7 @@ export async function renderIssue(page) {
         h('div', {}, h('span', { class: 'count', id: 'issue-count' }, String(issue.count)), ' events'),
         h('div', {}, 'first seen ', timeAgo(issue.first_seen)),
         h('div', {}, 'last seen ', timeAgo(issue.last_seen)),
-        h('div', {}, issue.release?.label ?? 'no release'),
+        h('div', {}, releaseText(issue.release)),
         issue.environment ? h('div', {}, issue.environment) : null,
         sparkline(issue.daily),
       ),

@@ -1,7 +1,7 @@
 // @ts-check
 // The issues list: exceptions grouped by fingerprint, newest first, with search and a release filter.
 import { fill, h } from './dom.js';
-import { displaySource, sparkline, timeAgo } from './format.js';
+import { displaySource, releaseText, sparkline, timeAgo } from './format.js';
 import { pager, projectPicker, withParam } from './parts.js';
 
 const PAGE_SIZE = 50;
@@ -122,7 +122,7 @@ function issueItem(issue, params) {
       h(
         'div',
         { class: 'issue-meta muted' },
-        issue.release ? h('span', { class: 'release' }, issue.release.label) : h('span', {}, 'no release'),
+        releaseText(issue.release),
         issue.environment ? h('span', {}, issue.environment) : null,
         issue.runtime ? h('span', {}, issue.runtime) : null,
       ),

@@ -1,7 +1,7 @@
 // @ts-check
 // Releases: what each build registered (git commit and branch), its symbol sets and exceptions.
 import { fill, h } from './dom.js';
-import { timeAgo } from './format.js';
+import { releaseText, timeAgo } from './format.js';
 import { projectPicker, withParam } from './parts.js';
 
 /** @param {any} release @param {URLSearchParams} params */
@@ -12,7 +12,7 @@ function row(release, params) {
   return h(
     'tr',
     { 'data-release': release.id },
-    h('td', { 'data-label': 'Release' }, h('strong', {}, release.label)),
+    h('td', { 'data-label': 'Release' }, h('strong', {}, releaseText(release))),
     h('td', { 'data-label': 'Created' }, timeAgo(release.created_at)),
     h(
       'td',

@@ -1,7 +1,7 @@
 // @ts-check
 // Symbol sets: every upload, newest first, so a glance tells whether the last build's arrived.
 import { fill, h } from './dom.js';
-import { formatBytes, timeAgo } from './format.js';
+import { formatBytes, releaseText, timeAgo } from './format.js';
 import { pager, projectPicker, withParam } from './parts.js';
 
 /** @type {Record<string, string>} */
@@ -13,11 +13,7 @@ function row(set) {
     'tr',
     { 'data-chunk': set.chunk_id },
     h('td', { 'data-label': 'Chunk id' }, h('code', {}, set.chunk_id)),
-    h(
-      'td',
-      { 'data-label': 'Release' },
-      set.release ? set.release.label : h('span', { class: 'muted' }, 'unbound'),
-    ),
+    h('td', { 'data-label': 'Release' }, releaseText(set.release, 'unbound')),
     h('td', { 'data-label': 'Size' }, formatBytes(set.size)),
     h('td', { 'data-label': 'Uploaded' }, timeAgo(set.created_at)),
     h(

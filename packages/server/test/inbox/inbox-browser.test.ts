@@ -37,7 +37,7 @@ async function openPage(): Promise<{ page: Page; console: string[] }> {
 
 async function expectNothingRan(page: Page): Promise<void> {
   expect(await page.locator('main img, main script, main iframe').count()).toBe(0);
-  expect(await page.evaluate(() => (window as unknown as { __xss?: number }).__xss)).toBeUndefined();
+  expect(await page.evaluate(() => (globalThis as { __xss?: number }).__xss)).toBeUndefined();
 }
 
 describe('an event made of markup', () => {
@@ -64,7 +64,14 @@ describe('an event made of markup', () => {
         value: PAYLOAD(6),
         // Crash site last, as the SDKs send them: the resolved frame is the top one.
         frames: [
-          { platform: 'web:javascript', filename: PAYLOAD(9), function: PAYLOAD(10), lineno: 1, colno: 1, in_app: true },
+          {
+            platform: 'web:javascript',
+            filename: PAYLOAD(9),
+            function: PAYLOAD(10),
+            lineno: 1,
+            colno: 1,
+            in_app: true,
+          },
           {
             platform: 'web:javascript',
             filename: `javascript:alert(1)//${PAYLOAD(7)}`,
@@ -105,9 +112,13 @@ describe('an event made of markup', () => {
     await page.click('summary:has-text("All properties")');
     expect(await page.locator('.json').textContent()).toContain(PAYLOAD(14).replaceAll('"', '\\"'));
     await page.click('button:has-text("As shipped")');
-    expect(await page.locator('.frames.shipped').textContent()).toContain(`javascript:alert(1)//${PAYLOAD(7)}`);
+    expect(await page.locator('.frames.shipped').textContent()).toContain(
+      `javascript:alert(1)//${PAYLOAD(7)}`,
+    );
     // No link anywhere leads to a javascript: URL.
-    const hrefs = await page.locator('a').evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
+    const hrefs = await page
+      .locator('a')
+      .evaluateAll((links) => links.map((a) => a.getAttribute('href') ?? ''));
     expect(hrefs.filter((href) => !href.startsWith('/') && !href.startsWith('?'))).toEqual([]);
     await expectNothingRan(page);
 
@@ -122,7 +133,10 @@ describe('an event made of markup', () => {
 describe('with login required', () => {
   it('refuses the pages and their data until the personal API key is entered in the form', async () => {
     const server = await startTestServer({ inboxLogin: true });
-    await capture(server, exceptionEvent({ token: server.projectToken, value: 'behind the login', frames: [] }));
+    await capture(
+      server,
+      exceptionEvent({ token: server.projectToken, value: 'behind the login', frames: [] }),
+    );
     const { page } = await openPage();
 
     await page.goto(server.inboxUrl);
@@ -147,7 +161,9 @@ describe('with login required', () => {
     expect(page.url()).toBe(server.inboxUrl);
     expect(page.url()).not.toContain(server.apiKey);
     // The session cookie is HttpOnly: scripts on the page cannot read it.
-    expect(await page.evaluate(() => document.cookie)).toBe('');
+    expect(
+      await page.evaluate(() => (globalThis as unknown as { document: { cookie: string } }).document.cookie),
+    ).toBe('');
     expect(await page.evaluate(async () => (await fetch('/inbox/api/releases')).status)).toBe(200);
 
     await page.click('.logout button');
