@@ -60,7 +60,10 @@ function followChanges(refresh) {
       running = false;
     }
   };
-  const events = new EventSource('/inbox/api/stream');
+  const project = new URLSearchParams(location.search).get('project');
+  const events = new EventSource(
+    `/inbox/api/stream${project ? `?project=${encodeURIComponent(project)}` : ''}`,
+  );
   const show = (/** @type {string} */ state, /** @type {string} */ text) => {
     live.hidden = false;
     live.dataset.state = state;

@@ -174,10 +174,17 @@ export function getExceptionBySeq(
   return row && fromRow(row);
 }
 
-/** The newest arrival's seq over every project (0 when none): changes whenever an exception is stored. */
-export function lastExceptionSeq(db: Database.Database): number {
+/**
+ * The newest arrival's seq (0 when none), over every project or of one: it changes whenever an
+ * exception is stored.
+ */
+export function lastExceptionSeq(db: Database.Database, projectId?: number): number {
   ensureEventTables(db);
-  const row = db.prepare('SELECT MAX(seq) AS seq FROM exception_events').get() as { seq: number | null };
+  const row = (
+    projectId === undefined
+      ? db.prepare('SELECT MAX(seq) AS seq FROM exception_events').get()
+      : db.prepare('SELECT MAX(seq) AS seq FROM exception_events WHERE project_id = ?').get(projectId)
+  ) as { seq: number | null };
   return row.seq ?? 0;
 }
 

@@ -312,6 +312,12 @@ export function createInboxApi(deps: InboxApiDeps) {
   }
 
   return {
+    /** The project a request names (`?project=`, else the viewer's first), or the error to answer. */
+    project(viewer: Viewer, url: URL): Project | ApiAnswer {
+      const picked = pickProject(viewer, url);
+      return 'status' in picked ? picked : picked.project;
+    },
+
     /** Answers a GET under `/inbox/api/`, or undefined for an unknown path. */
     answer(viewer: Viewer, path: string, url: URL): ApiAnswer | undefined {
       if (path === 'issues') return issues(viewer, url);

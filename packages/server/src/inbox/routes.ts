@@ -139,7 +139,11 @@ export function createInbox(options: InboxOptions) {
       );
     }
     if (req.method !== 'GET') return methodNotAllowed(res, 'GET');
-    if (path === 'stream') return stream.open(res);
+    if (path === 'stream') {
+      const project = api.project(viewer, url);
+      if ('status' in project) return sendJson(res, project.status, project.body);
+      return stream.open(res, project.id);
+    }
     const answer = api.answer(viewer, path, url);
     if (!answer)
       return sendJson(res, 404, { type: 'invalid_request', code: 'not_found', detail: 'Not found.' });

@@ -216,26 +216,54 @@ describe('with login required', () => {
 });
 
 describe('live updates', () => {
-  it('sends a change event when an exception arrives', async () => {
-    const server = await startTestServer();
-    const received: string[] = [];
+  /** Opens the change stream and collects what it sends. */
+  async function openStream(url: string) {
     const stream = await new Promise<import('node:http').IncomingMessage>((resolve, reject) => {
-      request(`${server.url}/inbox/api/stream`, resolve).on('error', reject).end();
+      request(url, resolve).on('error', reject).end();
     });
-    expect(stream.statusCode).toBe(200);
-    expect(stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
-    const changed = new Promise<void>((resolve) => {
-      stream.on('data', (chunk: Buffer) => {
-        received.push(chunk.toString('utf8'));
-        if (received.join('').includes('event: change')) resolve();
+    let text = '';
+    stream.on('data', (chunk: Buffer) => {
+      text += chunk.toString('utf8');
+    });
+    const until = (what: string) =>
+      new Promise<void>((resolve) => {
+        const check = () => (text.includes(what) ? resolve() : setTimeout(check, 20));
+        check();
       });
-    });
-    await new Promise<void>((resolve) => {
-      const check = () => (received.join('').includes('event: ready') ? resolve() : setTimeout(check, 20));
-      check();
-    });
-    await capture(server, exceptionEvent({ token: server.projectToken, value: 'live', frames: [] }));
-    await changed;
-    stream.destroy();
+    await until('event: ready');
+    return { stream, until, text: () => text };
+  }
+
+  it("sends a change event when an exception of the page's project arrives, and only then", async () => {
+    const server = await startTestServer();
+    const other = server.admin.createProject({ name: 'Other' });
+    const mine = await openStream(`${server.url}/inbox/api/stream?project=${other.id}`);
+    expect(mine.stream.statusCode).toBe(200);
+    expect(mine.stream.headers['content-type']).toBe('text/event-stream; charset=utf-8');
+    const first = await openStream(`${server.url}/inbox/api/stream`);
+
+    const changes = (stream: { text(): string }) => stream.text().split('event: change').length - 1;
+    const untilChanges = (stream: { text(): string }, n: number) =>
+      new Promise<void>((resolve) => {
+        const check = () => (changes(stream) >= n ? resolve() : setTimeout(check, 20));
+        check();
+      });
+    const captureIn = async (token: string, value: string) => {
+      const response = await http('POST', `${server.url}/batch/`, {
+        body: { api_key: token, batch: [exceptionEvent({ token, value, frames: [] })] },
+      });
+      expect(response.status).toBe(200);
+    };
+    await captureIn(server.projectToken, 'first project');
+    await untilChanges(first, 1);
+    await captureIn(other.token, 'other project');
+    await untilChanges(mine, 1);
+    await captureIn(server.projectToken, 'first project again');
+    await untilChanges(first, 2);
+    // The other project's page heard of its own exception only.
+    expect(changes(mine)).toBe(1);
+    mine.stream.destroy();
+    first.stream.destroy();
+    expect((await inboxGet(server, '/inbox/api/stream?project=99')).status).toBe(404);
   });
 });
