@@ -287,7 +287,12 @@ export async function renderIssue(page) {
       h(
         'div',
         { class: 'facts' },
-        h('div', {}, h('span', { class: 'count', id: 'issue-count' }, String(issue.count)), ' events'),
+        h(
+          'div',
+          {},
+          h('span', { class: 'count', id: 'issue-count' }, String(issue.count)),
+          issue.count === 1 ? ' event' : ' events',
+        ),
         h('div', {}, 'first seen ', timeAgo(issue.first_seen)),
         h('div', {}, 'last seen ', timeAgo(issue.last_seen)),
         h('div', {}, releaseText(issue.release)),

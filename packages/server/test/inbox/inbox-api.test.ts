@@ -1,5 +1,6 @@
 import { beforeAll, describe, expect, it } from 'vitest';
 import { createRelease, uploadSymbolSet } from '../helpers/flow';
+import { http } from '../helpers/http';
 import { startTestServer } from '../helpers/server';
 import { type AppBundle, buildAppBundle } from '../symbolication/helpers/bundle';
 import { runCheckoutInVm } from '../symbolication/helpers/v8-frames';
@@ -152,6 +153,46 @@ describe('issues', () => {
     expect(filtered.results).toHaveLength(1);
     expect(filtered.results[0]).toMatchObject({ message: 'payment declined', count: 1 });
   });
+  it('pages with limit and offset; bad or oversized numbers fall back to the defaults and caps', async () => {
+    const server = await startTestServer();
+    const token = server.projectToken;
+    const events = ['alpha', 'beta', 'gamma'].map((value, i) =>
+      exceptionEvent({ token, value, frames: [], timestamp: `2026-02-0${i + 1}T00:00:00Z` }),
+    );
+    await capture(server, ...events);
+    const page = async (query: string) => {
+      const { status, json } = await inboxGet(server, `/inbox/api/issues?${query}`);
+      expect(status).toBe(200);
+      return {
+        count: json.count,
+        offset: json.offset,
+        messages: json.results.map((i: { message: string }) => i.message),
+      };
+    };
+    expect(await page('limit=2')).toEqual({ count: 3, offset: 0, messages: ['gamma', 'beta'] });
+    expect(await page('limit=2&offset=2')).toEqual({ count: 3, offset: 2, messages: ['alpha'] });
+    expect(await page('offset=9')).toEqual({ count: 3, offset: 9, messages: [] });
+    for (const bad of ['limit=-1', 'limit=abc', 'limit=1e3', 'offset=-5&limit=x', 'limit=99999999999']) {
+      expect(await page(bad), bad).toMatchObject({ count: 3, messages: ['gamma', 'beta', 'alpha'] });
+    }
+    // A release that does not exist matches nothing; it is not an error.
+    expect(await page('release=no-such-release')).toEqual({ count: 0, offset: 0, messages: [] });
+  });
+
+  it('answers unknown data paths with a JSON 404 and anything but GET with a 405, changing nothing', async () => {
+    const server = await startTestServer();
+    await capture(server, exceptionEvent({ token: server.projectToken, value: 'kept', frames: [] }));
+    const unknown = await inboxGet(server, '/inbox/api/nothing-here');
+    expect(unknown.status).toBe(404);
+    expect(unknown.json).toEqual({ type: 'invalid_request', code: 'not_found', detail: 'Not found.' });
+    for (const method of ['POST', 'DELETE', 'PUT']) {
+      const answer = await http(method, `${server.url}/inbox/api/issues`, { body: {} });
+      expect(answer.status, method).toBe(405);
+      expect(answer.headers.allow).toBe('GET');
+    }
+    const { json } = await inboxGet(server, '/inbox/api/issues');
+    expect(json.results.map((i: { message: string }) => i.message)).toEqual(['kept']);
+  });
 });
 
 describe('an issue', () => {
@@ -231,6 +272,33 @@ describe('an issue', () => {
     const older = await inboxGet(server, `/inbox/api/issues/${summary.id}?event=${first.uuid}`);
     expect(older.json.event.id).toBe(first.uuid);
     expect(older.json.event.release).toBeNull();
+  });
+
+  it('shows events with malformed exception lists instead of failing the list or the page', async () => {
+    const server = await startTestServer();
+    const odd = (list: unknown, extra: Record<string, unknown> = {}) => ({
+      event: '$exception',
+      uuid: crypto.randomUUID(),
+      distinct_id: 'u',
+      properties: { token: server.projectToken, $exception_list: list, ...extra },
+    });
+    await capture(
+      server,
+      odd([{ type: 42, value: { nested: true }, stacktrace: { frames: [null, 'x', 7, { filename: 5 }] } }]),
+      odd('not a list', { $exception_type: 'LegacyError', $exception_message: 'legacy message' }),
+      odd([null, { stacktrace: 'nope' }], { $release_id: 12, $current_url: { no: 'url' } }),
+    );
+    const { status, json } = await inboxGet(server, '/inbox/api/issues');
+    expect(status).toBe(200);
+    expect(json.count).toBe(3);
+    expect(
+      json.results.map((i: { type: string; message: string }) => `${i.type}: ${i.message}`).sort(),
+    ).toEqual(['Error: ', 'Error: [object Object]', 'LegacyError: legacy message']);
+    for (const issue of json.results) {
+      const page = await inboxGet(server, `/inbox/api/issues/${issue.id}`);
+      expect(page.status, page.text).toBe(200);
+      expect(page.json.event.id).toBe(issue.latest_event_id);
+    }
   });
 
   it('is 404 for an unknown issue, or an event of another issue', async () => {
