@@ -1,17 +1,19 @@
-import { statSync } from 'node:fs';
 import type { App } from '../app';
 import type { Project } from '../auth/credentials';
 import { getException, getExceptionBySeq, type StoredException } from '../events/store';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
 import type { InboxAccess, Viewer } from './access';
 import type { IssueIndex, IssueRow } from './issue-index';
-import { exceptionTitle, releaseIdOf } from './issue-index';
+import { releaseView, symbolSetView } from './release-views';
 import {
   environmentOf,
+  exceptionsOf,
+  exceptionTitle,
   frameView,
   handledOf,
   parseGroupingFrame,
   type ReleaseRef,
+  releaseIdOf,
   releaseRef,
   runtimeOf,
   urlOf,
@@ -38,10 +40,6 @@ const SET_PAGE = 100;
 
 function error(status: number, code: string, detail: string): ApiAnswer {
   return { status, body: { type: 'invalid_request', code, detail } };
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function intParam(url: URL, name: string, fallback: number, max: number): number {
@@ -175,20 +173,15 @@ export function createInboxApi(deps: InboxApiDeps) {
     const release = releaseCache();
     const days = dayList();
     const hasSet = (chunkId: string) => app.symbolSets.getByRef(project.id, chunkId)?.content_hash != null;
-    const list = Array.isArray(event.properties.$exception_list) ? event.properties.$exception_list : [];
-    const exceptions = list.filter(isRecord).map((item) => {
-      const stacktrace = isRecord(item.stacktrace) ? item.stacktrace : {};
-      const frames = Array.isArray(stacktrace.frames) ? stacktrace.frames : [];
-      return {
-        type: typeof item.type === 'string' ? item.type : 'Error',
-        value: typeof item.value === 'string' ? item.value : String(item.value ?? ''),
-        // Crash site first, as a JavaScript stack reads.
-        frames: deps
-          .symbolicate(project.id, frames)
-          .map((frame) => frameView(frame, hasSet))
-          .reverse(),
-      };
-    });
+    const exceptions = exceptionsOf(event.properties).map((exception) => ({
+      type: exception.type,
+      value: exception.value,
+      // Crash site first, as a JavaScript stack reads.
+      frames: deps
+        .symbolicate(project.id, exception.frames)
+        .map((frame) => frameView(frame, hasSet))
+        .reverse(),
+    }));
     const { $exception_list: _, ...properties } = event.properties;
     const releaseId = releaseIdOf(event.properties);
     const others = index.eventSeqs(project.id, fingerprint, ISSUE_EVENTS).flatMap((seq) => {
@@ -228,32 +221,7 @@ export function createInboxApi(deps: InboxApiDeps) {
     const { rows, count } = app.releases.list(project.id, { limit: 200, offset: 0 });
     const sets = app.symbolSets.countByRelease(project.id);
     const exceptions = index.countByRelease(project.id);
-    const results = rows.map((row) => {
-      let metadata: unknown = null;
-      try {
-        metadata = row.metadata === null ? null : JSON.parse(row.metadata);
-      } catch {
-        // shown without git details
-      }
-      const git = isRecord(metadata) && isRecord(metadata.git) ? metadata.git : {};
-      const text = (value: unknown) => (typeof value === 'string' && value !== '' ? value : null);
-      return {
-        id: row.id,
-        label: `${row.project}@${row.version}`,
-        project: row.project,
-        version: row.version,
-        hash_id: row.hash_id,
-        created_at: row.created_at,
-        git: {
-          commit: text(git.commit_id),
-          branch: text(git.branch),
-          repo: text(git.repo_name),
-          remote_url: text(git.remote_url),
-        },
-        symbol_sets: sets.get(row.id) ?? { total: 0, finished: 0 },
-        exceptions: exceptions.get(row.id) ?? 0,
-      };
-    });
+    const results = rows.map((row) => releaseView(row, sets.get(row.id), exceptions.get(row.id)));
     return { status: 200, body: { ...context(project, picked.projects), count, results } };
   }
 
@@ -270,27 +238,7 @@ export function createInboxApi(deps: InboxApiDeps) {
       { limit: SET_PAGE, offset },
       true,
     );
-    const results = items.map(({ row, release }) => {
-      let size: number | null = null;
-      if (row.storage_ptr !== null && row.content_hash !== null) {
-        try {
-          size = statSync(app.blobs.pathFor(row.storage_ptr)).size;
-        } catch {
-          // the object is gone; shown without a size
-        }
-      }
-      const status = row.failure_reason ? 'failed' : row.content_hash !== null ? 'finished' : 'pending';
-      return {
-        id: row.id,
-        chunk_id: row.ref,
-        created_at: row.created_at,
-        last_used: row.last_used,
-        status,
-        failure_reason: row.failure_reason,
-        size,
-        release: releaseRef(release),
-      };
-    });
+    const results = items.map(({ row, release }) => symbolSetView(app, row, release));
     const filter =
       releaseId === undefined
         ? null

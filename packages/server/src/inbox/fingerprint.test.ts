@@ -2,20 +2,25 @@ import { describe, expect, it } from 'vitest';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
 import { computeFingerprint, normalizeMessage, normalizeSource } from './fingerprint';
 
+/** A frame as posthog-js sends it for a minified chunk. */
+const SHIPPED = {
+  platform: 'web:javascript',
+  filename: 'http://127.0.0.1:5173/assets/checkout-DNeXpiJ_.js',
+  function: 't',
+  lineno: 1,
+  colno: 463,
+  chunk_id: 'chunk-a',
+  in_app: true,
+};
+
 function resolvedFrame(overrides: Partial<SymbolicatedFrame> = {}): SymbolicatedFrame {
   return {
-    platform: 'web:javascript',
-    filename: 'http://127.0.0.1:5173/assets/checkout-DNeXpiJ_.js',
-    function: 't',
-    lineno: 1,
-    colno: 463,
-    chunk_id: 'chunk-a',
+    ...SHIPPED,
     resolved: true,
     source: '../src/features/cart/pricing.ts',
     line: 16,
     column: 13,
     resolved_name: 'priceCart',
-    in_app: true,
     context: { pre: [], line: '      throw new RangeError(`…`);', post: [] },
     ...overrides,
   } as SymbolicatedFrame;
@@ -23,13 +28,7 @@ function resolvedFrame(overrides: Partial<SymbolicatedFrame> = {}): Symbolicated
 
 function shippedFrame(overrides: Record<string, unknown> = {}): SymbolicatedFrame {
   return {
-    platform: 'web:javascript',
-    filename: 'http://127.0.0.1:5173/assets/checkout-DNeXpiJ_.js',
-    function: 't',
-    lineno: 1,
-    colno: 463,
-    chunk_id: 'chunk-a',
-    in_app: true,
+    ...SHIPPED,
     resolved: false,
     resolve_failure: 'no symbol set uploaded for chunk id chunk-a',
     ...overrides,

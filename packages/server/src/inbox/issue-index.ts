@@ -2,7 +2,8 @@ import type { App } from '../app';
 import { getMeta, setMeta } from '../db/open';
 import { getExceptionBySeq, listExceptionsAfter, type StoredException } from '../events/store';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
-import { computeFingerprint, exceptionType, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint';
+import { computeFingerprint, FINGERPRINT_VERSION, type Fingerprint } from './fingerprint';
+import { exceptionTitle, releaseIdOf } from './views';
 
 type Db = App['db'];
 
@@ -74,36 +75,6 @@ function ensureTables(db: Db): void {
     })();
   }
   initialized.add(db);
-}
-
-function isRecord(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
-}
-
-/** The event's `$release_id` (posthog-js and posthog-node send it with exceptions), if any. */
-export function releaseIdOf(properties: Record<string, unknown>): string | null {
-  const id = properties.$release_id;
-  return typeof id === 'string' && id !== '' ? id : null;
-}
-
-/**
- * The first exception of `$exception_list` (else the legacy `$exception_type`/`$exception_message`):
- * its type, message and raw frames.
- */
-export function exceptionTitle(properties: Record<string, unknown>): {
-  type: string;
-  value: string;
-  frames: unknown[];
-} {
-  const list = Array.isArray(properties.$exception_list) ? properties.$exception_list : [];
-  const first = isRecord(list[0]) ? list[0] : {};
-  const stacktrace = isRecord(first.stacktrace) ? first.stacktrace : {};
-  const value = first.value ?? properties.$exception_message;
-  return {
-    type: exceptionType(first.type ?? properties.$exception_type),
-    value: typeof value === 'string' ? value : value === undefined || value === null ? '' : String(value),
-    frames: Array.isArray(stacktrace.frames) ? stacktrace.frames : [],
-  };
 }
 
 function escapeLike(text: string): string {

@@ -1,7 +1,8 @@
+import { isRecord } from '../events/capture-body';
 import type { StoredException } from '../events/store';
 import type { ReleaseRow } from '../releases/store';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
-import type { GroupingFrame } from './fingerprint';
+import { exceptionType, type GroupingFrame } from './fingerprint';
 
 /** A release as the inbox names it: `project@version`. */
 export interface ReleaseRef {
@@ -50,6 +51,53 @@ function str(value: unknown): string | null {
 
 function num(value: unknown): number | null {
   return typeof value === 'number' && Number.isFinite(value) ? value : null;
+}
+
+/** One exception of `$exception_list`: type, message and raw frames (crash site last). */
+export interface RawException {
+  type: string;
+  value: string;
+  frames: unknown[];
+}
+
+/** A message as text: strings as sent, other values as JSON (never `[object Object]`). */
+function messageText(value: unknown): string {
+  if (value === undefined || value === null) return '';
+  if (typeof value === 'string') return value;
+  try {
+    return typeof value === 'object' ? (JSON.stringify(value) ?? '') : String(value);
+  } catch {
+    return String(value);
+  }
+}
+
+function rawException(item: Record<string, unknown>, legacy: Record<string, unknown> = {}): RawException {
+  const stacktrace = isRecord(item.stacktrace) ? item.stacktrace : {};
+  return {
+    type: exceptionType(item.type ?? legacy.$exception_type),
+    value: messageText(item.value ?? legacy.$exception_message),
+    frames: Array.isArray(stacktrace.frames) ? stacktrace.frames : [],
+  };
+}
+
+/** Every exception of an event's `$exception_list` (entries that are not objects are skipped). */
+export function exceptionsOf(properties: Record<string, unknown>): RawException[] {
+  const list = Array.isArray(properties.$exception_list) ? properties.$exception_list : [];
+  return list.filter(isRecord).map((item) => rawException(item));
+}
+
+/**
+ * The exception an event is named and grouped after: the first of `$exception_list`, else the
+ * legacy `$exception_type` and `$exception_message`.
+ */
+export function exceptionTitle(properties: Record<string, unknown>): RawException {
+  const list = Array.isArray(properties.$exception_list) ? properties.$exception_list : [];
+  return rawException(isRecord(list[0]) ? list[0] : {}, properties);
+}
+
+/** The event's `$release_id` (posthog-js and posthog-node send it with exceptions), if any. */
+export function releaseIdOf(properties: Record<string, unknown>): string | null {
+  return str(properties.$release_id);
 }
 
 /** Where the exception happened, in a few words: `Chrome 140 on Linux`, `Node (posthog-node 5.7)`. */

@@ -293,7 +293,7 @@ describe('an issue', () => {
     expect(json.count).toBe(3);
     expect(
       json.results.map((i: { type: string; message: string }) => `${i.type}: ${i.message}`).sort(),
-    ).toEqual(['Error: ', 'Error: [object Object]', 'LegacyError: legacy message']);
+    ).toEqual(['Error: ', 'Error: {"nested":true}', 'LegacyError: legacy message']);
     for (const issue of json.results) {
       const page = await inboxGet(server, `/inbox/api/issues/${issue.id}`);
       expect(page.status, page.text).toBe(200);
