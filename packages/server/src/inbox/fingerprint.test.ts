@@ -11,17 +11,21 @@ const SHIPPED = {
   colno: 463,
   chunk_id: 'chunk-a',
   in_app: true,
+  mangled_name: 't',
+  lang: 'javascript',
 };
 
+/** A frame the server mapped (0-based original line and column, as PostHog's cymbal gives them). */
 function resolvedFrame(overrides: Partial<SymbolicatedFrame> = {}): SymbolicatedFrame {
   return {
     ...SHIPPED,
     resolved: true,
+    resolve_failure: null,
     source: '../src/features/cart/pricing.ts',
-    line: 16,
-    column: 13,
+    line: 15,
+    column: 12,
     resolved_name: 'priceCart',
-    context: { pre: [], line: '      throw new RangeError(`…`);', post: [] },
+    context: { before: [], line: { number: 15, line: '      throw new RangeError(`…`);' }, after: [] },
     ...overrides,
   } as SymbolicatedFrame;
 }
@@ -30,7 +34,11 @@ function shippedFrame(overrides: Record<string, unknown> = {}): SymbolicatedFram
   return {
     ...SHIPPED,
     resolved: false,
-    resolve_failure: 'no symbol set uploaded for chunk id chunk-a',
+    resolve_failure: 'No sourcemap uploaded for chunk id: chunk-a',
+    resolved_name: null,
+    source: null,
+    line: 1,
+    column: 463,
     ...overrides,
   } as SymbolicatedFrame;
 }
@@ -118,7 +126,7 @@ describe('computeFingerprint', () => {
       resolvedFrame({
         resolved_name: 'HTMLButtonElement.<anonymous>',
         line,
-        context: { pre: [], line: text, post: [] },
+        context: { before: [], line: { number: line, line: text }, after: [] },
       });
     expect(fingerprint([anon(30, '  submitOrder(cart);')]).id).toBe(
       fingerprint([anon(34, 'submitOrder(cart);')]).id,
@@ -159,6 +167,23 @@ describe('computeFingerprint', () => {
     const result = fingerprint([noChunk, outside]);
     expect(result.frame).toMatchObject({ name: 'onClick', resolved: false });
     expect(result.pendingChunk).toBeNull();
+  });
+
+  it('does not take a frame the symbolicator judged not minified (kept as sent) for a mapped one', () => {
+    const asSent = shippedFrame({
+      chunk_id: undefined,
+      function: 'handler',
+      resolved: true,
+      resolve_failure: null,
+      resolved_name: 'handler',
+      source: '/assets/checkout-DNeXpiJ_.js',
+    });
+    expect(fingerprint([asSent]).frame).toEqual({
+      name: 'handler',
+      file: '/assets/checkout-DNeXpiJ_.js',
+      line: 1,
+      resolved: false,
+    });
   });
 
   it('groups by type and message alone without frames, and honours $exception_fingerprint', () => {

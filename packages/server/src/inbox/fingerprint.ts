@@ -23,6 +23,7 @@ export interface GroupingFrame {
   name: string;
   /** Original source (normalized), or the shipped file path when not resolved. */
   file: string;
+  /** 1-based, as editors count (the symbolicator's original lines are 0-based, as PostHog's). */
   line: number | null;
   resolved: boolean;
 }
@@ -106,13 +107,31 @@ function chunkIdOf(frame: SymbolicatedFrame): string | undefined {
   return typeof id === 'string' && id !== '' ? id : undefined;
 }
 
+/** A mapped frame: resolved through its chunk's symbol set to an original source and position. */
+export type MappedFrame = SymbolicatedFrame & { source: string; line: number; column: number };
+
+/**
+ * True when the frame was mapped through a symbol set. The symbolicator, like PostHog's cymbal, also
+ * marks frames `resolved` that it judged not minified and took as sent; those are not mapped.
+ */
+export function isMapped(frame: SymbolicatedFrame): frame is MappedFrame {
+  return (
+    frame.resolved === true &&
+    frame.resolve_failure == null &&
+    chunkIdOf(frame) !== undefined &&
+    typeof frame.source === 'string' &&
+    typeof frame.line === 'number' &&
+    typeof frame.column === 'number'
+  );
+}
+
 function groupingFrame(
   frames: readonly SymbolicatedFrame[],
   isSymbolSetMissing: (chunkId: string) => boolean,
 ): { frame: GroupingFrame | null; pendingChunk: string | null; key: string } {
   for (let i = frames.length - 1; i >= 0; i--) {
     const frame = frames[i]!;
-    if (frame.resolved) {
+    if (isMapped(frame)) {
       if (!frame.in_app) continue;
       const file = normalizeSource(frame.source);
       const named = !isAnonymous(frame.resolved_name);
@@ -120,10 +139,10 @@ function groupingFrame(
       const anchor = named
         ? `fn:${name}`
         : frame.context
-          ? `ctx:${frame.context.line.replace(/\s+/g, ' ').trim()}`
+          ? `ctx:${frame.context.line.line.replace(/\s+/g, ' ').trim()}`
           : `line:${frame.line}`;
       return {
-        frame: { name, file, line: frame.line, resolved: true },
+        frame: { name, file, line: frame.line + 1, resolved: true },
         pendingChunk: null,
         key: `${file}|${anchor}`,
       };

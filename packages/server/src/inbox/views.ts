@@ -2,7 +2,7 @@ import { isRecord } from '../events/capture-body';
 import type { StoredException } from '../events/store';
 import type { ReleaseRow } from '../releases/store';
 import type { SymbolicatedFrame } from '../symbolication/resolve-frame';
-import { exceptionType, type GroupingFrame } from './fingerprint';
+import { exceptionType, type GroupingFrame, isMapped } from './fingerprint';
 
 /** A release as the inbox names it: `project@version`. */
 export interface ReleaseRef {
@@ -147,11 +147,14 @@ function unresolvedKind(
   const chunkId = chunkIdOf(frame);
   if (chunkId === null) return 'no_chunk_id';
   if (!hasSymbolSet(chunkId)) return 'no_symbol_set';
-  const failure = String(frame.resolve_failure ?? '');
-  return /^no mapping\b/i.test(failure) ? 'no_mapping' : 'symbol_set_error';
+  // The symbolicator's wording (cymbal's) for a position the map has no segment for.
+  return /^token not found\b/i.test(frame.resolve_failure ?? '') ? 'no_mapping' : 'symbol_set_error';
 }
 
-/** One frame as the issue page shows it. */
+/**
+ * One frame as the issue page shows it, with 1-based lines and columns as editors count (the
+ * symbolicator gives PostHog's 0-based original positions).
+ */
 export function frameView(frame: SymbolicatedFrame, hasSymbolSet: (chunkId: string) => boolean): FrameView {
   const shipped = {
     function: str(frame.function),
@@ -160,25 +163,32 @@ export function frameView(frame: SymbolicatedFrame, hasSymbolSet: (chunkId: stri
     column: num(frame.colno),
     chunk_id: chunkIdOf(frame),
   };
-  if (frame.resolved) {
+  if (isMapped(frame)) {
+    const { context } = frame;
     return {
       shipped,
       resolved: {
         function: frame.resolved_name,
         source: frame.source,
-        line: frame.line,
-        column: frame.column,
+        line: frame.line + 1,
+        column: frame.column + 1,
         in_app: frame.in_app,
-        context: frame.context ?? null,
+        context: context
+          ? {
+              pre: context.before.map((l) => l.line),
+              line: context.line.line,
+              post: context.after.map((l) => l.line),
+            }
+          : null,
       },
       unresolved: null,
     };
   }
-  return {
-    shipped,
-    resolved: null,
-    unresolved: { kind: unresolvedKind(frame, hasSymbolSet), detail: String(frame.resolve_failure ?? '') },
-  };
+  const kind = unresolvedKind(frame, hasSymbolSet);
+  // Frames taken as sent (no chunk id, judged not minified) carry no failure of their own.
+  const detail =
+    frame.resolve_failure ?? (kind === 'no_chunk_id' ? 'The frame has no chunk id: shown as sent.' : '');
+  return { shipped, resolved: null, unresolved: { kind, detail } };
 }
 
 export function parseGroupingFrame(text: string | null): GroupingFrame | null {

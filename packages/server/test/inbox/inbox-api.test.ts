@@ -264,7 +264,7 @@ describe('an issue', () => {
       .filter((f: { resolved: unknown }) => !f.resolved)
       .map((f: { unresolved: unknown }) => f.unresolved);
     expect(reasons).toEqual([
-      { kind: 'no_chunk_id', detail: expect.stringContaining('no chunk_id') },
+      { kind: 'no_chunk_id', detail: expect.stringContaining('Could not find sourcemap for source url') },
       { kind: 'no_symbol_set', detail: expect.stringContaining('no-such-chunk') },
     ]);
     expect(json.events.map((e: { id: string }) => e.id)).toEqual([latest.uuid, first.uuid]);
