@@ -8,7 +8,14 @@ import { inspectOutput, type OutputSummary } from './inspect-output';
 import type { LocalServer } from './local-server';
 import { forkMeasured } from './measure/fork-measured';
 import { formatMiB, formatMs } from './measure/stats';
-import { type BuildJob, type BuildReport, type Bundler, type Variant, variantsFor } from './variants';
+import {
+  type BuildJob,
+  type BuildReport,
+  type Bundler,
+  type Variant,
+  type VariantId,
+  variantsFor,
+} from './variants';
 
 export interface BuildSample {
   round: number;
@@ -33,6 +40,8 @@ export interface VariantResult {
 
 export interface BuildMatrixOptions {
   bundlers: readonly Bundler[];
+  /** The variants to run where they exist (the baseline always runs: ratios are taken against it). */
+  variants: readonly VariantId[];
   runs: number;
   warmup: number;
   app: GeneratedApp;
@@ -90,7 +99,7 @@ async function runOne(options: BuildMatrixOptions, bundler: Bundler, variant: Va
 export async function runBuildMatrix(options: BuildMatrixOptions): Promise<VariantResult[]> {
   const results: VariantResult[] = [];
   for (const bundler of options.bundlers) {
-    const variants = variantsFor(bundler);
+    const variants = variantsFor(bundler).filter((variant) => options.variants.includes(variant.id));
     const mine = variants.map((variant): VariantResult => ({ bundler, variant, samples: [] }));
     results.push(...mine);
     for (let w = 0; w < options.warmup; w++) {

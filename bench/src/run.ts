@@ -1,4 +1,5 @@
-// `pnpm bench [--size small|default] [--runs N] [--bundlers vite,rollup] [--upload 30x1,150x0.2]`
+// `pnpm bench [--size small|default|large] [--runs N] [--bundlers vite,rollup] [--variants baseline,upload]
+// [--upload 30x1,150x0.2]`
 // Generates the app, runs the build matrix and the upload benchmark, prints markdown tables and
 // writes the raw results as JSON under bench/.work/results/.
 import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
@@ -14,13 +15,15 @@ import { machineInfo } from './machine';
 import { markdownReport, type RunResult } from './report';
 import { generateSets } from './upload/sets';
 import { runUploadBench } from './uploads';
-import { parseBundlers } from './variants';
+import { parseBundlers, parseVariants } from './variants';
 
 const USAGE = `usage: pnpm bench [options]
-  --size small|default   app size (default: default = ~3,000 modules, ~150 chunks, ~30 MB of maps)
-  --runs N               measured builds per variant (default: 3; small: 5)
-  --warmup N             unmeasured baseline builds per bundler first (default: 1)
+  --size small|default|large   app size (default: default = ~3,000 modules, ~150 chunks, ~30 MB of
+                         maps; small is a tenth of it, large ten times it)
+  --runs N               measured builds per variant (default: 3; small: 5; large: 1)
+  --warmup N             unmeasured baseline builds per bundler first (default: 1; large: 0)
   --bundlers a,b         among vite,rollup,rolldown,webpack,rspack,esbuild (default: all)
+  --variants a,b         among baseline,inject,upload,sentry,posthog (default: all that run there)
   --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
   --upload-runs N        upload runs per configuration (default: 3)
   --no-builds / --no-upload   skip a part
@@ -64,6 +67,7 @@ async function main(): Promise<void> {
       runs: { type: 'string' },
       warmup: { type: 'string' },
       bundlers: { type: 'string' },
+      variants: { type: 'string' },
       upload: { type: 'string' },
       'upload-runs': { type: 'string' },
       'no-builds': { type: 'boolean', default: false },
@@ -73,12 +77,14 @@ async function main(): Promise<void> {
     },
   });
   if (values.help) return void console.log(USAGE);
-  if (!(values.size! in SIZES)) throw new Error(`--size expects small or default, got ${values.size}`);
+  if (!(values.size! in SIZES)) throw new Error(`--size expects small, default or large, got ${values.size}`);
   const size = values.size as SizeName;
   const small = size === 'small';
-  const runs = positive(values.runs, small ? 5 : 3, 'runs');
-  const warmup = positive(values.warmup, 1, 'warmup');
+  const large = size === 'large';
+  const runs = positive(values.runs, small ? 5 : large ? 1 : 3, 'runs');
+  const warmup = positive(values.warmup, large ? 0 : 1, 'warmup');
   const bundlers = values['no-builds'] ? [] : parseBundlers(values.bundlers);
+  const variants = parseVariants(values.variants);
   const uploads = values['no-upload'] ? [] : parseUploads(values.upload ?? (small ? '10x1' : '30x1,150x0.2'));
   const uploadRuns = positive(values['upload-runs'], 3, 'upload-runs');
 
@@ -101,6 +107,7 @@ async function main(): Promise<void> {
     const stubCli = await writeStubCli(workDir);
     result.builds = await runBuildMatrix({
       bundlers,
+      variants,
       runs,
       warmup,
       app,

@@ -54,6 +54,18 @@ export function parseBundlers(value: string | undefined): Bundler[] {
   return BUNDLERS.filter((name) => names.includes(name));
 }
 
+const VARIANT_IDS: readonly VariantId[] = ['baseline', 'inject', 'upload', 'sentry', 'posthog'];
+
+/** `--variants`: the ones named, plus the baseline, which every ratio needs. */
+export function parseVariants(value: string | undefined): VariantId[] {
+  if (!value) return [...VARIANT_IDS];
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(VARIANT_IDS as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown variant(s): ${unknown.join(', ')} (known: ${VARIANT_IDS.join(', ')})`);
+  return VARIANT_IDS.filter((id) => id === 'baseline' || names.includes(id));
+}
+
 export interface ServerTarget {
   url: string;
   projectId: number;

@@ -96,7 +96,8 @@ export function forkMeasured<T>(
     const child = fork(script, args, {
       env: options.env,
       cwd: options.cwd,
-      execArgv: [],
+      // `BENCH_CHILD_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: profile the measured children.
+      execArgv: process.env.BENCH_CHILD_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';

@@ -72,8 +72,8 @@ async function collectInputs(
   return { unique, duplicates, firstFile };
 }
 
-/** Loads, packs and hashes a window of inputs, keeping bytes within the buffer budget. */
-async function packWindow(
+/** Loads, packs and hashes a batch of inputs, keeping bytes within the buffer budget. */
+async function packBatch(
   context: RunContext,
   inputs: UploadInput[],
   limits: { maxPayload: number; maxBuffered: number },
@@ -102,7 +102,7 @@ async function packWindow(
  * other than a per-chunk conflict turns checks off for the run and uploads everything, as
  * PostHog's CLI does: 403/404/405 mean the server has no such endpoint.
  */
-async function checkWindow(context: RunContext, chunks: Chunk[]): Promise<Chunk[]> {
+async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]> {
   if (context.checkDisabled || chunks.length === 0) return chunks;
   try {
     const { result, chunks: checked } = await sendHandlingConflicts(context, chunks, (pending) =>
@@ -135,9 +135,10 @@ async function checkWindow(context: RunContext, chunks: Chunk[]): Promise<Chunk[
 }
 
 /**
- * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4): pack → SHA-512 →
- * bulk_check_upload (≤ 1000) → bulk_start_upload (batchSize) → presigned POSTs (concurrency) →
- * bulk_finish_upload. Inputs are loaded lazily, a window at a time, so memory stays bounded.
+ * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4), a batch (batchSize, ≤ 1000)
+ * at a time: pack → SHA-512 → bulk_check_upload → bulk_start_upload → presigned POSTs (concurrency) →
+ * bulk_finish_upload, packing the next batch meanwhile. Inputs are loaded lazily, a batch at a time,
+ * so memory stays bounded.
  * A failing file is reported and the rest goes on; only invalid options, an abort or a failing
  * input iterator throw.
  */
@@ -180,9 +181,17 @@ export async function uploadSymbolSets(
   report.emit({ type: 'start', files: unique.length, duplicates: duplicates.length });
   for (const input of duplicates) report.duplicate(input, firstFile.get(input.chunkId)!);
 
+  // One batch at a time: check, start, POST, finish. The next batch is packed (read, zstd, SHA-512:
+  // CPU) while the current one is on the wire (mostly waiting), and the first request goes out after
+  // one batch is packed, not a whole check window.
+  const batches = slices(unique, Math.min(batchSize, MAX_CHECK_BATCH));
+  let next = batches.length > 0 ? packBatch(context, batches[0]!, limits) : undefined;
   try {
-    for (const window of slices(unique, MAX_CHECK_BATCH)) {
-      const packed = await packWindow(context, window, limits);
+    for (let index = 0; index < batches.length; index++) {
+      const packed = await next!;
+      next = index + 1 < batches.length ? packBatch(context, batches[index + 1]!, limits) : undefined;
+      // Awaited on the next turn; if this batch throws first (an abort), that rejection is not unhandled.
+      next?.catch(() => undefined);
       if (dryRun) {
         for (const chunk of packed) {
           options.logger?.info(
@@ -193,11 +202,9 @@ export async function uploadSymbolSets(
         }
         continue;
       }
-      const needed = await checkWindow(context, packed);
-      for (const batch of slices(needed, batchSize)) {
-        context.signal?.throwIfAborted();
-        await uploadBatch(context, batch);
-      }
+      context.signal?.throwIfAborted();
+      const needed = await checkBatch(context, packed);
+      if (needed.length > 0) await uploadBatch(context, needed);
     }
   } catch (error) {
     // The caller's abort is theirs to report; the deadline fails what is left, and the run ends.

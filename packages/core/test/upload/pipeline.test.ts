@@ -269,6 +269,26 @@ describe('uploadSymbolSets', () => {
     expect(server.routes('bulk_finish_upload')).toHaveLength(3);
   });
 
+  it('checks each batch and packs the next batch while the current one is uploaded', async () => {
+    // b is loaded only once a's symbol set has reached storage: a pipeline that packs everything
+    // before its first request never gets there, and b fails.
+    const waitForStorage: UploadInput = {
+      chunkId: 'b',
+      fileName: 'dist/b.js',
+      load: async () => {
+        for (let waited = 0; server.routes('storage').length === 0; waited += 10) {
+          if (waited > 20_000) throw new Error('a was not uploaded while b was packed');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return { minified: 'b();', map: map('b') };
+      },
+    };
+    const summary = await upload([input('a'), waitForStorage, input('c')], { batchSize: 1 });
+    expect(summary.failed).toEqual([]);
+    expect(summary.uploaded).toEqual(['a', 'b', 'c']);
+    expect(server.routes('bulk_check_upload')).toHaveLength(3);
+  });
+
   it('fails a file that changes between hashing and uploading', async () => {
     let loads = 0;
     const fickle: UploadInput = {

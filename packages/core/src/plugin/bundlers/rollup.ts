@@ -1,8 +1,8 @@
 // Rollup, Vite and rolldown: one code path. Inject in generateBundle, where the code is final (Vite 8
 // and rolldown minify after renderChunk) and each map is a `.map` asset whose columns after the inline
-// snippet are moved in place: no second map is generated or chained. The release goes into
-// augmentChunkHash so that hashed names still follow what is injected. Upload in writeBundle, once
-// the files are on disk.
+// snippet are moved in place: no second map is generated or chained. The release is prepared from
+// buildStart on, without holding the build up, and goes into augmentChunkHash so that hashed names
+// still follow what is injected. Upload in writeBundle, once the files are on disk.
 import path from 'node:path';
 import type { Plugin as RolldownPlugin } from 'rolldown';
 import type { Plugin as RollupPlugin } from 'rollup';
@@ -79,6 +79,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   /** The session's release, from buildStart on. */
   let injection: InjectionContext | undefined;
   let hashInput: string | undefined;
+  let preparing: Promise<void> | undefined;
   let warnedInline = false;
 
   const key = (outDir: string, fileName: string) => `${outDir}\0${fileName}`;
@@ -94,19 +95,25 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   };
 
   const hooks = {
-    async buildStart(this: HookThis) {
-      await context.reportThrough(reportTo(this), async () => {
-        try {
-          injection = await context.prepare();
-          hashInput = hashInputOf(injection);
-        } catch (error) {
-          // Without a prepared session no chunk can get an id: this is always fatal.
-          this.error(error);
-        }
+    // The release is prepared (detected, and in event mode registered: undici loaded, one request)
+    // while the bundler builds its module graph; the first output waits for it in renderStart.
+    buildStart(this: HookThis) {
+      const reporter = reportTo(this);
+      preparing = context.reportThrough(reporter, async () => {
+        injection = await context.prepare();
+        hashInput = hashInputOf(injection);
       });
+      // Awaited in renderStart; a build that fails before rendering leaves it unobserved.
+      preparing.catch(() => undefined);
     },
 
-    renderStart(this: HookThis, output: OutputOptionsLike) {
+    async renderStart(this: HookThis, output: OutputOptionsLike) {
+      try {
+        await preparing;
+      } catch (error) {
+        // Without a prepared session no chunk can get an id: this is always fatal.
+        this.error(error);
+      }
       if (warnedInline || !context.wantsMaps || output.sourcemap !== 'inline') return;
       warnedInline = true;
       this.warn(

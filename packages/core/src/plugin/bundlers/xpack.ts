@@ -33,7 +33,8 @@ function bundlerApi(compiler: XpackCompiler, context: PluginContext): XpackApi {
  * webpack and rspack support, one code path for both (called from unplugin's `webpack(compiler)` and
  * `rspack(compiler)` hooks, while the plugin is applied and before the bundler fills in its defaults).
  *
- * - The release is prepared before each run (`beforeRun` / `watchRun`).
+ * - The release is prepared from the start of each run (`beforeRun` / `watchRun`), awaited before
+ *   injecting.
  * - Every JavaScript file of every chunk is injected in `processAssets`, after minification
  *   (OPTIMIZE_SIZE) and before source maps are made (DEV_TOOLING) and real content hashes computed
  *   (OPTIMIZE_HASH): `[contenthash]` names and SRI hashes cover the injected code. The asset becomes
@@ -77,8 +78,11 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
   const prepare = async () => {
     await context.reportThrough({ warn: (message) => infrastructure.warn(message) }, () => context.prepare());
   };
-  compiler.hooks.beforeRun.tapPromise(NAME, prepare);
-  compiler.hooks.watchRun.tapPromise(NAME, prepare);
+  // Started before each run and awaited where chunks are injected: the release is detected (and in
+  // event mode registered) while the bundler compiles. A failure surfaces there, as a build error.
+  const startPreparing = async () => void prepare().catch(() => undefined);
+  compiler.hooks.beforeRun.tapPromise(NAME, startPreparing);
+  compiler.hooks.watchRun.tapPromise(NAME, startPreparing);
 
   compiler.hooks.thisCompilation.tap(NAME, (compilation) => {
     // Applied to a compiler that was already set up (no afterEnvironment seen): too late to add maps.
@@ -96,7 +100,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
         warned = true;
         compilation.warnings.push(bundlerError(api, currentPlan.warning));
       }
-      await prepare(); // already done in beforeRun / watchRun, unless a tool compiles without running
+      await prepare(); // started in beforeRun / watchRun, unless a tool compiles without running
       injectAssets(compilation, api, context, current);
     });
     // After OPTIMIZE_HASH: files renamed by realContentHash are recorded under their final names.
