@@ -24,7 +24,10 @@ export interface RunResult {
 
 /** hogmaps may add at most this much to build wall time. */
 export const MAX_BUILD_OVERHEAD = 1.05;
-export const MIN_UPLOAD_SHARE_OF_WORK = 0.5;
+/** Issue #14: the upload at ≥ 0.75× the single-core speed of its work for 1 MiB sets, ≥ 0.6× for smaller ones. */
+export function minUploadShareOfWork(mib: number): number {
+  return mib >= 0.5 ? 0.75 : 0.6; // sets of about 1 MiB, or of about 0.2 MiB
+}
 export const MAX_RSS_GROWTH = 150 * MiB;
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
@@ -162,17 +165,22 @@ export function targetLines(result: RunResult): string[] {
     const baseline = result.builds.find((b) => b.bundler === build.bundler && b.variant.id === 'baseline');
     const wall = pairedRatio(build, baseline, (sample) => sample.wallMs);
     const cpu = pairedRatio(build, baseline, (sample) => sample.cpuMs);
+    // Inject only: ≤ 1.05× in wall and CPU time. With the upload the target is about the added time
+    // against packing what is uploaded (issue #14 target 2), which a build child does not measure.
+    const met =
+      build.variant.id === 'inject' ? wall <= MAX_BUILD_OVERHEAD && cpu <= MAX_BUILD_OVERHEAD : undefined;
     lines.push(
-      `- ${wall <= MAX_BUILD_OVERHEAD ? 'met' : 'MISSED'}: ${build.bundler}, ${build.variant.label}: wall ${formatRatio(wall)} ` +
-        `(≤ ${MAX_BUILD_OVERHEAD}×), CPU ${formatRatio(cpu)}`,
+      `- ${met === undefined ? 'info' : met ? 'met' : 'MISSED'}: ${build.bundler}, ${build.variant.label}: wall ${formatRatio(wall)}, CPU ${formatRatio(cpu)}` +
+        (met === undefined ? '' : ` (≤ ${MAX_BUILD_OVERHEAD}× both)`),
     );
   }
   for (const upload of result.uploads) {
     const reports = upload.samples.map((sample) => sample.report);
     const share = median(reports.map((report) => workMs(report) / report.uploadMs));
     const growth = Math.max(...reports.map((report) => report.rssPeak - report.rssBefore));
+    const min = minUploadShareOfWork(upload.totalBytes / upload.sets / MiB);
     lines.push(
-      `- ${share >= MIN_UPLOAD_SHARE_OF_WORK ? 'met' : 'MISSED'}: upload of ${upload.label} at ${formatRatio(share)} the single-core speed of its work (≥ ${MIN_UPLOAD_SHARE_OF_WORK}×)`,
+      `- ${share >= min ? 'met' : 'MISSED'}: upload of ${upload.label} at ${formatRatio(share)} the single-core speed of its work (≥ ${min}×)`,
       `- ${growth < MAX_RSS_GROWTH ? 'met' : 'MISSED'}: RSS growth while uploading ${upload.label}: at most ${formatMiB(growth)} over the runs (< ${formatMiB(MAX_RSS_GROWTH)})`,
     );
   }
