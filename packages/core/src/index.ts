@@ -132,7 +132,12 @@ export type {
   ResolvedOptions,
   SourcemapsOptions,
 } from './options/types';
-export { type BuildReporter, createPluginContext, type PluginContext } from './plugin/context';
+export {
+  type BuildReporter,
+  createPluginContext,
+  type PluginContext,
+  type PluginMeta,
+} from './plugin/context';
 export {
   createHogmapsUnplugin,
   type HogmapsUnplugin,

@@ -59,7 +59,12 @@ export async function findSourcePairs(
 }
 
 /** Every `.css` file under the roots (map deletion also removes CSS maps). */
-export async function findCssFiles(roots: readonly string[], cwd: string): Promise<string[]> {
+export function findCssFiles(roots: readonly string[], cwd: string): Promise<string[]> {
+  return findFiles(roots, cwd, '.css');
+}
+
+/** Every file under the roots whose name ends with `suffix` (symlinks not followed), sorted. */
+export async function findFiles(roots: readonly string[], cwd: string, suffix: string): Promise<string[]> {
   const found: string[] = [];
   const walk = async (dir: string) => {
     let entries: Dirent[];
@@ -71,13 +76,13 @@ export async function findCssFiles(roots: readonly string[], cwd: string): Promi
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (entry.isDirectory()) await walk(full);
-      else if (entry.isFile() && entry.name.endsWith('.css')) found.push(full);
+      else if (entry.isFile() && entry.name.endsWith(suffix)) found.push(full);
     }
   };
   for (const root of roots) {
     const absolute = path.resolve(cwd, root);
     if ((await stat(absolute)).isDirectory()) await walk(absolute);
-    else if (absolute.endsWith('.css')) found.push(absolute);
+    else if (absolute.endsWith(suffix)) found.push(absolute);
   }
   return [...new Set(found)].sort();
 }

@@ -14,8 +14,6 @@ export interface InjectSettings {
   releaseHashId: string | undefined;
   /** Change nothing on disk: inject in memory when the content is needed. */
   dryRun: boolean;
-  /** Rewrites each `sources` entry of a map as it is injected (a framework's virtual source paths). */
-  rewriteSource?: InjectFileOptions['rewriteSource'];
 }
 
 export interface InjectOutcome {
@@ -58,11 +56,7 @@ async function injectOne(
   outcome: InjectOutcome,
 ): Promise<FolderEntry | undefined> {
   const name = displayPath(context.cwd, pair.jsPath);
-  const options: InjectFileOptions = {
-    releaseId: settings.releaseId,
-    releaseHashId: settings.releaseHashId,
-    ...(settings.rewriteSource ? { rewriteSource: settings.rewriteSource } : {}),
-  };
+  const options: InjectFileOptions = { releaseId: settings.releaseId, releaseHashId: settings.releaseHashId };
   try {
     if (settings.dryRun) {
       const bytes = await readFile(pair.jsPath);

@@ -29,6 +29,10 @@ beforeEach(async () => {
   await writeFile(path.join(root, 'out/server/b.js'), 'throw 2\n//# sourceMappingURL=b.js.map\n');
   await writeFile(path.join(root, 'out/server/b.js.map'), map('turbopack:///[project]/app/b.tsx'));
   await writeFile(path.join(root, 'out/server/manifest.js'), 'self.x = {}\n'); // no map: skipped quietly
+  // In the folder hogmaps owns: a map no file references, and a CSS file with its map.
+  await writeFile(path.join(root, 'out/static/orphan.js.map'), map('turbopack:///[project]/polyfill.js'));
+  await writeFile(path.join(root, 'out/static/a.css'), 'a{}\n/*# sourceMappingURL=a.css.map */\n');
+  await writeFile(path.join(root, 'out/static/a.css.map'), map('turbopack:///[project]/app/a.css'));
 });
 
 afterEach(async () => {
@@ -51,8 +55,13 @@ describe('processDirectory with a session handoff', () => {
       options,
       logger,
       env: {},
-      rewriteSource: (source) => source.replace('turbopack:///[project]/', ''),
-      handoff: { session, outDir, ownsMap: (mapPath) => mapPath.includes(`${path.sep}static${path.sep}`) },
+      handoff: {
+        session,
+        outDir,
+        ownsMap: ({ mapPath }) => mapPath.includes(`${path.sep}static${path.sep}`),
+        rewriteSource: (source) => source.replace('turbopack:///[project]/', ''),
+        ownedFolders: [path.join(outDir, 'static')],
+      },
     });
 
     expect(report.injection).toEqual({ injected: 2, alreadyInjected: 0, skipped: 0 });
@@ -63,9 +72,13 @@ describe('processDirectory with a session handoff', () => {
     // Our map is out of the output and nothing points at it; the user's map and reference stay.
     expect(client).not.toContain('sourceMappingURL');
     expect(existsSync(path.join(outDir, 'static/a.js.map'))).toBe(false);
+    expect(existsSync(path.join(outDir, 'static/orphan.js.map'))).toBe(false);
+    expect(existsSync(path.join(outDir, 'static/a.css.map'))).toBe(false);
+    expect(await readFile(path.join(outDir, 'static/a.css'), 'utf8')).toBe('a{}\n');
     expect(server).toContain('//# sourceMappingURL=b.js.map');
+    // The map on disk keeps its sources (only the uploaded copy is rewritten).
     const serverMap = JSON.parse(await readFile(path.join(outDir, 'server/b.js.map'), 'utf8'));
-    expect(serverMap.sources).toEqual(['app/b.tsx']);
+    expect(serverMap.sources).toEqual(['turbopack:///[project]/app/b.tsx']);
     expect(serverMap.chunk_id).toBe(readInjectedChunkId(server));
     // No credentials: the session's one summary line says so; the file without a map is only a debug line.
     expect(report.summary).toContain('2 chunks with ids, nothing uploaded (no credentials)');

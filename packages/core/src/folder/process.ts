@@ -9,13 +9,13 @@ import { createLogger, type Logger } from '../logger';
 import type { ResolvedOptions } from '../options/types';
 import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
 import { fetchOrCreateRelease } from '../release/resolve';
-import type { BuildReport, BuildSession } from '../session/session';
+import type { BuildReport, BuildResult, BuildSession } from '../session/session';
 import { formatDuration, formatSummary } from '../session/summary';
 import type { UploadProgressEvent, UploadSummary } from '../upload/types';
 import { deleteMapsAfterUpload } from './delete-maps';
 import { plural } from './display';
-import { type FindPairsOptions, findSourcePairs } from './find-pairs';
-import { type InjectOutcome, type InjectSettings, injectPairs, readInjectedEntries } from './inject-pairs';
+import { type FindPairsOptions, findFiles, findSourcePairs } from './find-pairs';
+import { type InjectOutcome, injectPairs, readInjectedEntries } from './inject-pairs';
 import type { FolderContext, FolderEntry } from './types';
 import { dropEmptyMaps, OFFLINE_CLIENT, uploadEntries } from './upload-entries';
 
@@ -28,7 +28,14 @@ export interface FolderSessionHandoff {
   /** The build's output folder: manifest location, and the base of file names in logs. */
   outDir: string;
   /** Whether hogmaps caused this map (it must not ship: its `sourceMappingURL` goes, the map after upload). */
-  ownsMap(mapPath: string): boolean;
+  ownsMap(pair: { jsPath: string; mapPath: string }): boolean;
+  /** How each map's `sources` entries are uploaded (the maps on disk are not changed). */
+  rewriteSource?: BuildResult['rewriteSource'];
+  /**
+   * Folders where every map is hogmaps' (none would exist without it): maps no uploaded chunk claims
+   * (orphans, CSS maps) are deleted too, and CSS files lose their `sourceMappingURL`.
+   */
+  ownedFolders?: readonly string[];
 }
 
 export interface ProcessDirectoryInput {
@@ -43,8 +50,6 @@ export interface ProcessDirectoryInput {
   logger?: Logger;
   /** Which JS files are taken, and how their maps are found. */
   find?: FindPairsOptions;
-  /** Rewrites each map's `sources` entries as the map is injected (a framework's virtual paths). */
-  rewriteSource?: InjectSettings['rewriteSource'];
   /** The release; default: detected from the options, CI, `.git` and package.json. `null`: none. */
   release?: ReleaseIdentity | null;
   /** The API client; default: one made from the options when needed, closed at the end. */
@@ -91,7 +96,7 @@ export async function processDirectory(input: ProcessDirectoryInput): Promise<Di
   const reportWithoutMap = input.handoff ? 'debug' : 'info';
   const pairs = await findSourcePairs(context, input.roots, { reportWithoutMap, ...input.find });
 
-  if (input.handoff) return handOff(input, input.handoff, context, pairs, started);
+  if (input.handoff) return handOff(input.handoff, context, pairs, started);
 
   const identity =
     input.release === undefined
@@ -131,7 +136,6 @@ export async function processDirectory(input: ProcessDirectoryInput): Promise<Di
         releaseId: mode === 'event' ? release?.id : undefined,
         releaseHashId: mode === 'symbol-set' ? identity?.hashId : undefined,
         dryRun,
-        ...(input.rewriteSource ? { rewriteSource: input.rewriteSource } : {}),
       });
       logInjection(logger, injection, dryRun, step === 'inject' ? Date.now() - started : undefined);
       if (injection.entries.length === 0) {
@@ -183,7 +187,6 @@ export async function processDirectory(input: ProcessDirectoryInput): Promise<Di
 
 /** Injects with the session's release, drops the map reference of maps hogmaps owns, then the session finishes. */
 async function handOff(
-  input: ProcessDirectoryInput,
   handoff: FolderSessionHandoff,
   context: FolderContext,
   pairs: Awaited<ReturnType<typeof findSourcePairs>>,
@@ -195,24 +198,26 @@ async function handOff(
     releaseId: release.releaseId,
     releaseHashId: release.releaseHashId,
     dryRun: false,
-    ...(input.rewriteSource ? { rewriteSource: input.rewriteSource } : {}),
   });
   logInjection(context.logger, injection, false, undefined, 'debug');
   // A map hogmaps turned on never ships, whatever the upload does: no reference may point at it.
-  for (const entry of injection.entries) {
-    if (!ownsMap(entry.mapPath)) continue;
+  const ours = new Set(injection.entries.filter((entry) => ownsMap(entry)));
+  for (const entry of ours) {
     const code = await readFile(entry.jsPath, 'utf8');
     const stripped = stripSourceMappingUrl(code);
     if (stripped !== code) await writeFile(entry.jsPath, stripped);
   }
-  const { kept, dropped } = await dropEmptyMaps(context, injection.entries);
+  const { kept, dropped } = await dropEmptyMaps(context, injection.entries, 'debug');
+  const claimed = new Set(kept.map((entry) => entry.mapPath));
+  const unclaimed = await unclaimedMaps(context, handoff.ownedFolders ?? [], claimed);
   const build = await session.finishBuild({
     outDir: path.resolve(outDir),
-    chunks: [
-      ...kept.map((entry) => ({ ...chunkOf(entry), mapIsOurs: ownsMap(entry.mapPath) })),
-      ...dropped.map((entry) => ({ ...chunkOf(entry), mapPath: undefined, mapIsOurs: false })),
-    ],
-    extraMapsToDelete: dropped.filter((entry) => ownsMap(entry.mapPath)).map((entry) => entry.mapPath),
+    // Chunks whose map is empty have nothing to map: each got a debug line, none is a symbol set.
+    chunks: kept.map((entry) => ({ ...chunkOf(entry), mapIsOurs: ours.has(entry) })),
+    extraMapsToDelete: [
+      ...new Set([...dropped.filter((entry) => ours.has(entry)).map((entry) => entry.mapPath), ...unclaimed]),
+    ].filter((map) => !claimed.has(map)),
+    ...(handoff.rewriteSource ? { rewriteSource: handoff.rewriteSource } : {}),
   });
   context.logger.debug(`folder pipeline done in ${formatDuration(Date.now() - started)}`);
   return {
@@ -224,6 +229,22 @@ async function handOff(
     summary: build.summary,
     build,
   };
+}
+
+/** Maps in folders hogmaps owns that no uploaded chunk claims; CSS files there lose their reference. */
+async function unclaimedMaps(
+  context: FolderContext,
+  folders: readonly string[],
+  claimed: ReadonlySet<string>,
+): Promise<string[]> {
+  if (folders.length === 0) return [];
+  for (const css of await findFiles(folders, context.cwd, '.css')) {
+    const text = await readFile(css, 'utf8');
+    const stripped = stripSourceMappingUrl(text);
+    if (stripped !== text) await writeFile(css, stripped);
+  }
+  const maps = await findFiles(folders, context.cwd, '.map');
+  return maps.filter((map) => !claimed.has(map));
 }
 
 function countsOf(outcome: InjectOutcome): Omit<InjectOutcome, 'entries'> {

@@ -24,6 +24,8 @@ async function isEmptyMapFile(mapPath: string): Promise<boolean> {
 export async function dropEmptyMaps(
   context: FolderContext,
   entries: readonly FolderEntry[],
+  /** `debug`: a framework's output, where chunks with nothing to map are expected. */
+  level: 'warn' | 'debug' = 'warn',
 ): Promise<{ kept: FolderEntry[]; dropped: FolderEntry[] }> {
   const kept: FolderEntry[] = [];
   const dropped: FolderEntry[] = [];
@@ -44,7 +46,7 @@ export async function dropEmptyMaps(
     dropped.push(entry);
     const size = (await readFile(entry.jsPath)).length;
     if (size < SMALL_JS) context.logger.debug(`${name}: empty source map of a small wrapper chunk; skipped`);
-    else context.logger.warn(`${name}: empty source map for a ${size}-byte chunk; skipped`);
+    else context.logger[level](`${name}: empty source map for a ${size}-byte chunk; skipped`);
   }
   return { kept, dropped };
 }

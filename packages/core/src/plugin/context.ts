@@ -5,7 +5,20 @@ import { describeOptions } from '../options/describe';
 import { resolveOptions } from '../options/resolve';
 import type { Options, ResolvedOptions } from '../options/types';
 import { getBuildSession } from '../session/registry';
-import type { BuildSession, BundlerName, InjectionContext } from '../session/session';
+import type { BuildResult, BuildSession, BundlerName, InjectionContext } from '../session/session';
+
+/** What the plugin knows of who created it: the adapter's version, a framework's project root, and
+ * maybe who finishes builds. */
+export interface PluginMeta {
+  version?: string;
+  /** Where the release is detected (`.git`, `package.json`); defaults to the process's working directory. */
+  cwd?: string;
+  /**
+   * Takes each build's chunks instead of the session (which would upload them now): for a framework
+   * that runs several compilers, maybe in several processes, and finishes once afterwards.
+   */
+  finishBuild?: (result: BuildResult, session: BuildSession) => Promise<unknown>;
+}
 
 /** Where warnings go while a bundler hook runs: the bundler's own channel (`this.warn`, stats). */
 export interface BuildReporter {
@@ -32,6 +45,10 @@ export interface PluginContext {
   readonly wantsMaps: boolean;
   /** Resolves the release (once per process) before any chunk is rendered. */
   prepare(): Promise<InjectionContext>;
+  /** Hands a written build to the session (upload, map policy, manifest, summary), or to `PluginMeta.finishBuild`. */
+  finishBuild(result: BuildResult): Promise<unknown>;
+  /** `PluginMeta.finishBuild` was given: this build is judged (and its summary printed) elsewhere. */
+  readonly finishesElsewhere: boolean;
   /** Injects one chunk with the session's release; `prepare()` must have finished. */
   inject(
     code: string,
@@ -70,7 +87,7 @@ function createRoutedLogger(level: LogLevel): Logger {
 export function createPluginContext(
   userOptions: Options | undefined,
   bundler: BundlerName,
-  meta: { version?: string; cwd?: string } = {},
+  meta: PluginMeta = {},
 ): PluginContext {
   const options = resolveOptions(userOptions, process.env, { cwd: meta.cwd });
   const logger = createRoutedLogger(options.logLevel);
@@ -95,6 +112,10 @@ export function createPluginContext(
       injection = await session.prepare();
       return injection;
     },
+    finishBuild(result) {
+      return meta.finishBuild ? meta.finishBuild(result, session) : session.finishBuild(result);
+    },
+    finishesElsewhere: meta.finishBuild !== undefined,
     inject(code, { fileName, magicString, appendComment }) {
       const context = injection;
       if (!context) throw new Error('hogmaps: prepare() must finish before chunks are injected');

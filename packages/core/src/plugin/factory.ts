@@ -8,7 +8,7 @@ import type { BundlerName } from '../session/session';
 import { createEsbuildSetup } from './bundlers/esbuild';
 import { createRolldownHooks, createRollupHooks, createViteHooks } from './bundlers/rollup';
 import { applyXpackPlugin } from './bundlers/xpack';
-import { createPluginContext, type PluginContext } from './context';
+import { createPluginContext, type PluginContext, type PluginMeta } from './context';
 
 /** The name of the plugin in every bundler (in warnings, errors and plugin lists). */
 export const PLUGIN_NAME = 'hogmaps';
@@ -47,12 +47,9 @@ function pluginFor(context: PluginContext): UnpluginOptions {
   }
 }
 
-/** Who creates the unplugin: its package version (User-Agent) and, for a framework, its project root. */
-export interface UnpluginMeta {
-  version?: string;
-  /** Where the release is detected (`.git`, `package.json`); defaults to the process's working directory. */
-  cwd?: string;
-}
+/** Who creates the unplugin: its package version (User-Agent) and, for a framework, its project root
+ * and maybe who finishes builds. */
+export type UnpluginMeta = PluginMeta;
 
 /**
  * The hogmaps unplugin. Options are resolved (and validated, throwing one OptionsError naming every

@@ -10,6 +10,7 @@ import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity
 import { fetchOrCreateRelease } from '../release/resolve';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { readSourcePair } from '../upload/read-pair';
+import { rewriteMapSources } from '../upload/rewrite-sources';
 import { uploadSettingsFrom } from '../upload/settings';
 import type { UploadInput, UploadSummary } from '../upload/types';
 import { finishFailure, reportDisposalProblems, retryHint } from './finish-messages';
@@ -29,8 +30,8 @@ import { sortByMap } from './uploadable';
 export type BundlerName = 'vite' | 'rollup' | 'rolldown' | 'webpack' | 'rspack' | 'esbuild';
 
 export interface SessionMeta {
-  /** Who drives the session: a bundler key, or `cli`. */
-  tool: BundlerName | 'cli';
+  /** Who drives the session: a bundler key, `cli`, or a framework preset (`nextjs`). */
+  tool: BundlerName | 'cli' | (string & {});
   logger?: Logger;
   env?: NodeJS.ProcessEnv;
   /** Package name and version for the User-Agent, e.g. `@hogmaps/vite/0.1.0`. */
@@ -64,6 +65,9 @@ export interface BuildResult {
   extraMapsToDelete?: readonly string[];
   /** A watch rebuild or dev server: no upload unless `uploadInWatchMode`. */
   watch?: boolean;
+  /** How each `sources` entry of a map is uploaded (a framework's virtual paths made project paths);
+   * the map on disk is not changed. */
+  rewriteSource?: (source: string, mapPath: string) => string;
 }
 
 export interface BuildReport {
@@ -164,13 +168,19 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     else logger.warn(`${message}. Injecting chunk ids only, uploading nothing.`);
   };
 
-  const toInputs = (outDir: string, chunks: readonly BuildChunk[]): UploadInput[] =>
+  const toInputs = (result: BuildResult, chunks: readonly BuildChunk[]): UploadInput[] =>
     chunks.map((chunk) => {
-      const fileName = toManifestPath(outDir, chunk.jsPath);
+      const fileName = toManifestPath(result.outDir, chunk.jsPath);
+      const rewrite = result.rewriteSource;
       return {
         chunkId: chunk.chunkId,
         fileName,
-        load: () => readSourcePair(chunk.jsPath, chunk.mapPath, fileName),
+        load: async () => {
+          const pair = await readSourcePair(chunk.jsPath, chunk.mapPath, fileName);
+          if (!rewrite || !chunk.mapPath) return pair;
+          const mapPath = chunk.mapPath;
+          return { ...pair, map: rewriteMapSources(pair.map, (source) => rewrite(source, mapPath)) };
+        },
       };
     });
 
@@ -209,7 +219,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       const api = client();
       try {
         const bindTo = mode === 'symbol-set' ? await registerRelease() : undefined;
-        upload = await uploadSymbolSets(api, toInputs(result.outDir, uploadable), {
+        upload = await uploadSymbolSets(api, toInputs(result, uploadable), {
           releaseId: bindTo ?? null,
           ...uploadSettingsFrom(options),
           logger,

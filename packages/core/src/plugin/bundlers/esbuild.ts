@@ -46,7 +46,7 @@ function outDirOf(options: BuildOptions): string | undefined {
 }
 
 export function createEsbuildSetup(context: PluginContext): (build: PluginBuild) => void | Promise<void> {
-  const { options, session } = context;
+  const { options } = context;
 
   return async (build) => {
     if (!context.active) return;
@@ -158,7 +158,7 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
 
       const maps = mapsAreOurs ? files.filter((file) => file.endsWith('.map')) : [];
       const chunkMaps = new Set(chunks.map((chunk) => chunk.mapPath));
-      await session.finishBuild({
+      await context.finishBuild({
         outDir,
         chunks,
         extraMapsToDelete: maps.filter((map) => !chunkMaps.has(map)),

@@ -187,7 +187,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
           : [];
         await context.reportThrough(reportTo(this), async () => {
           try {
-            await session.finishBuild({
+            await context.finishBuild({
               outDir,
               chunks,
               extraMapsToDelete,

@@ -1,0 +1,38 @@
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import path from 'node:path';
+
+/** Which bundler `next build` runs, decided as Next decides it. */
+export type NextBundler = 'webpack' | 'turbopack' | 'rspack';
+
+/**
+ * Next parses its command line (`--webpack`, `--turbopack`, the default) into `process.env.TURBOPACK`
+ * before it loads the config, and next-rspack sets `NEXT_RSPACK`; so the config function sees the
+ * decision in the environment (Next 15 and 16 alike).
+ */
+export function detectBundler(env: NodeJS.ProcessEnv = process.env): NextBundler {
+  if (env.NEXT_RSPACK) return 'rspack';
+  if (env.TURBOPACK) return 'turbopack';
+  return 'webpack';
+}
+
+/** The version of the `next` the project resolves, or undefined when it cannot be read. */
+export function nextVersion(projectDir: string): string | undefined {
+  try {
+    const require = createRequire(path.join(projectDir, 'package.json'));
+    const file = require.resolve('next/package.json');
+    const version = JSON.parse(readFileSync(file, 'utf8')).version;
+    return typeof version === 'string' ? version : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+/** `compiler.runAfterProductionCompile` exists from Next 15.4.1 on. */
+export function hasAfterCompileHook(version: string | undefined): boolean {
+  const match = /^(\d+)\.(\d+)\.(\d+)/.exec(version ?? '');
+  if (!match) return true; // unknown (a canary, a fork): assume a current Next
+  const [major, minor, patch] = match.slice(1).map(Number) as [number, number, number];
+  if (major !== 15) return major > 15;
+  return minor > 4 || (minor === 4 && patch >= 1);
+}
