@@ -16,14 +16,13 @@ export function createWebpackHook(
   options: Options,
   meta: { version: string; deferred: boolean },
 ): WebpackHook {
-  const unplugin = createHogmapsUnplugin({
-    version: meta.version,
-    ...(meta.deferred ? { finishBuild: async () => undefined } : {}),
-  });
+  const finishBuild = meta.deferred ? { finishBuild: async () => undefined } : {};
   return (config, context) => {
     const result = (user ? user(config, context) : config) as WebpackConfig;
     if (context.dev) return result;
     if (result.devtool === false) result.devtool = undefined;
+    // The release is detected in the project folder Next builds (`next build apps/web` runs elsewhere).
+    const unplugin = createHogmapsUnplugin({ version: meta.version, cwd: context.dir, ...finishBuild });
     result.plugins = [...(result.plugins ?? []), unplugin.webpack(options)];
     return result;
   };

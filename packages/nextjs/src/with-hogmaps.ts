@@ -42,15 +42,23 @@ export function withHogmaps(config: NextConfigInput, options: HogmapsNextOptions
   };
 }
 
-function configureBuild(user: NextConfig, options: Options, projectDir: string): NextConfig {
-  const resolved = resolveOptions(options); // invalid options fail `next build` here, all listed
-  if (!resolved.enabled || !resolved.sourcemaps.enabled) return user;
+function configureBuild(user: NextConfig, options: Options, cwd: string): NextConfig {
+  // Invalid options fail `next build` here, all listed. The project folder is known only later (Next
+  // passes it to the hooks; `next build apps/web` runs elsewhere), so each hook resolves them again there.
+  const checked = resolveOptions(options, process.env, { cwd });
+  if (!checked.enabled || !checked.sourcemaps.enabled) return user;
   const bundler = detectBundler();
-  const next = nextVersion(projectDir);
+  const next = nextVersion(cwd);
   const afterCompile = hasAfterCompileHook(next);
   const owned = mapOwnership(user, bundler);
+  const userAgent = `@hogmaps/nextjs/${version}`;
   const finish = (metadata: AfterCompileMetadata) =>
-    finishNextBuild(metadata, { options: resolved, bundler, owned, userAgent: `@hogmaps/nextjs/${version}` });
+    finishNextBuild(metadata, {
+      options: resolveOptions(options, process.env, { cwd: metadata.projectDir }),
+      bundler,
+      owned,
+      userAgent,
+    });
   const withFinish = (base: NextConfig): NextConfig => {
     const userHook = base.compiler?.runAfterProductionCompile;
     return {
@@ -67,12 +75,13 @@ function configureBuild(user: NextConfig, options: Options, projectDir: string):
 
   if (bundler === 'turbopack') {
     if (!afterCompile) {
-      createLogger({ level: resolved.logLevel }).warn(
+      createLogger({ level: checked.logLevel }).warn(
         `Next.js ${next} with Turbopack has no compiler.runAfterProductionCompile (Next 15.4.1 added it): nothing is injected or uploaded. Upgrade Next.js, or build with webpack (next build without --turbopack).`,
       );
       return user;
     }
-    return withFinish(withTurbopackMaps(user, owned));
+    // Without credentials nothing is uploaded: no maps are made for nothing (chunk ids still go in).
+    return withFinish(checked.credentials ? withTurbopackMaps(user, owned) : user);
   }
   // webpack (and next-rspack, whose compilers expose the same API)
   const webpack = createWebpackHook(user.webpack, options, { version, deferred: afterCompile });

@@ -1,9 +1,9 @@
 import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import * as path from 'node:path';
-import { node24Binary } from '@hogmaps/node24';
-import { EXAMPLES_DIR, REPO_DIR } from './examples';
+import { type BuildOutput, EXAMPLES_DIR, runExampleScript } from '../../test/harness/examples';
+import { requireNode24, withNode24OnPath } from '../node24';
 
 export type NextBundler = 'webpack' | 'turbopack';
 
@@ -13,24 +13,12 @@ const NEXT_BIN = path.join(EXAMPLE, 'node_modules/next/dist/bin/next');
 // fixed; a real deploy across several servers sets it too. Any 32-byte base64 value.
 const ACTIONS_KEY = Buffer.alloc(32, 7).toString('base64');
 
-/** Node 24 for Next 16 (which needs Node >= 20.9, and whose tests the suite runs on Node 24). */
-export function nodeForNext(): string {
-  const binary = node24Binary();
-  if (!binary) {
-    throw new Error(
-      'Next.js end-to-end tests need Node 24: run `pnpm install` (tools/node24) or set HOGMAPS_NODE24',
-    );
-  }
-  return binary;
-}
-
 /**
  * A copy of examples/nextjs-app for one bundler (its own `.next`, so the two builds never share an
- * output folder), using the example's installed node_modules. Inside the repository, so Next and
- * Turbopack find the same workspace root as in the example itself.
+ * output folder), in `.e2e/<bundler>` inside the example so Node finds the example's dependencies.
  */
 export function copyNextApp(bundler: NextBundler): string {
-  const dir = path.join(REPO_DIR, 'e2e', '.apps', `nextjs-${bundler}`);
+  const dir = path.join(EXAMPLE, '.e2e', bundler);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
   for (const entry of [
@@ -43,7 +31,6 @@ export function copyNextApp(bundler: NextBundler): string {
   ]) {
     cpSync(path.join(EXAMPLE, entry), path.join(dir, entry), { recursive: true });
   }
-  symlinkSync(path.join(EXAMPLE, 'node_modules'), path.join(dir, 'node_modules'), 'dir');
   return dir;
 }
 
@@ -58,30 +45,13 @@ export function nextEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
   };
 }
 
-export interface NextBuild {
-  output: string;
-  hogmapsLines: string[];
-}
-
-/** `next build` (`--webpack` for webpack; Turbopack is Next 16's default) with Node 24. */
-export function nextBuild(dir: string, bundler: NextBundler, env: NodeJS.ProcessEnv): Promise<NextBuild> {
-  const args = [NEXT_BIN, 'build', ...(bundler === 'webpack' ? ['--webpack'] : [])];
-  return new Promise((resolve, reject) => {
-    const child = spawn(nodeForNext(), args, { cwd: dir, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.stderr.on('data', (chunk: Buffer) => {
-      output += chunk;
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) return reject(new Error(`next build (${bundler}) failed (exit ${code}):\n${output}`));
-      const hogmapsLines = output.split('\n').filter((line) => line.includes('[hogmaps]'));
-      resolve({ output, hogmapsLines });
-    });
-  });
+/**
+ * `next build <copy>` (`--webpack` for webpack; Turbopack is Next 16's default) through the example's
+ * own scripts, on Node 24, from the example's folder: as `next build apps/web` runs in a monorepo.
+ */
+export function nextBuild(dir: string, bundler: NextBundler, env: NodeJS.ProcessEnv): Promise<BuildOutput> {
+  const script = bundler === 'webpack' ? 'build:webpack' : 'build';
+  return runExampleScript('nextjs-app', script, withNode24OnPath(env, 'Next.js'), [dir]);
 }
 
 async function freePort(): Promise<number> {
@@ -105,7 +75,7 @@ export interface NextServer {
 export async function nextStart(dir: string, env: NodeJS.ProcessEnv): Promise<NextServer> {
   const port = await freePort();
   const child: ChildProcess = spawn(
-    nodeForNext(),
+    requireNode24('Next.js'),
     [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)],
     {
       cwd: dir,

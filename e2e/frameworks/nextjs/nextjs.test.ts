@@ -3,25 +3,30 @@ import * as path from 'node:path';
 import { isEmptySourceMap, type Manifest, readInjectedChunkId } from '@hogmaps/core';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { launchChromium } from './harness/browser';
-import { assertAdaptersBuilt, lineOf, listFiles, readBuildManifest } from './harness/examples';
+import { launchChromium } from '../../test/harness/browser';
+import {
+  assertAdaptersBuilt,
+  type BuildOutput,
+  lineOf,
+  listFiles,
+  readBuildManifest,
+} from '../../test/harness/examples';
 import {
   type ExceptionJson,
   type LocalServer,
   startLocalServer,
   waitForExceptions,
-} from './harness/local-server';
+} from '../../test/harness/local-server';
 import {
   copyNextApp,
   exampleFile,
-  type NextBuild,
   type NextBundler,
   type NextServer,
   nextBuild,
   nextEnv,
   nextStart,
   snippetCount,
-} from './harness/nextjs';
+} from './next-app';
 
 /**
  * examples/nextjs-app built with `withHogmaps` by Next 16 (webpack and Turbopack, each in its own copy
@@ -46,7 +51,7 @@ describe.each(BUNDLERS)('Next.js 16 with %s', (bundler) => {
   let dir: string;
   let distDir: string;
   let local: LocalServer;
-  let first: NextBuild;
+  let first: BuildOutput;
   let manifest: Manifest;
   let uploadedFirst: string[];
   let site: NextServer;
