@@ -13,7 +13,13 @@ type WebpackHook = NonNullable<NextConfig['webpack']>;
 const webpackContext = (dev: boolean) => ({ dev, isServer: false }) as unknown as Parameters<WebpackHook>[1];
 
 beforeEach(() => {
-  for (const name of ['TURBOPACK', 'NEXT_RSPACK', 'POSTHOG_CLI_API_KEY', 'POSTHOG_PERSONAL_API_KEY'])
+  for (const name of [
+    'TURBOPACK',
+    'NEXT_RSPACK',
+    'POSTHOG_CLI_API_KEY',
+    'POSTHOG_PERSONAL_API_KEY',
+    'POSTHOG_CLI_TOKEN',
+  ])
     vi.stubEnv(name, '');
 });
 afterEach(() => vi.unstubAllEnvs());
@@ -85,6 +91,10 @@ describe('withHogmaps', () => {
 
   it('Turbopack (as Next decides it, from TURBOPACK): browser maps on, no webpack hook added', async () => {
     vi.stubEnv('TURBOPACK', 'auto');
+    // Without credentials nothing would be uploaded: no maps are made for nothing.
+    expect((await withHogmaps({})(BUILD, context)).productionBrowserSourceMaps).toBeUndefined();
+    vi.stubEnv('POSTHOG_CLI_API_KEY', 'phx_test');
+    vi.stubEnv('POSTHOG_CLI_PROJECT_ID', '1');
     const config = await withHogmaps({})(BUILD, context);
     expect(config.productionBrowserSourceMaps).toBe(true);
     expect(config.webpack).toBeUndefined();
