@@ -1,123 +1,133 @@
-import { type ChildProcess, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
-import { createServer } from 'node:net';
+// examples/nextjs-app built and served by Next itself (`next build`, `next start`) on Node 24, one copy of
+// the app per bundler so that webpack's and Turbopack's `.next` never mix.
+import { cpSync, mkdirSync, readFileSync, rmSync } from 'node:fs';
 import * as path from 'node:path';
-import { type BuildOutput, EXAMPLES_DIR, runExampleScript } from '../../test/harness/examples';
-import { requireNode24, withNode24OnPath } from '../node24';
+import { EXAMPLES_DIR } from '../../test/harness/examples';
+import {
+  type AppServer,
+  type DeployedFile,
+  deployedJs,
+  type FrameworkBuild,
+  type LocalServer,
+  runBuild,
+  startAppServer,
+  worthMappingIn,
+} from '../harness';
 
 export type NextBundler = 'webpack' | 'turbopack';
 
-const EXAMPLE = path.join(EXAMPLES_DIR, 'nextjs-app');
-const NEXT_BIN = path.join(EXAMPLE, 'node_modules/next/dist/bin/next');
-// Next regenerates server action ids (and so the chunks holding them) on every build unless this key is
-// fixed; a real deploy across several servers sets it too. Any 32-byte base64 value.
+export const EXAMPLE = path.join(EXAMPLES_DIR, 'nextjs-app');
+const NEXT_BIN = 'node_modules/next/dist/bin/next';
+const APP_FILES = [
+  'app',
+  'lib',
+  'instrumentation-client.ts',
+  'next.config.ts',
+  'package.json',
+  'tsconfig.json',
+];
+// Next gives server actions new ids (so the chunks holding them new code) on every build unless this key
+// is fixed, as a deployment over several servers does. Any 32-byte base64 value.
 const ACTIONS_KEY = Buffer.alloc(32, 7).toString('base64');
 
 /**
- * A copy of examples/nextjs-app for one bundler (its own `.next`, so the two builds never share an
- * output folder), in `.e2e/<bundler>` inside the example so Node finds the example's dependencies.
+ * A fresh copy of the example for one bundler, in `examples/nextjs-app/.e2e/<bundler>` (git-ignored), so
+ * Node resolves the example's dependencies from the copy, and each bundler has its own `.next`.
  */
 export function copyNextApp(bundler: NextBundler): string {
   const dir = path.join(EXAMPLE, '.e2e', bundler);
   rmSync(dir, { recursive: true, force: true });
   mkdirSync(dir, { recursive: true });
-  for (const entry of [
-    'app',
-    'lib',
-    'instrumentation-client.ts',
-    'next.config.ts',
-    'package.json',
-    'tsconfig.json',
-  ]) {
+  for (const entry of APP_FILES)
     cpSync(path.join(EXAMPLE, entry), path.join(dir, entry), { recursive: true });
-  }
   return dir;
 }
 
-/** The environment of a build and of `next start`: the local server's, plus the app's PostHog settings. */
-export function nextEnv(env: NodeJS.ProcessEnv): NodeJS.ProcessEnv {
+/** The local server's environment plus the app's own PostHog settings (read at build time by Next). */
+export function nextEnv(local: LocalServer): NodeJS.ProcessEnv {
   return {
-    ...env,
-    NEXT_TELEMETRY_DISABLED: '1',
-    NEXT_PUBLIC_POSTHOG_TOKEN: env.POSTHOG_PROJECT_TOKEN,
-    NEXT_PUBLIC_POSTHOG_HOST: env.POSTHOG_API_HOST,
+    ...local.env,
+    NEXT_PUBLIC_POSTHOG_TOKEN: local.env.POSTHOG_PROJECT_TOKEN,
+    NEXT_PUBLIC_POSTHOG_HOST: local.env.POSTHOG_API_HOST,
     NEXT_SERVER_ACTIONS_ENCRYPTION_KEY: ACTIONS_KEY,
   };
 }
 
 /**
- * `next build <copy>` (`--webpack` for webpack; Turbopack is Next 16's default) through the example's
- * own scripts, on Node 24, from the example's folder: as `next build apps/web` runs in a monorepo.
+ * `next build <copy>` run from the example's folder, as `next build apps/web` runs in a monorepo (the
+ * release is found in the project folder, not the working directory); `--webpack` for webpack,
+ * Turbopack is Next 16's default.
  */
-export function nextBuild(dir: string, bundler: NextBundler, env: NodeJS.ProcessEnv): Promise<BuildOutput> {
-  const script = bundler === 'webpack' ? 'build:webpack' : 'build';
-  return runExampleScript('nextjs-app', script, withNode24OnPath(env, 'Next.js'), [dir]);
-}
-
-async function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const server = createServer();
-    server.once('error', reject);
-    server.listen(0, '127.0.0.1', () => {
-      const address = server.address();
-      const port = typeof address === 'object' && address ? address.port : 0;
-      server.close(() => resolve(port));
-    });
+export function buildNext(dir: string, bundler: NextBundler, local: LocalServer): Promise<FrameworkBuild> {
+  return runBuild({
+    script: NEXT_BIN,
+    args: ['build', path.relative(EXAMPLE, dir), ...(bundler === 'webpack' ? ['--webpack'] : [])],
+    cwd: EXAMPLE,
+    env: nextEnv(local),
   });
 }
 
-export interface NextServer {
-  url: string;
-  close(): Promise<void>;
+/** `next start <copy>` on 127.0.0.1 (the port comes from `PORT`). */
+export function startNext(dir: string, local: LocalServer): Promise<AppServer> {
+  return startAppServer({
+    script: NEXT_BIN,
+    args: ['start', path.relative(EXAMPLE, dir), '-H', '127.0.0.1'],
+    cwd: EXAMPLE,
+    env: nextEnv(local),
+  });
 }
 
-/** `next start` on 127.0.0.1, once it answers. */
-export async function nextStart(dir: string, env: NodeJS.ProcessEnv): Promise<NextServer> {
-  const port = await freePort();
-  const child: ChildProcess = spawn(
-    requireNode24('Next.js'),
-    [NEXT_BIN, 'start', '-H', '127.0.0.1', '-p', String(port)],
-    {
-      cwd: dir,
-      env,
-      stdio: ['ignore', 'pipe', 'pipe'],
-    },
+/** What `next start` deploys: the browser's `.next/static` and the server's `.next/server`. */
+export function deployedNext(distDir: string): DeployedFile[] {
+  return deployedJs(distDir, (file) => /^(?:static|server)\//.test(file));
+}
+
+/**
+ * JavaScript Next writes itself, outside the bundler: the manifests it writes as JS (`_buildManifest.js`,
+ * `*_client-reference-manifest.js`, `server/*-manifest.js`: data, none of the app's code) and the prebuilt
+ * polyfills it copies (`polyfillFiles` of `build-manifest.json`: loaded only by browsers without ES
+ * modules, with no map). hogmaps leaves them alone.
+ */
+export function nextGlue(distDir: string): (file: string) => boolean {
+  const buildManifest = JSON.parse(readFileSync(path.join(distDir, 'build-manifest.json'), 'utf8')) as {
+    polyfillFiles?: string[];
+  };
+  const polyfills = new Set(
+    (buildManifest.polyfillFiles ?? []).map((file) => `static/${file.replace(/^static\//, '')}`),
   );
-  let output = '';
-  child.stdout?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  child.stderr?.on('data', (chunk: Buffer) => {
-    output += chunk;
-  });
-  const url = `http://127.0.0.1:${port}`;
-  const close = () =>
-    new Promise<void>((resolve) => {
-      if (child.exitCode !== null) return resolve();
-      child.once('close', () => resolve());
-      child.kill('SIGTERM');
-    });
-  const deadline = Date.now() + 60_000;
-  while (Date.now() < deadline) {
-    if (child.exitCode !== null) throw new Error(`next start exited (${child.exitCode}):\n${output}`);
-    try {
-      if ((await fetch(`${url}/`)).ok) return { url, close };
-    } catch {
-      // not listening yet
-    }
-    await new Promise((resolve) => setTimeout(resolve, 250));
-  }
-  await close();
-  throw new Error(`next start did not answer within 60 s:\n${output}`);
+  return (file) =>
+    polyfills.has(file) ||
+    /^static\/[^/]+\/_(?:buildManifest|ssgManifest|clientMiddlewareManifest)\.js$/.test(file) ||
+    /^server\/(?:.+_client-reference-manifest|[^/]+-manifest)\.js$/.test(file);
 }
 
-/** How many PostHog snippets (chunk id registrations) a file carries. */
-export function snippetCount(file: string): number {
-  return readFileSync(file, 'utf8').match(/_posthogChunkIds\[\w+\]=/g)?.length ?? 0;
+// What a webpack chunk whose every module is empty (`123:()=>{}`) is, once its snippet and comments are
+// gone: Next's per-route client chunks of server-only routes, and server chunks of empty modules.
+const SNIPPET = /^!function\(\)\{try\{var e="undefined"[\s\S]*?\}catch\(e\)\{\}\}\(\);?/;
+const EMPTY_MODULES = String.raw`\{(?:\d+:\(\)=>\{\},?)*\}`;
+const EMPTY_WEBPACK_CHUNK = new RegExp(
+  String.raw`^(?:\(self\.webpackChunk_N_E=self\.webpackChunk_N_E\|\|\[\]\)\.push\(\[\[[\d,]+\],${EMPTY_MODULES}` +
+    String.raw`|exports\.id=\d+,exports\.ids=\[[\d,]+\],exports\.modules=${EMPTY_MODULES};?$)`,
+);
+
+/** A webpack chunk with no module of its own: hogmaps' hidden map of it maps nothing, so no symbol set. */
+export function isEmptyWebpackChunk(code: string): boolean {
+  const rest = code.replace(SNIPPET, '').replace(/\n\/\/# chunkId=\S+\s*$/, '');
+  return EMPTY_WEBPACK_CHUNK.test(rest);
 }
 
-export function exampleFile(relative: string): string {
-  const file = path.join(EXAMPLE, relative);
-  if (!existsSync(file)) throw new Error(`examples/nextjs-app/${relative} does not exist`);
-  return file;
+/**
+ * One file per distinct content. Next's webpack build writes byte-identical client entry chunks for the
+ * routes with no client code of their own (the layout, route handlers, the built-in error pages): same
+ * bytes, so one chunk id (ids derive from the content) and one symbol set for all of them.
+ */
+export function distinctContent(files: readonly DeployedFile[]): DeployedFile[] {
+  const seen = new Set<string>();
+  return files.filter((file) => !seen.has(file.code) && Boolean(seen.add(file.code)));
+}
+
+/** Next's chunks worth a symbol set: the harness's rule, less webpack chunks of empty modules. */
+export function nextWorthMapping(distDir: string): (file: DeployedFile) => boolean {
+  const worth = worthMappingIn(distDir);
+  return (file) => worth(file) && !isEmptyWebpackChunk(file.code);
 }

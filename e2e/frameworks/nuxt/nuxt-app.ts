@@ -5,16 +5,33 @@ import { existsSync, readFileSync } from 'node:fs';
 import { mkdir, rm, writeFile } from 'node:fs/promises';
 import * as path from 'node:path';
 import { type DecodedSymbolSet, decodeSymbolSet } from '@hogmaps/core';
+import { node24Binary } from '@hogmaps/node24';
 import { decodedMappings, TraceMap } from '@jridgewell/trace-mapping';
 import { type BuildOutput, EXAMPLES_DIR, listFiles, runExampleScript } from '../../test/harness/examples';
 import type { LocalServer } from '../../test/harness/local-server';
-import { requireNode24, withNode24OnPath } from '../node24';
 
 export const APP_DIR = path.join(EXAMPLES_DIR, 'nuxt-app');
 
+/** Node >= 22 for Nuxt, or a clear error naming what to install. */
+export function requireNode24(): string {
+  const binary = node24Binary();
+  if (!binary) {
+    throw new Error(
+      'The Nuxt tests need Node >= 22: `pnpm install` brings Node 24 in tools/node24 (linux-x64), ' +
+        'or set HOGMAPS_NODE24 to a Node >= 22 binary.',
+    );
+  }
+  return binary;
+}
+
 /** The local server's environment with Node 24 first on PATH, so `npm run` runs Nuxt on it. */
 export function nuxtEnv(local: LocalServer): NodeJS.ProcessEnv {
-  return { ...withNode24OnPath(local.env, 'Nuxt'), NUXT_TELEMETRY_DISABLED: '1' };
+  const node = requireNode24();
+  return {
+    ...local.env,
+    PATH: `${path.dirname(node)}${path.delimiter}${local.env.PATH ?? ''}`,
+    NUXT_TELEMETRY_DISABLED: '1',
+  };
 }
 
 /** Runs `nuxt build` or `nuxt generate` in the example, for the app itself or a variant folder. */
@@ -117,7 +134,7 @@ export interface NitroServer {
 export function startNitro(outputDir: string, env: NodeJS.ProcessEnv): Promise<NitroServer> {
   const entry = path.join(outputDir, 'server', 'index.mjs');
   if (!existsSync(entry)) throw new Error(`no Nitro server at ${entry}: did the build run?`);
-  const child: ChildProcess = spawn(requireNode24('Nuxt'), [entry], {
+  const child: ChildProcess = spawn(requireNode24(), [entry], {
     env: { ...env, HOST: '127.0.0.1', PORT: '0' },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
