@@ -1,6 +1,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import path from 'node:path';
+import type { NextConfig } from 'next';
 
 /** Which bundler `next build` runs, decided as Next decides it. */
 export type NextBundler = 'webpack' | 'turbopack' | 'rspack';
@@ -35,4 +36,33 @@ export function hasAfterCompileHook(version: string | undefined): boolean {
   const [major, minor, patch] = match.slice(1).map(Number) as [number, number, number];
   if (major !== 15) return major > 15;
   return minor > 4 || (minor === 4 && patch >= 1);
+}
+
+type FindRoot = {
+  findRootDirAndLockFiles?: (dir: string) => { rootDir?: unknown };
+  findRootDir?: (dir: string) => unknown;
+};
+
+/**
+ * The folder Turbopack's `turbopack:///[project]/` stands for, chosen as Next chooses it:
+ * `outputFileTracingRoot`, else `turbopack.root`, else `NEXT_PRIVATE_OUTPUT_TRACE_ROOT`, else the root
+ * Next's own `next/dist/lib/find-root` finds for the project (lockfiles, workspaces, git boundary).
+ * Undefined when none of these can be read (a Next without that module).
+ */
+export function turbopackRoot(
+  projectDir: string,
+  config: NextConfig,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+): string | undefined {
+  const configured = config.outputFileTracingRoot || config.turbopack?.root;
+  if (configured) return path.resolve(configured);
+  if (env.NEXT_PRIVATE_OUTPUT_TRACE_ROOT) return path.resolve(env.NEXT_PRIVATE_OUTPUT_TRACE_ROOT);
+  try {
+    const require = createRequire(path.join(projectDir, 'package.json'));
+    const findRoot = require('next/dist/lib/find-root') as FindRoot;
+    const root = findRoot.findRootDirAndLockFiles?.(projectDir).rootDir ?? findRoot.findRootDir?.(projectDir);
+    return typeof root === 'string' ? root : undefined;
+  } catch {
+    return undefined;
+  }
 }

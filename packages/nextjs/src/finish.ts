@@ -11,7 +11,8 @@ import {
   type ResolvedOptions,
   shouldFailBuild,
 } from '@hogmaps/core';
-import type { NextBundler } from './bundler';
+import type { NextConfig } from 'next';
+import { type NextBundler, turbopackRoot } from './bundler';
 import type { MapOwnership } from './maps';
 import { createSourceRewriter } from './sources';
 
@@ -26,6 +27,8 @@ export interface FinishSettings {
   bundler: NextBundler;
   owned: MapOwnership;
   userAgent: string;
+  /** The user's config (where Turbopack's root may be set). */
+  config: NextConfig;
 }
 
 /**
@@ -70,7 +73,10 @@ export async function finishNextBuild(
         outDir: distDir,
         ownsMap,
         ownedFolders,
-        rewriteSource: createSourceRewriter(metadata.projectDir),
+        rewriteSource: createSourceRewriter(
+          metadata.projectDir,
+          bundler === 'turbopack' ? turbopackRoot(metadata.projectDir, settings.config) : undefined,
+        ),
       },
     });
   } catch (error) {

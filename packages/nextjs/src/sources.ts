@@ -20,22 +20,24 @@ function decode(value: string): string {
 
 /**
  * Makes the `sources` of Next's maps paths relative to the project, as a developer reads them
- * (`app/checkout/page.tsx`): Turbopack's `turbopack:///[project]/…` (where `[project]` is Turbopack's
- * root, often the monorepo root, found as the nearest ancestor holding the file), webpack's
- * `webpack://_N_E/./…` (relative to the project) and paths relative to the map file. Other URLs stay.
+ * (`app/checkout/page.tsx`): Turbopack's `turbopack:///[project]/…` (relative to `turbopackRoot`, the
+ * root Next picked, often the monorepo root), webpack's `webpack://_N_E/./…` (relative to the project)
+ * and paths relative to the map file. Other URLs stay. Each source is rewritten on its own, so the
+ * result never depends on the order maps are read in (it is part of each symbol set's content hash).
+ * Without `turbopackRoot`, `[project]` is the nearest ancestor of the project holding the file, and a
+ * file found nowhere keeps its `[project]`-relative path.
  */
-export function createSourceRewriter(projectDir: string): (source: string, mapPath: string) => string {
+export function createSourceRewriter(
+  projectDir: string,
+  turbopackRoot?: string,
+): (source: string, mapPath: string) => string {
   const project = path.resolve(projectDir);
-  let turbopackRoot: string | undefined;
 
   const rootFor = (relative: string): string | undefined => {
-    if (turbopackRoot && existsSync(path.join(turbopackRoot, relative))) return turbopackRoot;
+    if (turbopackRoot) return turbopackRoot;
     for (let dir = project; ; dir = path.dirname(dir)) {
-      if (existsSync(path.join(dir, relative))) {
-        turbopackRoot ??= dir;
-        return dir;
-      }
-      if (path.dirname(dir) === dir) return turbopackRoot;
+      if (existsSync(path.join(dir, relative))) return dir;
+      if (path.dirname(dir) === dir) return undefined;
     }
   };
 

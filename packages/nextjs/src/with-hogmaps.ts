@@ -58,6 +58,7 @@ function configureBuild(user: NextConfig, options: Options, cwd: string): NextCo
       bundler,
       owned,
       userAgent,
+      config: user,
     });
   const withFinish = (base: NextConfig): NextConfig => {
     const userHook = base.compiler?.runAfterProductionCompile;
