@@ -10,10 +10,7 @@ import { findInjectionPoint } from './prologue';
 import { shiftGeneratedColumns } from './shift-mappings';
 import { assertValidChunkId, createChunkIdComment, createSnippet } from './snippet';
 
-export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'> & {
-  /** Rewrites each entry of the map's `sources` (a framework's virtual paths into project paths). */
-  rewriteSource?: (source: string) => string;
-};
+export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'>;
 
 export interface SourcePairInput {
   code: string;
@@ -89,12 +86,6 @@ export function injectSourcePair(input: SourcePairInput, options: InjectFileOpti
 
   if (map.sections !== undefined) map = flattenIndexMap(map, file);
   if (typeof map.mappings === 'string') map.mappings = placed.shift(map.mappings, file);
-  if (options.rewriteSource && Array.isArray(map.sources)) {
-    const rewrite = options.rewriteSource;
-    map.sources = map.sources.map((source: unknown) =>
-      typeof source === 'string' ? rewrite(source) : source,
-    );
-  }
   map.chunk_id = chunkId;
   const trailing = input.map?.endsWith('\n') ? '\n' : '';
   return { injected: true, chunkId, code: placed.code, map: JSON.stringify(map) + trailing };
@@ -148,7 +139,7 @@ function injectMapBytes(
   }
   const mappings = memberOf(scan, 'mappings');
   const stamped = memberOf(scan, 'chunk_id') ?? memberOf(scan, 'chunkId');
-  if (options.rewriteSource || memberOf(scan, 'sections') || mappings?.kind !== 'string') return undefined;
+  if (memberOf(scan, 'sections') || mappings?.kind !== 'string') return undefined;
   if (stamped && stamped.kind !== 'string') return undefined;
   const placed = placeSnippet(code, options);
   // Only the lines up to the snippet's can change: the rest of `mappings` stays bytes.
