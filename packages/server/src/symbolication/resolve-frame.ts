@@ -137,8 +137,10 @@ function nodeContext(frame: RawFrame): FrameContext | undefined {
   if (!isU32(lineno) || typeof contextLine !== 'string') return undefined;
   const strings = (value: unknown) =>
     Array.isArray(value) ? value.filter((v) => typeof v === 'string') : [];
+  // posthog-node sends pre_context in reading order: its last line is the one just above the throw.
+  const pre = strings(frame.pre_context);
   return {
-    before: strings(frame.pre_context).map((line, i) => ({ number: lineno - i - 1, line })),
+    before: pre.map((line, i) => ({ number: lineno - pre.length + i, line })),
     line: { number: lineno, line: contextLine },
     after: strings(frame.post_context).map((line, i) => ({ number: lineno + i + 1, line })),
   };

@@ -308,7 +308,7 @@ describe('frames cymbal counts as resolved without a lookup, and failures', () =
     );
   });
 
-  it('a node frame without a chunk id passes through with its own context', () => {
+  it('a node frame without a chunk id passes through with its own context (pre_context in reading order, as posthog-node sends it)', () => {
     const frame = {
       platform: 'node:javascript',
       filename: '/srv/app.js',
@@ -329,8 +329,8 @@ describe('frames cymbal counts as resolved without a lookup, and failures', () =
     });
     expect(result?.context).toEqual({
       before: [
-        { number: 9, line: 'a' },
-        { number: 8, line: 'b' },
+        { number: 8, line: 'a' },
+        { number: 9, line: 'b' },
       ],
       line: { number: 10, line: 'boom()' },
       after: [{ number: 11, line: 'c' }],
