@@ -1,7 +1,7 @@
 import type { Logger } from '@hogmaps/core';
-import type Database from 'better-sqlite3';
 import type { CredentialStore } from './auth/credentials';
 import type { Clock } from './clock';
+import type { Database } from './db/database';
 import type { ReleaseStore } from './releases/store';
 import type { BlobStore } from './storage/blobs';
 import type { Presigner } from './storage/presign';
@@ -10,7 +10,7 @@ import type { UploadSlotStore } from './symbol-sets/uploads';
 
 /** Everything a request handler may use: one instance per running server. */
 export interface App {
-  db: Database.Database;
+  db: Database;
   clock: Clock;
   logger: Logger;
   /** Cap for JSON request bodies (413 above it). */

@@ -3,11 +3,11 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { resolve } from 'node:path';
 import { createLogger, errorMessage, type Logger, type OptionIssue, OptionsError } from '@hogmaps/core';
-import type Database from 'better-sqlite3';
 import type { App } from './app';
 import type { ApiKey, CredentialStore, Project } from './auth/credentials';
 import { createCredentialStore } from './auth/credentials';
 import type { Clock } from './clock';
+import type { Database, SqliteBackend } from './db/database';
 import { getMeta, openDatabase, setMeta } from './db/open';
 import type { FaultController, FaultRule } from './faults/rules';
 import { createFaultController } from './faults/rules';
@@ -80,6 +80,8 @@ export interface RunningServer {
   /** Project token (`phc_…`) for SDK events. */
   projectToken: string;
   dataDir: string;
+  /** The SQLite the data is stored with: `node:sqlite` on Node >= 22.13, else node-sqlite3-wasm. */
+  sqlite: SqliteBackend;
   admin: ServerAdmin;
   faults: FaultController;
   close(): Promise<void>;
@@ -116,7 +118,7 @@ function checkOptions(options: StartServerOptions, apiKey: string | undefined): 
 }
 
 /** Project 1 and its keys on first start; the same ones on every later start. */
-function bootstrap(db: Database.Database, credentials: CredentialStore, fixedKey: string | undefined) {
+function bootstrap(db: Database, credentials: CredentialStore, fixedKey: string | undefined) {
   return db.transaction(() => {
     const project =
       credentials.getProject(DEFAULT_PROJECT_ID) ?? credentials.createProject({ name: 'Default project' });
@@ -157,7 +159,12 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
   const faults = createFaultController(options.faults);
 
   prepareDataDir(dataDir, logger);
-  const db = openDatabase(dataDir);
+  const db = await openDatabase(dataDir, {
+    onStaleLock: (pid) =>
+      logger.warn(
+        `removed the database lock of a server that stopped without closing${pid ? ` (pid ${pid})` : ''}`,
+      ),
+  });
   let app: App;
   let identity: ReturnType<typeof bootstrap>;
   try {
@@ -251,6 +258,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
     apiKey: identity.key.key,
     projectToken: identity.project.token,
     dataDir,
+    sqlite: db.backend,
     admin,
     faults,
     close,

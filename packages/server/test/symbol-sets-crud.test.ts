@@ -1,6 +1,6 @@
 import { existsSync } from 'node:fs';
 import { describe, expect, test } from 'vitest';
-import { openTestDb } from './helpers/db';
+import { openDatabase } from '../src/db/open';
 import { createRelease, fakeContainer, uploadSymbolSet } from './helpers/flow';
 import { http } from './helpers/http';
 import { NOT_FOUND, startTestServer, type TestServer, validation } from './helpers/server';
@@ -232,12 +232,15 @@ describe('symbol set writes', () => {
   });
 
   test('download of a set without a file is a bare 404', async () => {
-    const server = await startTestServer();
-    const id = await uploadSymbolSet(server, 'c1', fakeContainer('a'));
-    // Drop the pointer, as cymbal does when it could not fetch symbols.
-    const { db } = openTestDb(server.dataDir);
+    const first = await startTestServer();
+    const id = await uploadSymbolSet(first, 'c1', fakeContainer('a'));
+    // Drop the pointer, as cymbal does when it could not fetch symbols (the server has the database
+    // while it runs, so stop it first).
+    await first.close();
+    const db = await openDatabase(first.dataDir);
     db.prepare('UPDATE symbol_sets SET storage_ptr = NULL').run();
     db.close();
+    const server = await startTestServer({ dataDir: first.dataDir });
     const response = await server.api('GET', `symbol_sets/${id}/download`);
     expect(response.status).toBe(404);
     expect(response.json).toEqual({ detail: 'Symbol set has no uploaded file.' });

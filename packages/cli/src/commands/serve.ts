@@ -1,9 +1,9 @@
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { createLogger, HogmapsError } from '@hogmaps/core';
-import { startServer } from '@hogmaps/server';
 import { UsageError } from '../args';
 import type { CommandContext, CommandSpec } from '../context';
+import { CLI_VERSION } from '../version';
 
 const DEFAULT_PORT = 8010;
 const DEFAULT_BIND = '127.0.0.1';
@@ -47,11 +47,48 @@ async function checkPortFree(host: string, port: number): Promise<void> {
   });
 }
 
+const SERVER_PACKAGE = '@hogmaps/server';
+
+/** The command that adds a dev dependency with the package manager that runs us (npm by default). */
+function addCommand(env: NodeJS.ProcessEnv, spec: string): string {
+  const manager = /^(pnpm|yarn|bun)\//.exec(env.npm_config_user_agent ?? '')?.[1];
+  return manager ? `${manager} add -D ${spec}` : `npm install --save-dev ${spec}`;
+}
+
+/**
+ * The server is an optional peer of the CLI (only `serve` needs it, and the other commands stay
+ * lean), so it is imported here, on demand. Its absence is a setup step to name, not a crash.
+ */
+async function loadServer(env: NodeJS.ProcessEnv): Promise<typeof import('@hogmaps/server')> {
+  try {
+    return await import('@hogmaps/server');
+  } catch (error) {
+    const { code, message } = error as { code?: unknown; message?: unknown };
+    const missing =
+      (code === 'ERR_MODULE_NOT_FOUND' || code === 'MODULE_NOT_FOUND') &&
+      typeof message === 'string' &&
+      message.includes(`'${SERVER_PACKAGE}'`);
+    if (!missing) throw error;
+    const spec = `${SERVER_PACKAGE}@${CLI_VERSION}`;
+    throw new HogmapsError(
+      'server_not_installed',
+      [
+        `hogmaps serve runs the local server, a separate package that is not installed: ${SERVER_PACKAGE}.`,
+        `  Install it next to the CLI:  ${addCommand(env, spec)}`,
+        `  or run it without installing:  npx -p @hogmaps/cli@${CLI_VERSION} -p ${spec} hogmaps serve`,
+      ].join('\n'),
+      { cause: error },
+    );
+  }
+}
+
 async function serve(context: CommandContext): Promise<number> {
   const { args, io, logger } = context;
   args.positionals(0, 0, '');
   const port = args.integer('port', { min: 0, max: 65535 }) ?? DEFAULT_PORT;
   const host = bindAddress(context);
+  // A missing server is said first: it is the setup step, whatever the port.
+  const { startServer } = await loadServer(io.env);
   await checkPortFree(host, port);
   const server = await startServer({
     port,
@@ -72,6 +109,7 @@ async function serve(context: CommandContext): Promise<number> {
       `  personal API key:  ${server.apiKey}`,
       `  project token:     ${server.projectToken}`,
       `  data dir:          ${server.dataDir}`,
+      `  database:          ${server.sqlite} (Node ${process.versions.node})`,
       '',
       'Point hogmaps (or posthog-cli) at it:',
       `  export POSTHOG_CLI_HOST=${server.url} POSTHOG_CLI_PROJECT_ID=${server.projectId} POSTHOG_CLI_API_KEY=${server.apiKey}`,
@@ -96,7 +134,9 @@ export const serveCommand: CommandSpec = {
     'Implements the releases and symbol-sets API, object storage for uploads, event capture for the PostHog SDKs, ' +
       'and symbolication of captured exceptions, on one machine with no PostHog account, with an error inbox in the ' +
       'browser at its URL (on an address other than loopback, the inbox asks for the personal API key). It prints its project id ' +
-      'and API key; data persists in the data folder between runs. Stops on Ctrl+C (SIGINT) or SIGTERM.',
+      'and API key; data persists in the data folder between runs. Stops on Ctrl+C (SIGINT) or SIGTERM. ' +
+      'Needs @hogmaps/server installed next to the CLI (an optional peer dependency, so the other commands ' +
+      'install without it): npm install --save-dev @hogmaps/server.',
   ],
   options: {
     port: {

@@ -17,6 +17,8 @@ export interface CliOptions {
   /** Written to standard input, then closed. */
   input?: string;
   timeoutMs?: number;
+  /** Another copy of the binary (e.g. one installed in a scratch app). @default CLI_PATH */
+  cliPath?: string;
 }
 
 /** Runs `node dist/cli.js …args` as a subprocess and collects its output and exit code. */
@@ -27,7 +29,7 @@ export function hogmaps(args: readonly string[], options: CliOptions): Promise<C
     else env[name] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [CLI_PATH, ...args], { cwd: options.cwd, env });
+    const child = spawn(process.execPath, [options.cliPath ?? CLI_PATH, ...args], { cwd: options.cwd, env });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));

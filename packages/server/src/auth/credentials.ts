@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
+import type { Database } from '../db/database';
 import { randomToken, uuid7 } from '../db/ids';
 
 export interface Project {
@@ -45,7 +45,7 @@ function toApiKey(row: ApiKeyRow): ApiKey {
 }
 
 /** Projects and personal API keys. Secrets are kept in clear: this is a local development server. */
-export function createCredentialStore(db: Database.Database, clock: Clock) {
+export function createCredentialStore(db: Database, clock: Clock) {
   const insertProject = db.prepare('INSERT INTO projects (name, api_token, created_at) VALUES (?, ?, ?)');
   const selectProject = db.prepare('SELECT id, name, api_token FROM projects WHERE id = ?');
   const selectProjectByToken = db.prepare('SELECT id FROM projects WHERE api_token = ?');

@@ -1,4 +1,4 @@
-import type Database from 'better-sqlite3';
+import type { Database } from './database';
 
 /**
  * Schema changes, applied in order and recorded in `PRAGMA user_version`. Append only: a data folder
@@ -67,12 +67,12 @@ const MIGRATIONS: readonly string[] = [
   `,
 ];
 
-export function migrate(db: Database.Database): void {
-  const current = db.pragma('user_version', { simple: true }) as number;
+export function migrate(db: Database): void {
+  const { user_version: current } = db.prepare('PRAGMA user_version').get() as { user_version: number };
   for (let version = current; version < MIGRATIONS.length; version++) {
     db.transaction(() => {
       db.exec(MIGRATIONS[version]!);
-      db.pragma(`user_version = ${version + 1}`);
+      db.exec(`PRAGMA user_version = ${version + 1}`);
     })();
   }
 }

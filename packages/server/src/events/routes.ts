@@ -1,5 +1,5 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
-import type Database from 'better-sqlite3';
+import type { Database } from '../db/database';
 import type { ReleaseJson } from '../releases/store';
 import { handleStaticAsset } from '../static-assets';
 import type { FindSymbolSet } from '../symbolication/symbol-set-cache';
@@ -11,7 +11,7 @@ import { ensureEventTables } from './store';
 
 /** What the events routes need from the rest of the server. */
 export interface EventRouteDeps {
-  db: Database.Database;
+  db: Database;
   /** The project whose public token (`phc_…`) this is. */
   projectIdForToken(token: string): number | undefined;
   authorize(
@@ -31,7 +31,7 @@ export interface EventRouteDeps {
 }
 
 // One symbolicator (and so one parsed-map cache) per server, keyed by its database.
-const symbolicators = new WeakMap<Database.Database, Symbolicator>();
+const symbolicators = new WeakMap<Database, Symbolicator>();
 
 /**
  * Handles event ingestion (`/e/`, `/i/v0/e/`, `/batch/`, `/capture/`…), posthog-js's static
@@ -58,7 +58,7 @@ export async function handleEventRoutes(
 }
 
 /** The server's one symbolicator (its parsed-map cache is shared by every reader of `db`). */
-export function symbolicatorFor(db: Database.Database): Symbolicator {
+export function symbolicatorFor(db: Database): Symbolicator {
   let symbolicator = symbolicators.get(db);
   if (!symbolicator) {
     symbolicator = createSymbolicator();

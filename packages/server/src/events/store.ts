@@ -1,5 +1,5 @@
 import { randomUUID } from 'node:crypto';
-import type Database from 'better-sqlite3';
+import type { Database } from '../db/database';
 import { isRecord, type RawEvent } from './capture-body';
 
 /** A stored `$exception` event. */
@@ -34,10 +34,10 @@ interface ExceptionRow {
   properties: string;
 }
 
-const initialized = new WeakSet<Database.Database>();
+const initialized = new WeakSet<Database>();
 
 /** Creates the events tables if needed (idempotent; cheap after the first call per connection). */
-export function ensureEventTables(db: Database.Database): void {
+export function ensureEventTables(db: Database): void {
   if (initialized.has(db)) return;
   db.exec(`
     CREATE TABLE IF NOT EXISTS exception_events (
@@ -82,7 +82,7 @@ function releaseIdOf(properties: Record<string, unknown>): string | null {
  * per-name counter. A retried event (same uuid) is stored once, as PostHog deduplicates by uuid.
  */
 export function storeEvents(
-  db: Database.Database,
+  db: Database,
   projectId: number,
   events: readonly RawEvent[],
   sentAt: string | undefined,
@@ -118,7 +118,7 @@ export function storeEvents(
 
 /** Newest first (by event time, then arrival). */
 export function listExceptions(
-  db: Database.Database,
+  db: Database,
   projectId: number,
   limit: number,
   offset: number,
@@ -136,11 +136,7 @@ export function listExceptions(
   return { count, results: rows.map(fromRow) };
 }
 
-export function getException(
-  db: Database.Database,
-  projectId: number,
-  uuid: string,
-): StoredException | undefined {
+export function getException(db: Database, projectId: number, uuid: string): StoredException | undefined {
   ensureEventTables(db);
   const row = db
     .prepare('SELECT * FROM exception_events WHERE project_id = ? AND uuid = ?')
@@ -150,7 +146,7 @@ export function getException(
 
 /** Exceptions that arrived after `afterSeq`, oldest first, at most `limit`. */
 export function listExceptionsAfter(
-  db: Database.Database,
+  db: Database,
   projectId: number,
   afterSeq: number,
   limit: number,
@@ -162,11 +158,7 @@ export function listExceptionsAfter(
   return rows.map(fromRow);
 }
 
-export function getExceptionBySeq(
-  db: Database.Database,
-  projectId: number,
-  seq: number,
-): StoredException | undefined {
+export function getExceptionBySeq(db: Database, projectId: number, seq: number): StoredException | undefined {
   ensureEventTables(db);
   const row = db
     .prepare('SELECT * FROM exception_events WHERE seq = ? AND project_id = ?')
@@ -178,7 +170,7 @@ export function getExceptionBySeq(
  * The newest arrival's seq (0 when none), over every project or of one: it changes whenever an
  * exception is stored.
  */
-export function lastExceptionSeq(db: Database.Database, projectId?: number): number {
+export function lastExceptionSeq(db: Database, projectId?: number): number {
   ensureEventTables(db);
   const row = (
     projectId === undefined
@@ -188,7 +180,7 @@ export function lastExceptionSeq(db: Database.Database, projectId?: number): num
   return row.seq ?? 0;
 }
 
-export function listEventCounts(db: Database.Database, projectId: number): EventCount[] {
+export function listEventCounts(db: Database, projectId: number): EventCount[] {
   ensureEventTables(db);
   return db
     .prepare('SELECT event, count, last_seen_at FROM event_counts WHERE project_id = ? ORDER BY event')

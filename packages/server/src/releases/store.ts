@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
+import type { Database } from '../db/database';
 import { uuid7 } from '../db/ids';
 import type { PageRequest } from '../http/pagination';
 
@@ -51,7 +51,7 @@ export interface ReleaseChanges {
   metadata?: unknown;
 }
 
-export function createReleaseStore(db: Database.Database, clock: Clock) {
+export function createReleaseStore(db: Database, clock: Clock) {
   const byId = db.prepare('SELECT * FROM releases WHERE team_id = ? AND id = ?');
   const byHash = db.prepare('SELECT * FROM releases WHERE team_id = ? AND hash_id = ?');
   const count = db.prepare('SELECT COUNT(*) AS n FROM releases WHERE team_id = ?');

@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
+import type { Database } from '../db/database';
 import { uuid7 } from '../db/ids';
 import type { PageRequest } from '../http/pagination';
 import type { ReleaseJson, ReleaseRow } from '../releases/store';
@@ -102,7 +102,7 @@ function splitJoined(row: JoinedRow): { row: SymbolSetRow; release: ReleaseRow |
 const JOINED_COLUMNS = `s.*, r.id AS r_id, r.team_id AS r_team_id, r.hash_id AS r_hash_id,
   r.created_at AS r_created_at, r.metadata AS r_metadata, r.version AS r_version, r.project AS r_project`;
 
-export function createSymbolSetStore(db: Database.Database, clock: Clock) {
+export function createSymbolSetStore(db: Database, clock: Clock) {
   const byId = db.prepare('SELECT * FROM symbol_sets WHERE team_id = ? AND id = ?');
   const byRef = db.prepare('SELECT * FROM symbol_sets WHERE team_id = ? AND ref = ?');
   const insert = db.prepare(

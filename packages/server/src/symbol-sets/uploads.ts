@@ -1,6 +1,6 @@
-import type Database from 'better-sqlite3';
 import type { Clock } from '../clock';
 import { isoTime } from '../clock';
+import type { Database } from '../db/database';
 
 /**
  * One open start (bulk_start_upload or start_upload) and the storage key it handed out: its form may
@@ -19,7 +19,7 @@ export interface UploadSlot {
 /** How long after its form expires an unfinished upload may still be finished (then it is an orphan). */
 export const FINISH_GRACE_SECONDS = 3600;
 
-export function createUploadSlotStore(db: Database.Database, clock: Clock) {
+export function createUploadSlotStore(db: Database, clock: Clock) {
   const insert = db.prepare(
     `INSERT INTO symbol_set_uploads (storage_key, symbol_set_id, content_hash, uploaded, created_at, expires_at)
      VALUES (?, ?, ?, 0, ?, ?)`,

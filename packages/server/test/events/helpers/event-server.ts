@@ -1,7 +1,11 @@
 import { createHash } from 'node:crypto';
+import { mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import Database from 'better-sqlite3';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Database } from '../../../src/db/database';
+import { openDatabase } from '../../../src/db/open';
 import { type EventRouteDeps, handleEventRoutes } from '../../../src/events/routes';
 import type { ReleaseJson } from '../../../src/releases/store';
 
@@ -17,7 +21,7 @@ export interface RecordedRequest {
 
 export interface EventServer {
   url: string;
-  db: Database.Database;
+  db: Database;
   /** Finished symbol sets, keyed `<projectId>/<chunkId>`. */
   symbolSets: Map<string, Buffer>;
   /** Releases by `<projectId>/<releaseId>`, and the release of a chunk's set by `<projectId>/<chunkId>`. */
@@ -38,12 +42,13 @@ export const PROJECT_ID = 1;
 export const OTHER_PROJECT_ID = 2;
 
 /**
- * A minimal real HTTP server around handleEventRoutes, with real deps: an in-memory SQLite
- * database, two projects (tokens TOKEN and OTHER_TOKEN), one read key for project 1, and an
+ * A minimal real HTTP server around handleEventRoutes, with real deps: the server's SQLite database
+ * in a temporary folder, two projects (tokens TOKEN and OTHER_TOKEN), one read key for project 1, and an
  * in-memory symbol-set store.
  */
 export async function startEventServer(): Promise<EventServer> {
-  const db = new Database(':memory:');
+  const dataDir = mkdtempSync(join(tmpdir(), 'hogmaps-events-'));
+  const db = await openDatabase(dataDir);
   const symbolSets = new Map<string, Buffer>();
   const files = new Map<string, { contentType: string; body: string | Buffer }>();
   const requests: RecordedRequest[] = [];
@@ -160,6 +165,7 @@ export async function startEventServer(): Promise<EventServer> {
       server.closeAllConnections();
       await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
       db.close();
+      rmSync(dataDir, { recursive: true, force: true });
     },
   };
 }
