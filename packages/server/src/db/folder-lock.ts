@@ -1,4 +1,4 @@
-import { readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { chmodSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 
@@ -68,10 +68,11 @@ export function clearStaleLock(file: string, dataDir: string): number | undefine
   return owner?.pid ?? 0;
 }
 
-/** After the lock is taken: records this process as its holder. */
+/** After the lock is taken: records this process as its holder (owner-only, like the data folder). */
 export function recordLockOwner(file: string): void {
   const owner: Owner = { pid: process.pid, host: hostname() };
-  writeFileSync(join(lockDir(file), OWNER_FILE), `${JSON.stringify(owner)}\n`);
+  chmodSync(lockDir(file), 0o700);
+  writeFileSync(join(lockDir(file), OWNER_FILE), `${JSON.stringify(owner)}\n`, { mode: 0o600 });
 }
 
 /** Before closing: the VFS removes the lock directory only when it is empty. */
