@@ -11,7 +11,6 @@ import { build } from 'esbuild';
 import { publint } from 'publint';
 import { formatMessage } from 'publint/utils';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startTestServer, type TestServer } from '../harness/server';
 import {
   codeSubpaths,
   exportConditions,
@@ -23,7 +22,7 @@ import {
   referencedFiles,
   relativeLinks,
 } from './packages';
-import { createScratchApp, type ScratchApp } from './scratch-app';
+import { createScratchApp, type ScratchApp, type Started } from './scratch-app';
 
 const run = promisify(execFile);
 const rootManifest = JSON.parse(readFileSync(path.join(ROOT, 'package.json'), 'utf8')) as Manifest;
@@ -163,28 +162,44 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
     expect(loaded['@hogmaps/webpack']?.cjs).toContain('HogmapsWebpackPlugin');
   });
 
-  describe('npx @hogmaps/cli', () => {
-    let server: TestServer;
+  // Offline: npx must run the installed package, never fetch one.
+  const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    app.exec('npx', ['@hogmaps/cli', ...args], { npm_config_offline: 'true', ...env });
+
+  it('runs the installed command', async () => {
+    const { stdout } = await npx(['--version']);
+    expect(stdout).toContain(packed.get('cli')!.manifest.version);
+  });
+
+  // The packed server with install scripts off, on the Node running this pass (Node 20's fallback
+  // database in the first, node:sqlite on Node 24 in the second).
+  describe('npx @hogmaps/cli serve, then an upload to it', () => {
+    let served: Started;
+    let connection: Record<string, string>;
 
     beforeAll(async () => {
-      server = await startTestServer();
+      served = await app.start(
+        'npx',
+        ['@hogmaps/cli', 'serve', '--port', '0', '--data-dir', 'server-data'],
+        /Press Ctrl\+C to stop\./,
+        { npm_config_offline: 'true' },
+      );
+      connection = {
+        POSTHOG_CLI_HOST: /listening on (http:\/\/127\.0\.0\.1:\d+)/.exec(served.stdout)?.[1] ?? '',
+        POSTHOG_CLI_PROJECT_ID: /project id:\s+(\d+)/.exec(served.stdout)?.[1] ?? '',
+        POSTHOG_CLI_API_KEY: /personal API key:\s+(\S+)/.exec(served.stdout)?.[1] ?? '',
+      };
     });
 
     afterAll(async () => {
-      await server?.close();
+      await served?.stop();
     });
 
-    // Offline: npx must run the installed package, never fetch one.
-    const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
-      app.exec('npx', ['@hogmaps/cli', ...args], { npm_config_offline: 'true', ...env });
-
-    it('runs the installed command', async () => {
-      const { stdout } = await npx(['--version']);
-      expect(stdout).toContain(packed.get('cli')!.manifest.version);
+    it('serves on 127.0.0.1 and prints how to connect', () => {
+      expect(Object.values(connection).every(Boolean), served.stdout).toBe(true);
     });
 
-    it('injects and uploads a built folder to a local server', async () => {
-      const project = server.project();
+    it('injects and uploads a built folder, and lists what it stored', async () => {
       const source = path.join(app.dir, 'src');
       await mkdir(source, { recursive: true });
       await writeFile(
@@ -203,20 +218,19 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
 
       const result = await npx(
         ['sourcemap', 'process', 'dist', '--release-name', 'scratch', '--release-version', '1'],
-        {
-          POSTHOG_CLI_HOST: server.server.url,
-          POSTHOG_CLI_API_KEY: project.apiKey,
-          POSTHOG_CLI_PROJECT_ID: String(project.projectId),
-        },
+        connection,
       );
 
       const code = await readFile(path.join(app.dir, 'dist/main.js'), 'utf8');
       const chunkId = /\/\/# chunkId=(\S+)/.exec(code)?.[1];
       expect(chunkId, `${result.stdout}${result.stderr}`).toBeDefined();
-      const sets = await project.symbolSets();
-      expect(sets.map(({ ref, hasUploadedFile }) => ({ ref, hasUploadedFile }))).toEqual([
-        { ref: chunkId, hasUploadedFile: true },
+      const { stdout } = await npx(['symbol-sets', 'list', '--json'], connection);
+      const sets = JSON.parse(stdout) as { ref: string; has_uploaded_file?: boolean }[];
+      expect(sets.map(({ ref, has_uploaded_file }) => ({ ref, has_uploaded_file }))).toEqual([
+        { ref: chunkId, has_uploaded_file: true },
       ]);
+      const releases = JSON.parse((await npx(['releases', 'list', '--json'], connection)).stdout);
+      expect(releases).toMatchObject([{ project: 'scratch', version: '1' }]);
     });
   });
 });

@@ -2,7 +2,7 @@
 // off (`--ignore-scripts`), dependencies from the registry (npm's cache first), every @hogmaps package from
 // its tarball. Peer dependencies (the bundlers, which a user already has) are not installed by npm; the
 // ones the workspace has installed are linked in instead, so nothing large is downloaded.
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -16,7 +16,16 @@ export interface ScratchApp {
   dir: string;
   /** Runs a command in the app (npm, npx, node), collecting its output; rejects with it on failure. */
   exec(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }>;
+  /** Starts a long-running command in the app; resolves once its stdout matches `ready`. */
+  start(command: string, args: string[], ready: RegExp, env?: NodeJS.ProcessEnv): Promise<Started>;
   dispose(): Promise<void>;
+}
+
+export interface Started {
+  /** Its stdout up to the `ready` match. */
+  stdout: string;
+  /** Stops it and everything it started (npx runs the command in a child process). */
+  stop(): Promise<void>;
 }
 
 export async function createScratchApp(packages: PackedPackage[]): Promise<ScratchApp> {
@@ -32,13 +41,15 @@ export async function createScratchApp(packages: PackedPackage[]): Promise<Scrat
   };
   await writeFile(path.join(dir, 'package.json'), `${JSON.stringify(manifest, null, 2)}\n`);
 
+  const appEnv = (env: NodeJS.ProcessEnv) => ({
+    ...process.env,
+    npm_config_update_notifier: 'false',
+    npm_config_fund: 'false',
+    ...env,
+  });
   const exec: ScratchApp['exec'] = async (command, args, env = {}) => {
     try {
-      return await run(command, args, {
-        cwd: dir,
-        env: { ...process.env, npm_config_update_notifier: 'false', npm_config_fund: 'false', ...env },
-        maxBuffer: 64 * 1024 * 1024,
-      });
+      return await run(command, args, { cwd: dir, env: appEnv(env), maxBuffer: 64 * 1024 * 1024 });
     } catch (error) {
       const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
       throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${stdout}\n${stderr}`, {
@@ -49,11 +60,59 @@ export async function createScratchApp(packages: PackedPackage[]): Promise<Scrat
 
   await exec('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--prefer-offline']);
   for (const pkg of packages) await linkPeers(pkg, dir);
+  const started = new Set<Started>();
+  const start: ScratchApp['start'] = (command, args, ready, env = {}) =>
+    startProcess(command, args, ready, { cwd: dir, env: appEnv(env) }).then((proc) => {
+      started.add(proc);
+      return proc;
+    });
   return {
     dir,
     exec,
-    dispose: () => rm(dir, { recursive: true, force: true }),
+    start,
+    dispose: async () => {
+      await Promise.all([...started].map((proc) => proc.stop()));
+      await rm(dir, { recursive: true, force: true });
+    },
   };
+}
+
+/** Spawns `command` in its own process group, so stopping it also stops what it started. */
+function startProcess(
+  command: string,
+  args: string[],
+  ready: RegExp,
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+): Promise<Started> {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
+  const stop = async () => {
+    if (child.exitCode === null && child.signalCode === null && child.pid) {
+      try {
+        process.kill(-child.pid, 'SIGTERM');
+      } catch {
+        // Already gone.
+      }
+    }
+    await exited;
+  };
+  return new Promise<Started>((resolve, reject) => {
+    const failed = (reason: string) => {
+      void stop();
+      reject(new Error(`${command} ${args.join(' ')} ${reason} in ${options.cwd}:\n${stdout}\n${stderr}`));
+    };
+    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+      stderr += chunk;
+    });
+    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+      stdout += chunk;
+      if (ready.test(stdout)) resolve({ stdout, stop });
+    });
+    child.once('error', (error) => failed(`could not start (${error.message})`));
+    child.once('close', (code, signal) => failed(`exited (${signal ?? code}) before it was ready`));
+  });
 }
 
 /** Links each peer dependency the workspace installed for this package into the app's node_modules. */
