@@ -37,6 +37,7 @@ export { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPol
 export type { SymbolSetsApi } from './api/symbol-sets-api';
 export { HOGMAPS_VERSION, userAgent } from './api/user-agent';
 export { CHUNK_ID_NAMESPACE, type ComputeChunkIdOptions, computeChunkId } from './chunk-id/compute';
+export { type DebugIdLookup, findDebugId, isAdoptableDebugId } from './chunk-id/debug-id';
 export {
   detectChunkId,
   findInjectedSnippet,

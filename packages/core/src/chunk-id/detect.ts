@@ -65,8 +65,11 @@ export function findInjectedSnippet(code: string, chunkId?: string): InjectedSni
 }
 
 /**
- * The id this code already carries: its `//# chunkId=` comment (the source of truth, as for PostHog),
- * else the id registered by an injected snippet (a minifier may have stripped the comment).
+ * The id the SDK reports for frames of this code: its `//# chunkId=` comment (the source of truth, as
+ * for PostHog), else the id registered by an injected snippet (a minifier may have stripped the
+ * comment). For reading ids back (`hogmaps resolve`), not for deciding whether code is already
+ * injected: that is `detectChunkId` alone, so a snippet that came with a prebuilt dependency never
+ * hands its id to the chunk it ended up in.
  */
 export function readInjectedChunkId(code: string): string | undefined {
   return detectChunkId(code) ?? findInjectedSnippet(code)?.chunkId;

@@ -1,6 +1,7 @@
 import { readFile } from 'node:fs/promises';
 import { computeChunkId } from '../chunk-id/compute';
-import { readInjectedChunkId } from '../chunk-id/detect';
+import { findDebugIdInMapBytes } from '../chunk-id/debug-id';
+import { detectChunkId } from '../chunk-id/detect';
 import { errorMessage } from '../errors';
 import { type InjectFileOptions, injectFileOnDisk, injectSourcePair } from '../inject/inject-file';
 import { sha256 } from './delete-maps';
@@ -12,6 +13,8 @@ export interface InjectSettings {
   releaseId: string | undefined;
   /** Symbol-set mode: mixed into each chunk id. */
   releaseHashId: string | undefined;
+  /** Event mode: a debug id the file (or its map) carries becomes its chunk id, as in posthog-cli. */
+  adoptDebugId: boolean;
   /** Change nothing on disk: inject in memory when the content is needed. */
   dryRun: boolean;
 }
@@ -56,13 +59,19 @@ async function injectOne(
   outcome: InjectOutcome,
 ): Promise<FolderEntry | undefined> {
   const name = displayPath(context.cwd, pair.jsPath);
-  const options: InjectFileOptions = { releaseId: settings.releaseId, releaseHashId: settings.releaseHashId };
+  const options: InjectFileOptions = {
+    releaseId: settings.releaseId,
+    releaseHashId: settings.releaseHashId,
+    adoptDebugId: settings.adoptDebugId,
+  };
   try {
     if (settings.dryRun) {
       const bytes = await readFile(pair.jsPath);
       const code = bytes.toString('utf8');
-      const existing = readInjectedChunkId(code);
-      const chunkId = existing ?? computeChunkId(bytes, { releaseHashId: settings.releaseHashId });
+      const existing = detectChunkId(code);
+      const map = settings.adoptDebugId ? await readFile(pair.mapPath) : undefined;
+      const adopted = settings.adoptDebugId ? findDebugIdInMapBytes(code, () => map).adopted : undefined;
+      const chunkId = existing ?? adopted ?? computeChunkId(bytes, { releaseHashId: settings.releaseHashId });
       count(context, outcome, existing === undefined, name, chunkId, true);
       return {
         ...pair,
@@ -115,7 +124,7 @@ export async function readInjectedEntries(
   const missing: string[] = [];
   for (const pair of pairs) {
     const bytes = await readFile(pair.jsPath);
-    const chunkId = readInjectedChunkId(bytes.toString('utf8'));
+    const chunkId = detectChunkId(bytes.toString('utf8'));
     if (chunkId === undefined) missing.push(displayPath(context.cwd, pair.jsPath));
     else entries.push({ ...pair, chunkId, jsHash: sha256(bytes) });
   }

@@ -135,6 +135,7 @@ export async function processDirectory(input: ProcessDirectoryInput): Promise<Di
       injection = await injectPairs(context, pairs, {
         releaseId: mode === 'event' ? release?.id : undefined,
         releaseHashId: mode === 'symbol-set' ? identity?.hashId : undefined,
+        adoptDebugId: mode === 'event',
         dryRun,
       });
       logInjection(logger, injection, dryRun, step === 'inject' ? Date.now() - started : undefined);
@@ -197,6 +198,7 @@ async function handOff(
   const injection = await injectPairs(context, pairs, {
     releaseId: release.releaseId,
     releaseHashId: release.releaseHashId,
+    adoptDebugId: release.releaseMode === 'event',
     dryRun: false,
   });
   logInjection(context.logger, injection, false, undefined, 'debug');

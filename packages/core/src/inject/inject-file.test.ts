@@ -94,14 +94,21 @@ describe.each(pairs)('injectFileOnDisk: $name', ({ code, map, before }) => {
 
 describe('injectFileOnDisk: already injected', () => {
   it.each(['rolldown-esm.min', 'rolldown-iife.min'] satisfies FixtureName[])(
-    'leaves a pair whose snippet a minifier rewrote untouched (%s)',
+    'leaves a pair whose rewritten snippet kept its comment untouched, and injects one that lost it (%s)',
     async (name) => {
       const { code, map } = loadFixture(name as FixtureName);
-      const { jsPath, mapPath } = await writePair('min', code, map);
-      const result = await injectFileOnDisk(jsPath, mapPath);
-      expect(result).toEqual({ injected: false, chunkId: FIXTURE_CHUNK_ID, code });
-      expect(await readFile(jsPath, 'utf8')).toBe(code);
-      expect(await readFile(mapPath, 'utf8')).toBe(map);
+      const commented = `${code}${createChunkIdComment(FIXTURE_CHUNK_ID)}`;
+      const kept = await writePair('kept', commented, map);
+      const result = await injectFileOnDisk(kept.jsPath, kept.mapPath);
+      expect(result).toEqual({ injected: false, chunkId: FIXTURE_CHUNK_ID, code: commented });
+      expect(await readFile(kept.jsPath, 'utf8')).toBe(commented);
+      expect(await readFile(kept.mapPath, 'utf8')).toBe(map);
+
+      // A snippet alone is not an id (posthog-cli's rule): the file gets its own.
+      const bare = await writePair('bare', code, map);
+      const fresh = await injectFileOnDisk(bare.jsPath, bare.mapPath);
+      expect(fresh).toMatchObject({ injected: true, chunkId: computeChunkId(code) });
+      expect(await readFile(bare.jsPath, 'utf8')).toContain(createChunkIdComment(computeChunkId(code)));
     },
   );
 
@@ -237,5 +244,42 @@ describe('injectFileOnDisk: a plain map is edited as bytes', () => {
       file: broken.mapPath,
     });
     expect(await readFile(broken.jsPath, 'utf8')).toBe(code);
+  });
+});
+
+describe('injectFileOnDisk: debug ids (event mode, as posthog-cli ≥ 0.14)', () => {
+  const DEBUG_ID = '85314830-023f-4cf1-a267-535f4e37bb17';
+  const MAP = JSON.stringify({ version: 3, sources: ['a.js'], names: [], mappings: 'AAAA' });
+
+  it("adopts the file's //# debugId=, else the map's debugId, as the chunk id", async () => {
+    const commented = await writePair('commented', `f();\n//# debugId=${DEBUG_ID}\n`, MAP);
+    expect(await injectFileOnDisk(commented.jsPath, commented.mapPath, { adoptDebugId: true })).toMatchObject(
+      {
+        injected: true,
+        chunkId: DEBUG_ID,
+      },
+    );
+    expect(detectChunkId(await readFile(commented.jsPath, 'utf8'))).toBe(DEBUG_ID);
+
+    const mapOnly = await writePair(
+      'map-only',
+      'f();\n',
+      JSON.stringify({ ...JSON.parse(MAP), debugId: DEBUG_ID }),
+    );
+    expect(await injectFileOnDisk(mapOnly.jsPath, mapOnly.mapPath, { adoptDebugId: true })).toMatchObject({
+      chunkId: DEBUG_ID,
+    });
+  });
+
+  it('derives the id when not asked (symbol-set mode), or when the debug id is not a UUID', async () => {
+    const code = `f();\n//# debugId=${DEBUG_ID}\n`;
+    const plain = await writePair('plain', code, MAP);
+    expect((await injectFileOnDisk(plain.jsPath, plain.mapPath)).chunkId).toBe(computeChunkId(code));
+
+    const bad = `f();\n//# debugId=../../x"\n`;
+    const malformed = await writePair('malformed', bad, MAP);
+    expect(
+      (await injectFileOnDisk(malformed.jsPath, malformed.mapPath, { adoptDebugId: true })).chunkId,
+    ).toBe(computeChunkId(bad));
   });
 });

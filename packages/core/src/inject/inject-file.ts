@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { chmod, readFile, rename, stat, unlink, writeFile } from 'node:fs/promises';
 import { encodedMap, FlattenMap, type SectionedSourceMapInput } from '@jridgewell/trace-mapping';
 import { computeChunkId } from '../chunk-id/compute';
-import { readInjectedChunkId } from '../chunk-id/detect';
+import { findDebugId, findDebugIdInMapBytes } from '../chunk-id/debug-id';
+import { detectChunkId } from '../chunk-id/detect';
 import { errorMessage, FileError } from '../errors';
 import { memberOf, plainStringValue, scanJsonObject } from '../files/json-scan';
 import type { InjectOptions } from './inject';
@@ -10,7 +11,14 @@ import { findInjectionPoint } from './prologue';
 import { shiftGeneratedColumns } from './shift-mappings';
 import { assertValidChunkId, createChunkIdComment, createSnippet } from './snippet';
 
-export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'>;
+export type InjectFileOptions = Omit<InjectOptions, 'magicString' | 'fileName'> & {
+  /**
+   * Event mode: a chunk that already carries an ECMA-426 debug id (its `//# debugId=` comment, else its
+   * map's `debugId`) gets it as its chunk id when no `chunkId` is given, as posthog-cli ≥ 0.14 does.
+   * A debug id that is not a UUID is ignored and the id is derived from the code.
+   */
+  adoptDebugId?: boolean;
+};
 
 export interface SourcePairInput {
   code: string;
@@ -74,11 +82,12 @@ function flattenIndexMap(map: MapJson, file: string): MapJson {
 export function injectSourcePair(input: SourcePairInput, options: InjectFileOptions = {}): SourcePairResult {
   const { code } = input;
   const file = input.fileName ?? '<source map>';
-  const existing = readInjectedChunkId(code);
+  const existing = detectChunkId(code);
   if (existing !== undefined) return { injected: false, chunkId: existing, code, map: input.map };
 
   let map = input.map === undefined ? undefined : parseMap(input.map, file);
-  const placed = placeSnippet(code, options);
+  const adopted = options.adoptDebugId ? findDebugId(code, () => input.map).adopted : undefined;
+  const placed = placeSnippet(code, { ...options, chunkId: options.chunkId ?? adopted });
   const { chunkId } = placed;
   if (map === undefined || typeof map.chunk_id === 'string' || typeof map.chunkId === 'string') {
     return { injected: true, chunkId, code: placed.code, map: input.map };
@@ -193,11 +202,13 @@ export async function injectFileOnDisk(
   } catch {
     throw new FileError('invalid_utf8', jsPath, 'JavaScript file is not valid UTF-8');
   }
-  const existing = readInjectedChunkId(code);
+  const existing = detectChunkId(code);
   if (existing !== undefined) return { injected: false, chunkId: existing, code };
-  // Hash the bytes as read, like posthog-cli (identical to hashing the decoded text).
-  const chunkId = options.chunkId ?? computeChunkId(bytes, { releaseHashId: options.releaseHashId });
   const mapBytes = mapPath === undefined ? undefined : await readOrThrow(mapPath);
+  const adopted = options.adoptDebugId ? findDebugIdInMapBytes(code, () => mapBytes).adopted : undefined;
+  // Hash the bytes as read, like posthog-cli (identical to hashing the decoded text).
+  const chunkId =
+    options.chunkId ?? adopted ?? computeChunkId(bytes, { releaseHashId: options.releaseHashId });
   const edited = mapBytes && injectMapBytes(code, mapBytes, mapPath!, { ...options, chunkId });
   if (edited) {
     if (edited.map) await writeAtomic(mapPath!, edited.map);

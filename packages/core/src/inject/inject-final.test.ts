@@ -102,12 +102,13 @@ describe('injectFinalCode', () => {
     expect(compute).not.toHaveBeenCalled();
   });
 
-  it('adds the comment a minifier stripped from an injected chunk, before the map reference', () => {
-    const id = '3b0e1a52-6d7f-5c1e-9a2b-4c8d7e6f5a10';
-    const minified = `!function(){try{var e=globalThis;e._posthogChunkIds=e._posthogChunkIds||{},e._posthogChunkIds[(new e.Error).stack]="${id}"}catch(e){}}(),run();\n//# sourceMappingURL=m.js.map`;
-    const result = injectFinalCode(minified, { chunkIdFor: () => 'not-called' });
-    expect(result).toMatchObject({ injected: false, chunkId: id, shift: undefined });
-    expect(result.code).toBe(minified.replace('\n//#', `${createChunkIdComment(id)}\n//#`));
+  it('injects a chunk whose snippet lost its comment (a prebuilt dependency first in the chunk) with its own id', () => {
+    const foreign = '3b0e1a52-6d7f-5c1e-9a2b-4c8d7e6f5a10';
+    const minified = `!function(){try{var e=globalThis;e._posthogChunkIds=e._posthogChunkIds||{},e._posthogChunkIds[(new e.Error).stack]="${foreign}"}catch(e){}}(),run();\n//# sourceMappingURL=m.js.map`;
+    const result = injectFinalCode(minified, { chunkIdFor });
+    expect(result).toMatchObject({ injected: true, chunkId: computeChunkId(minified) });
+    expect(result.code.startsWith(createSnippet(result.chunkId))).toBe(true);
+    expect(result.code).toContain(`${createChunkIdComment(result.chunkId)}\n//# sourceMappingURL=m.js.map`);
   });
 
   it('the injected chunk runs and registers its id with the release', () => {

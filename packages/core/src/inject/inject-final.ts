@@ -1,4 +1,4 @@
-import { detectChunkId, readInjectedChunkId } from '../chunk-id/detect';
+import { detectChunkId } from '../chunk-id/detect';
 import { findInjectionPoint } from './prologue';
 import { type ColumnShift, shiftInlineSourceMapUrl } from './shift-map-text';
 import { createChunkIdComment, createSnippet } from './snippet';
@@ -13,7 +13,7 @@ export interface FinalInjectOptions {
 }
 
 export interface FinalInjectResult {
-  /** False when the code already carried an id: at most the missing comment was added. */
+  /** False when the code already carried an id (its `//# chunkId=` comment): it is unchanged. */
   injected: boolean;
   chunkId: string;
   code: string;
@@ -40,19 +40,17 @@ function countLineFeeds(code: string, end: number): number {
  * injection point (after hashbang, directives and leading comments), so the chunk's map only needs
  * the columns after it on that one line moved (`shift`, applied by the caller to the map file); the
  * `//# chunkId=` comment goes before the map reference, which stays the last line. Code that already
- * carries an id keeps it and only gets the comment if a minifier stripped it.
+ * carries an id (the line-anchored `//# chunkId=` comment, as posthog-cli and plugin-utils decide it)
+ * keeps it and is left as it is; a snippet alone (a prebuilt dependency first in the chunk) does not
+ * count, so its id is never handed to the chunk.
  */
 export function injectFinalCode(code: string, options: FinalInjectOptions): FinalInjectResult {
   const url = TRAILING_SOURCE_MAPPING_URL.exec(code);
   const body = url ? code.slice(0, url.index) : code;
   let tail = url ? code.slice(url.index) : '';
 
-  const existing = readInjectedChunkId(code);
-  if (existing !== undefined) {
-    const withComment =
-      detectChunkId(code) === undefined ? body + createChunkIdComment(existing) + tail : code;
-    return { injected: false, chunkId: existing, code: withComment, shift: undefined };
-  }
+  const existing = detectChunkId(code);
+  if (existing !== undefined) return { injected: false, chunkId: existing, code, shift: undefined };
 
   const chunkId = options.chunkIdFor(code);
   const snippet = createSnippet(chunkId, options.releaseId);

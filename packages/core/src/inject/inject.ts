@@ -1,6 +1,6 @@
 import MagicString, { type SourceMap } from 'magic-string';
 import { computeChunkId } from '../chunk-id/compute';
-import { detectChunkId, readInjectedChunkId } from '../chunk-id/detect';
+import { detectChunkId } from '../chunk-id/detect';
 import { HogmapsError } from '../errors';
 import { findInjectionPoint } from './prologue';
 import { assertValidChunkId, createChunkIdComment, createSnippet } from './snippet';
@@ -50,7 +50,7 @@ export interface InjectResult {
  * moves nothing. Code that already carries an id is returned unchanged with that id.
  */
 export function injectChunk(code: string, options: InjectOptions = {}): InjectResult {
-  const existing = readInjectedChunkId(code);
+  const existing = detectChunkId(code);
   if (existing !== undefined) return { injected: false, chunkId: existing, code, map: undefined };
 
   const chunkId = options.chunkId ?? computeChunkId(code, { releaseHashId: options.releaseHashId });

@@ -1,6 +1,7 @@
 import path from 'node:path';
 import { createClientFromOptions } from '../api/client-from-options';
 import { computeChunkId } from '../chunk-id/compute';
+import { findDebugId } from '../chunk-id/debug-id';
 import { errorMessage, HogmapsError } from '../errors';
 import { isInside } from '../files/inside';
 import { createLogger, type Logger } from '../logger';
@@ -82,8 +83,12 @@ export interface BuildSession {
   readonly logger: Logger;
   /** Detects the release once and, in event mode, registers it so its id can be injected. */
   prepare(): Promise<InjectionContext>;
-  /** The deterministic chunk id of a chunk's code before injection (call after `prepare`). */
-  chunkIdFor(code: string | Uint8Array): string;
+  /**
+   * The chunk id of a chunk's code before injection (call after `prepare`): deterministic, or in event
+   * mode the ECMA-426 debug id the chunk (or, else, its map) already carries, as posthog-cli adopts it.
+   * `mapText` is read only when the code has no `//# debugId=` comment.
+   */
+  chunkIdFor(code: string, mapText?: () => string | undefined): string;
   /** Uploads this build's new chunks, applies the map policy, writes the manifest, logs one line. */
   finishBuild(result: BuildResult): Promise<BuildReport>;
 }
@@ -326,9 +331,18 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
       prepared ??= doPrepare();
       return prepared;
     },
-    chunkIdFor(code) {
+    chunkIdFor(code, mapText) {
       if (!injection)
         throw new HogmapsError('session_not_prepared', 'BuildSession.prepare() must finish first');
+      if (mode === 'event') {
+        const debugId = findDebugId(code, mapText);
+        if (debugId.adopted !== undefined) return debugId.adopted;
+        if (debugId.refused !== undefined) {
+          logger.warn(
+            `ignoring debug id ${debugId.refused}: not a UUID; the chunk id is derived from the code`,
+          );
+        }
+      }
       return computeChunkId(code, { releaseHashId: injection.releaseHashId });
     },
     finishBuild(result) {

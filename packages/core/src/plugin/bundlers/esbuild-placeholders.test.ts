@@ -2,6 +2,7 @@ import { type EachMapping, eachMapping, type SourceMapInput, TraceMap } from '@j
 import { type BuildOptions, build } from 'esbuild';
 import { describe, expect, test } from 'vitest';
 import { computeChunkId } from '../../chunk-id/compute';
+import { detectChunkId } from '../../chunk-id/detect';
 import { createSnippet } from '../../inject/snippet';
 import type { InjectionContext } from '../../session/session';
 import {
@@ -177,10 +178,26 @@ describe('finalizeChunk', () => {
     expect(JSON.parse(finished.map!)).toEqual(JSON.parse(baseline.map!));
   });
 
-  test('keeps the id of code that already carries one', async () => {
+  test("keeps the id of code whose trailing //# chunkId= comment carries one (a user's footer)", async () => {
     const existing = '9d6f2a3e-1b4c-5d7e-8f90-a1b2c3d4e5f6';
     const result = await build({
-      stdin: { contents: `${createSnippet(existing)}\nexport const x = 1;\n`, loader: 'js' },
+      stdin: { contents: 'export const x = 1;\n', loader: 'js' },
+      outfile: 'out/lib.js',
+      banner: { js: placeholders.banner },
+      footer: { js: `//# chunkId=${existing}\n${placeholders.footer}` },
+      write: false,
+      logLevel: 'silent',
+    });
+    const finished = finalize({ code: result.outputFiles[0]!.text, map: undefined }, placeholders)!;
+    expect(finished).toMatchObject({ chunkId: existing, injected: false });
+    expect(finished.code).not.toContain('hogmaps:');
+    expect(finished.code).not.toContain('_posthogChunkIds[');
+  });
+
+  test("does not hand a prebuilt dependency's snippet id to the file", async () => {
+    const foreign = '9d6f2a3e-1b4c-5d7e-8f90-a1b2c3d4e5f6';
+    const result = await build({
+      stdin: { contents: `${createSnippet(foreign)}\nexport const x = 1;\n`, loader: 'js' },
       outfile: 'out/lib.js',
       banner: { js: placeholders.banner },
       footer: { js: placeholders.footer },
@@ -188,9 +205,10 @@ describe('finalizeChunk', () => {
       logLevel: 'silent',
     });
     const finished = finalize({ code: result.outputFiles[0]!.text, map: undefined }, placeholders)!;
-    expect(finished).toMatchObject({ chunkId: existing, injected: false });
-    expect(finished.code).not.toContain('hogmaps:');
-    expect(finished.code.match(/_posthogChunkIds\[/g)).toHaveLength(1);
+    expect(finished.injected).toBe(true);
+    expect(finished.chunkId).not.toBe(foreign);
+    expect(detectChunkId(finished.code)).toBe(finished.chunkId);
+    expect(finished.code.match(/_posthogChunkIds\[/g)).toHaveLength(2);
   });
 
   test('leaves a file without the banner alone', () => {

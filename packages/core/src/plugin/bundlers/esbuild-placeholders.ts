@@ -7,7 +7,7 @@
 // banner (`"use strict"`, `"use client"`: the snippet must not demote it) is the snippet moved after
 // the prologue and the map edited, as posthog's rollup plugin places it.
 import { createHash } from 'node:crypto';
-import { readInjectedChunkId } from '../../chunk-id/detect';
+import { detectChunkId } from '../../chunk-id/detect';
 import { errorMessage, FileError } from '../../errors';
 import { findSourceMappingUrl } from '../../files/source-mapping-url';
 import { skipTrivia } from '../../inject/js-lexer';
@@ -133,7 +133,7 @@ function plan(
   options: FinalizeOptions,
 ): Plan {
   const { banner, footer, stripped } = located;
-  const existing = readInjectedChunkId(stripped);
+  const existing = detectChunkId(stripped);
   if (!options.inject || existing !== undefined) return { kind: 'remove', existing };
   const chunkId = options.chunkIdFor(stripped);
   const snippet = createSnippet(chunkId, options.releaseId);

@@ -64,7 +64,8 @@ export function isInjectable(chunk: OutputChunkLike, code: string): boolean {
 }
 
 export interface OutputInjectOptions {
-  chunkIdFor(code: string): string;
+  /** The chunk id of the final code; `mapText` reads the chunk's map (for a debug id it may carry). */
+  chunkIdFor(code: string, mapText: () => string | undefined): string;
   releaseId: string | undefined;
   /** rollup's `chunk.map` is a plain object: keep it in step for `bundle.generate()` callers. Reading
    * rolldown's makes it serialize the whole map in Rust, parse it here and take it back (rolldown 1.3
@@ -87,14 +88,14 @@ export function injectOutputChunk(
   options: OutputInjectOptions,
 ): string {
   const code = chunk.code;
+  const file = chunk.sourcemapFileName ? bundle[chunk.sourcemapFileName] : undefined;
+  const asset = file?.type === 'asset' ? file : undefined;
   const result = injectFinalCode(code, {
-    chunkIdFor: options.chunkIdFor,
+    chunkIdFor: (final) => options.chunkIdFor(final, () => (asset ? textOf(asset.source) : undefined)),
     releaseId: options.releaseId,
     fileName: chunk.fileName,
   });
   const { shift } = result;
-  const file = chunk.sourcemapFileName ? bundle[chunk.sourcemapFileName] : undefined;
-  const asset = file?.type === 'asset' ? file : undefined;
   const mapText =
     shift && asset ? shiftSourceMapText(textOf(asset.source), shift, asset.fileName) : undefined;
   const map = shift && options.updateChunkMap ? chunk.map : undefined;

@@ -140,7 +140,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
           let chunkId: string;
           try {
             chunkId = injectOutputChunk(file, bundle, {
-              chunkIdFor: (code) => session.chunkIdFor(code),
+              chunkIdFor: (code, mapText) => session.chunkIdFor(code, mapText),
               releaseId: release.releaseId,
               updateChunkMap: flavor === 'rollup',
             });

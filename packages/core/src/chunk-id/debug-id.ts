@@ -1,0 +1,93 @@
+// ECMA-426 debug ids, adopted as chunk ids in event mode as posthog-cli ≥ 0.14 does (`adopted_debug_id`
+// in cli/src/sourcemaps/inject.rs): a build that already carries debug ids (rollup/rolldown
+// `sourcemapDebugIds`, a `//# debugId=` another tool appended) gets the same ids from both tools.
+
+import { type JsonMember, memberOf, scanJsonObject } from '../files/json-scan';
+
+const DEBUG_ID_COMMENT = '//# debugId=';
+const HEX = '[0-9a-fA-F]';
+const HYPHENATED = `${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}`;
+/** The four textual forms Rust's `uuid::Uuid::parse_str` accepts: hyphenated, simple, braced, URN. */
+const UUID_FORMS = new RegExp(`^(?:${HYPHENATED}|${HEX}{32}|\\{${HYPHENATED}\\}|urn:uuid:${HYPHENATED})$`);
+
+/** True for a debug id posthog-cli would adopt: a UUID in one of the forms `uuid::Uuid::parse_str` reads. */
+export function isAdoptableDebugId(value: unknown): value is string {
+  return typeof value === 'string' && UUID_FORMS.test(value);
+}
+
+/**
+ * The value of the last line (scanning bottom-up, not trimmed; CR of CRLF dropped) that starts with
+ * `//# debugId=`: the text after the line's first `=`, as posthog-cli's `get_comment_value` reads it.
+ */
+export function readDebugIdComment(code: string): string | undefined {
+  let end = code.length;
+  while (end >= 0) {
+    const start = code.lastIndexOf('\n', end - 1) + 1;
+    if (code.startsWith(DEBUG_ID_COMMENT, start)) {
+      const stop = end > start && code[end - 1] === '\r' ? end - 1 : end;
+      return code.slice(start + DEBUG_ID_COMMENT.length, stop);
+    }
+    if (start === 0) return undefined;
+    end = start - 1;
+  }
+  return undefined;
+}
+
+/**
+ * The `debugId` field of a map given as bytes, found by scanning (a map of hundreds of MiB is never
+ * parsed whole); undefined when the bytes are not a JSON object or have no such field.
+ */
+export function readMapBytesDebugId(bytes: Uint8Array | undefined): unknown {
+  if (bytes === undefined) return undefined;
+  let member: JsonMember | undefined;
+  try {
+    member = memberOf(scanJsonObject(bytes), 'debugId');
+  } catch {
+    return undefined;
+  }
+  if (member === undefined) return undefined;
+  // Any value that is not a short string is refused anyway: describe it rather than parse it.
+  if (member.kind !== 'string' || member.end - member.start > 256) return `<a JSON ${member.kind}>`;
+  return JSON.parse(Buffer.from(bytes.subarray(member.start, member.end)).toString('utf8'));
+}
+
+/** The `debugId` field of a map's JSON text; parsed only when the text names the key. */
+export function readMapDebugId(mapText: string | undefined): unknown {
+  if (mapText === undefined || !mapText.includes('"debugId"')) return undefined;
+  try {
+    const map: unknown = JSON.parse(mapText);
+    return typeof map === 'object' && map !== null ? (map as { debugId?: unknown }).debugId : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
+export interface DebugIdLookup {
+  /** The id to adopt as the chunk id; undefined when there is none, or it is not a UUID. */
+  adopted: string | undefined;
+  /** A debug id that was found but refused (not a UUID): the caller warns and derives its own id. */
+  refused: string | undefined;
+}
+
+/**
+ * The debug id a chunk already carries, by posthog-cli's rules: the JS file's `//# debugId=` comment
+ * is authoritative, the map's `debugId` only a fallback (a map can be shared by several chunks). The
+ * value is untrusted: it is adopted only when it is a UUID, and then exactly as written, as
+ * posthog-cli does. `mapText` is called only when the code has no comment.
+ */
+export function findDebugId(code: string, mapText?: () => string | undefined): DebugIdLookup {
+  return judge(readDebugIdComment(code) ?? readMapDebugId(mapText?.()));
+}
+
+/** `findDebugId` for a map read as bytes (the folder pipeline): its field is scanned for, not parsed. */
+export function findDebugIdInMapBytes(code: string, mapBytes: () => Uint8Array | undefined): DebugIdLookup {
+  return judge(readDebugIdComment(code) ?? readMapBytesDebugId(mapBytes()));
+}
+
+function judge(found: unknown): DebugIdLookup {
+  if (found === undefined) return { adopted: undefined, refused: undefined };
+  if (isAdoptableDebugId(found)) return { adopted: found, refused: undefined };
+  // Refused values reach a log line: keep them short and printable.
+  const shown = typeof found === 'string' ? found : (JSON.stringify(found) ?? String(found));
+  return { adopted: undefined, refused: JSON.stringify(shown.slice(0, 80)) };
+}
