@@ -20,6 +20,8 @@ export interface NeutralBuild {
   minify?: boolean;
   /** Content-hashed file names (`[name]-[contenthash].js`) where the bundler supports them. @default true */
   hashedNames?: boolean;
+  /** Content-hashed names for entry files too (esbuild's default names entries `[dir]/[name]`). @default hashedNames */
+  hashedEntryNames?: boolean;
   /**
    * Source maps the USER configured: `undefined` = none configured (hogmaps turns on hidden maps),
    * `'external'` = user wants maps with a sourceMappingURL comment, `false` = explicitly off.

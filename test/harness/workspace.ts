@@ -15,9 +15,10 @@ export interface Workspace {
   dispose(): Promise<void>;
 }
 
-export async function createWorkspace(): Promise<Workspace> {
+/** Copies a scenario (the app scenario unless told) into a fresh temp folder and works in it. */
+export async function createWorkspace(scenarioRoot: string = appScenario.root): Promise<Workspace> {
   const root = await mkdtemp(path.join(tmpdir(), 'hogmaps-scenario-'));
-  await cp(appScenario.root, root, { recursive: true, filter: (source) => !source.endsWith('.ts') });
+  await cp(scenarioRoot, root, { recursive: true, filter: (source) => !source.endsWith('.ts') });
   const previous = process.cwd();
   process.chdir(root);
   return {

@@ -11,6 +11,7 @@ import type { BundlerRunner, NeutralBuild } from '../types';
  */
 export function esbuildOptions(config: NeutralBuild): BuildOptions {
   const names = config.hashedNames === false ? '[name]' : '[name]-[hash]';
+  const entryNames = config.hashedEntryNames === false ? '[name]' : names;
   return {
     absWorkingDir: config.root,
     entryPoints: Object.fromEntries(
@@ -24,7 +25,7 @@ export function esbuildOptions(config: NeutralBuild): BuildOptions {
     target: config.platform === 'node' ? 'node20' : 'es2020',
     ...(config.platform === 'node' ? { outExtension: { '.js': '.mjs' } } : {}),
     // As the rollup runners do: a Node entry keeps its plain name, so `node <outDir>/cli.mjs` runs it.
-    entryNames: config.platform === 'node' ? '[name]' : names,
+    entryNames: config.platform === 'node' ? '[name]' : entryNames,
     chunkNames: names,
     assetNames: names,
     minify: config.minify !== false,

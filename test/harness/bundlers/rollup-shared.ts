@@ -24,8 +24,9 @@ export function cssAssetsPlugin() {
 export function fileNames(config: NeutralBuild) {
   const ext = config.platform === 'node' ? 'cjs' : 'js';
   const hash = config.hashedNames === false ? '' : '-[hash]';
+  const entryHash = config.hashedEntryNames === false ? '' : hash;
   return {
-    entryFileNames: config.platform === 'node' ? `[name].${ext}` : `[name]${hash}.${ext}`,
+    entryFileNames: config.platform === 'node' ? `[name].${ext}` : `[name]${entryHash}.${ext}`,
     chunkFileNames: `[name]${hash}.${ext}`,
     assetFileNames: `[name]${hash}[extname]`,
   };

@@ -11,6 +11,7 @@ const TEST_NODE_MODULES = fileURLToPath(new URL('../../node_modules', import.met
 /** The common part of a webpack / rspack configuration for a neutral build. */
 export function xpackBaseConfig(config: NeutralBuild) {
   const names = config.hashedNames === false ? '[name]' : '[name].[contenthash]';
+  const entryNames = config.hashedEntryNames === false ? '[name]' : names;
   return {
     mode: 'production' as const,
     context: config.root,
@@ -20,7 +21,7 @@ export function xpackBaseConfig(config: NeutralBuild) {
     target: config.platform === 'node' ? ('node' as const) : ('web' as const),
     output: {
       path: config.outDir,
-      filename: `${names}.js`,
+      filename: `${entryNames}.js`,
       chunkFilename: `${names}.js`,
       cssFilename: `${names}.css`,
       cssChunkFilename: `${names}.css`,

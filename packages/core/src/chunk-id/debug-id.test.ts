@@ -23,6 +23,10 @@ describe('readDebugIdComment (posthog-cli get_comment_value)', () => {
     expect(readDebugIdComment(` //# debugId=${ID}`)).toBeUndefined();
     expect(readDebugIdComment('f();')).toBeUndefined();
     expect(readDebugIdComment('')).toBeUndefined();
+    // Leading and repeated line breaks end the scan too.
+    expect(readDebugIdComment('\n')).toBeUndefined();
+    expect(readDebugIdComment('\n\nf();\n')).toBeUndefined();
+    expect(readDebugIdComment(`\n//# debugId=${ID}\n\n`)).toBe(ID);
   });
 });
 

@@ -21,16 +21,16 @@ export function isAdoptableDebugId(value: unknown): value is string {
  */
 export function readDebugIdComment(code: string): string | undefined {
   let end = code.length;
-  while (end >= 0) {
-    const start = code.lastIndexOf('\n', end - 1) + 1;
+  for (;;) {
+    const newline = end === 0 ? -1 : code.lastIndexOf('\n', end - 1);
+    const start = newline + 1;
     if (code.startsWith(DEBUG_ID_COMMENT, start)) {
       const stop = end > start && code[end - 1] === '\r' ? end - 1 : end;
       return code.slice(start + DEBUG_ID_COMMENT.length, stop);
     }
-    if (start === 0) return undefined;
-    end = start - 1;
+    if (newline < 0) return undefined;
+    end = newline;
   }
-  return undefined;
 }
 
 /**

@@ -122,6 +122,18 @@ describe('resolveOptions defaults', () => {
     );
   });
 
+  it('resolves sourcemaps.releaseInjection, startup chunks by default', () => {
+    expect(resolveOptions({}, NO_ENV).sourcemaps.releaseInjection).toBe('startup-chunks');
+    expect(
+      resolveOptions({ sourcemaps: { releaseInjection: 'every-chunk' } }, NO_ENV).sourcemaps.releaseInjection,
+    ).toBe('every-chunk');
+    expect(() =>
+      resolveOptions({ sourcemaps: { releaseInjection: 'every-chunks' as never } }, NO_ENV),
+    ).toThrow(
+      /sourcemaps\.releaseInjection: expected one of 'startup-chunks', 'every-chunk', got "every-chunks" \(did you mean 'every-chunk'\?\)/,
+    );
+  });
+
   it('resolves the manifest option', () => {
     expect(resolveOptions({ manifest: false }, NO_ENV).manifest).toEqual({
       enabled: false,
@@ -131,9 +143,14 @@ describe('resolveOptions defaults', () => {
     expect(resolveOptions({ manifest: '/abs/m.json' }, NO_ENV).manifest.fileName).toBe('/abs/m.json');
   });
 
-  it('defaults force by release mode, as PostHog CLI does', () => {
+  it('defaults force in both release modes (ids are content-derived), unless skipOnConflict is set', () => {
     const symbolSet = resolveOptions({ sourcemaps: { releaseMode: 'symbol-set' } }, NO_ENV);
-    expect([symbolSet.force, symbolSet.skipOnConflict]).toEqual([false, false]);
+    expect([symbolSet.force, symbolSet.skipOnConflict]).toEqual([true, false]);
+    const symbolSetSkip = resolveOptions(
+      { sourcemaps: { releaseMode: 'symbol-set' }, skipOnConflict: true },
+      NO_ENV,
+    );
+    expect([symbolSetSkip.force, symbolSetSkip.skipOnConflict]).toEqual([false, true]);
     const eventSkip = resolveOptions({ skipOnConflict: true }, NO_ENV);
     expect([eventSkip.force, eventSkip.skipOnConflict]).toEqual([false, true]);
     expect(resolveOptions({ force: false }, NO_ENV).force).toBe(false);
@@ -195,7 +212,7 @@ describe('environment fallbacks', () => {
     expect(resolved.projectIdSource).toBe('POSTHOG_CLI_PROJECT_ID');
     expect(resolved.host).toBe('http://127.0.0.1:8010');
     expect(resolved.sourcemaps.releaseMode).toBe('symbol-set');
-    expect(resolved.force).toBe(false);
+    expect(resolved.force).toBe(true);
     expect(resolved.notes).toContainEqual({
       level: 'debug',
       message: 'release mode symbol-set from POSTHOG_RELEASE_MODE',

@@ -143,7 +143,7 @@ export function resolveOptions(
     dryRun: readBoolean(issues, 'dryRun', input.dryRun, false),
     manifest: resolveManifest(issues, input.manifest),
     uploadInWatchMode: readBoolean(issues, 'uploadInWatchMode', input.uploadInWatchMode, false),
-    ...resolveConflictPolicy(issues, input, sourcemaps.releaseMode),
+    ...resolveConflictPolicy(issues, input),
     compression: readEnum(issues, 'compression', input.compression, COMPRESSIONS, 'auto'),
     cwd: path.resolve(context?.cwd ?? process.cwd()),
     notes,

@@ -1,5 +1,5 @@
 import { RELEASE_MODE_ENV, readEnv } from './env';
-import type { OptionNote, ReleaseMode, ResolvedOptions, SourcemapsOptions } from './types';
+import type { OptionNote, ReleaseInjection, ReleaseMode, ResolvedOptions, SourcemapsOptions } from './types';
 import {
   checkUnknownKeys,
   type Issues,
@@ -11,6 +11,7 @@ import {
 } from './validate';
 
 export const RELEASE_MODES: readonly ReleaseMode[] = ['symbol-set', 'event'];
+export const RELEASE_INJECTIONS: readonly ReleaseInjection[] = ['startup-chunks', 'every-chunk'];
 
 const SOURCEMAPS_KEYS = Object.keys({
   enabled: true,
@@ -22,6 +23,7 @@ const SOURCEMAPS_KEYS = Object.keys({
   deleteAfterUpload: true,
   batchSize: true,
   releaseMode: true,
+  releaseInjection: true,
 } satisfies Record<keyof SourcemapsOptions, true>);
 
 // Top-level options put in `sourcemaps`, and other likely spellings.
@@ -73,6 +75,13 @@ export function resolveSourcemaps(
         fallback: 50,
       }),
       releaseMode: resolveReleaseMode(issues, input.releaseMode, env, notes),
+      releaseInjection: readEnum(
+        issues,
+        'sourcemaps.releaseInjection',
+        input.releaseInjection,
+        RELEASE_INJECTIONS,
+        'startup-chunks',
+      ),
     },
     release: {
       name: readAliased(issues, input, 'releaseName', 'project', notes),
@@ -139,14 +148,15 @@ function readBuild(issues: Issues, value: unknown): string | undefined {
 }
 
 /**
- * `force` and `skipOnConflict` exclude each other. In event mode `force` defaults to true, as in
- * PostHog's CLI (a chunk id is content-derived, so a conflict means a stale set), unless
- * `skipOnConflict` is set.
+ * `force` and `skipOnConflict` exclude each other. `force` defaults to true unless `skipOnConflict` is
+ * set: hogmaps' chunk ids are content-derived in both release modes (PostHog's CLI mints random ones in
+ * symbol-set mode), so a stored set with other content under the same id is the same code with another
+ * map (a rebuild elsewhere, with machine-specific paths), and the newer map replaces it rather than
+ * failing the chunk with `content_hash_mismatch` or keeping the stale map.
  */
 export function resolveConflictPolicy(
   issues: Issues,
   input: { force?: unknown; skipOnConflict?: unknown },
-  releaseMode: ReleaseMode,
 ): { force: boolean; skipOnConflict: boolean } {
   const skipOnConflict = readBoolean(issues, 'skipOnConflict', input.skipOnConflict, false);
   const force = input.force === undefined ? undefined : readBoolean(issues, 'force', input.force, false);
@@ -154,5 +164,5 @@ export function resolveConflictPolicy(
     issues.add('force', 'cannot be combined with skipOnConflict: true; choose one');
     return { force: false, skipOnConflict: true };
   }
-  return { force: force ?? (releaseMode === 'event' && !skipOnConflict), skipOnConflict };
+  return { force: force ?? !skipOnConflict, skipOnConflict };
 }

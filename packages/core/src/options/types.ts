@@ -205,7 +205,24 @@ export interface SourcemapsOptions {
    * @default 'event'
    */
   releaseMode?: ReleaseMode;
+  /**
+   * Event mode: which chunks carry the release id (`_posthogReleaseId`, which the SDK sends as
+   * `$release_id`; the first chunk that runs sets it).
+   *
+   * - `'startup-chunks'`: only the chunks that run first: entry chunks, webpack/Rspack runtime chunks,
+   *   and the chunks an ES-module entry imports statically (they run before it). Every other chunk
+   *   gets the chunk-id-only snippet, so a deploy renames only chunks whose code changed plus those.
+   * - `'every-chunk'`: every chunk, as PostHog's own plugins do: every file changes (and, with
+   *   content-hashed names, is renamed and downloaded again) on every release.
+   *
+   * Symbol sets are not uploaded again for a release alone either way (the content hash ignores it).
+   * @default 'startup-chunks'
+   */
+  releaseInjection?: ReleaseInjection;
 }
+
+/** Which chunks get the release id in event mode; see `SourcemapsOptions.releaseInjection`. */
+export type ReleaseInjection = 'startup-chunks' | 'every-chunk';
 
 /** Where the API key came from, for logs: the option name or the environment variable. */
 export type ApiKeySource =
@@ -247,6 +264,7 @@ export interface ResolvedOptions {
     readonly deleteAfterUpload: boolean;
     readonly batchSize: number;
     readonly releaseMode: ReleaseMode;
+    readonly releaseInjection: ReleaseInjection;
   };
   /** Explicit release identity; what is `undefined` here is detected later. */
   readonly release: {

@@ -6,6 +6,7 @@ import { resolveOptions } from '../options/resolve';
 import type { Options, ResolvedOptions } from '../options/types';
 import { getBuildSession } from '../session/registry';
 import type { BuildResult, BuildSession, BundlerName, InjectionContext } from '../session/session';
+import { releaseIdForChunk } from './startup-chunks';
 
 /** What the plugin knows of who created it: the adapter's version, a framework's project root, and
  * maybe who finishes builds. */
@@ -49,10 +50,16 @@ export interface PluginContext {
   finishBuild(result: BuildResult): Promise<unknown>;
   /** `PluginMeta.finishBuild` was given: this build is judged (and its summary printed) elsewhere. */
   readonly finishesElsewhere: boolean;
+  /**
+   * The release id for one chunk's snippet (event mode, once prepared): for a startup chunk (one that
+   * runs before the others can, see startup-chunks.ts), or for every chunk with
+   * `sourcemaps.releaseInjection: 'every-chunk'`; undefined otherwise (chunk-id-only snippet).
+   */
+  releaseIdFor(startup: boolean): string | undefined;
   /** Injects one chunk with the session's release; `prepare()` must have finished. */
   inject(
     code: string,
-    options: { fileName: string; magicString?: MagicStringLike; appendComment?: boolean },
+    options: { fileName: string; startup: boolean; magicString?: MagicStringLike; appendComment?: boolean },
   ): InjectResult;
   /**
    * Runs `task` with hogmaps' warnings and errors (its own and the shared session's) sent to
@@ -100,6 +107,10 @@ export function createPluginContext(
   if (active) logger.debug(describeOptions(options));
   else logger.debug('disabled: no chunk ids are injected and nothing is uploaded');
   let injection: InjectionContext | undefined;
+  const releaseIdFor = (startup: boolean): string | undefined => {
+    if (!injection) throw new Error('hogmaps: prepare() must finish before chunks are injected');
+    return releaseIdForChunk(injection.releaseId, options.sourcemaps.releaseInjection, startup);
+  };
 
   return {
     bundler,
@@ -116,12 +127,12 @@ export function createPluginContext(
       return meta.finishBuild ? meta.finishBuild(result, session) : session.finishBuild(result);
     },
     finishesElsewhere: meta.finishBuild !== undefined,
-    inject(code, { fileName, magicString, appendComment }) {
-      const context = injection;
-      if (!context) throw new Error('hogmaps: prepare() must finish before chunks are injected');
+    releaseIdFor,
+    inject(code, { fileName, startup, magicString, appendComment }) {
+      const releaseId = releaseIdFor(startup);
       return injectChunk(code, {
         chunkId: session.chunkIdFor(code),
-        ...(context.releaseId ? { releaseId: context.releaseId } : {}),
+        ...(releaseId ? { releaseId } : {}),
         fileName,
         ...(magicString ? { magicString } : {}),
         ...(appendComment !== undefined ? { appendComment } : {}),

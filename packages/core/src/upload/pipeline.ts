@@ -83,7 +83,9 @@ async function packBatch(
     context.signal?.throwIfAborted();
     const ref = { chunkId: input.chunkId, fileName: input.fileName };
     try {
-      const { bytes, hash } = await context.packLimit(() => packInput(input, context.compression));
+      const { bytes, hash } = await context.packLimit(() =>
+        packInput(input, context.compression, context.releaseMode),
+      );
       if (bytes.length > limits.maxPayload)
         return context.report.tooLarge(ref, bytes.length, limits.maxPayload);
       const keep = context.bufferedBytes + bytes.length <= limits.maxBuffered;
@@ -161,6 +163,7 @@ export async function uploadSymbolSets(
     logger: options.logger,
     signal: signals.length > 1 ? AbortSignal.any(signals) : signals[0],
     compression: options.compression ?? 'auto',
+    releaseMode: options.releaseMode ?? 'symbol-set',
     concurrency,
     force: options.force ?? false,
     skipOnConflict: options.skipOnConflict ?? false,

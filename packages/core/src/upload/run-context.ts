@@ -1,6 +1,7 @@
 import type { SymbolSetUploadItem } from '../api/protocol';
 import { ApiError, FileError } from '../errors';
 import type { Logger } from '../logger';
+import type { ReleaseMode } from '../options/types';
 import { packInput } from './pack';
 import type { ChunkRef, Report } from './report';
 import type { UploadClient, UploadInput } from './types';
@@ -20,6 +21,7 @@ export interface RunContext {
   logger: Logger | undefined;
   signal: AbortSignal | undefined;
   compression: 'auto' | 'zstd' | 'none';
+  releaseMode: ReleaseMode;
   concurrency: number;
   force: boolean;
   skipOnConflict: boolean;
@@ -50,7 +52,9 @@ export function releaseBytes(context: RunContext, chunk: Chunk): void {
 /** The chunk's container bytes: kept from packing, or packed again (the file must not have changed). */
 export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
   if (chunk.bytes) return chunk.bytes;
-  const again = await context.packLimit(() => packInput(chunk.input, context.compression));
+  const again = await context.packLimit(() =>
+    packInput(chunk.input, context.compression, context.releaseMode),
+  );
   if (again.hash !== chunk.hash) {
     throw new FileError(
       'changed_during_upload',

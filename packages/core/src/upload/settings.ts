@@ -6,9 +6,17 @@ export function uploadSettingsFrom(
   options: ResolvedOptions,
 ): Pick<
   UploadOptions,
-  'batchSize' | 'concurrency' | 'force' | 'skipOnConflict' | 'dryRun' | 'compression' | 'deadlineMs'
+  | 'releaseMode'
+  | 'batchSize'
+  | 'concurrency'
+  | 'force'
+  | 'skipOnConflict'
+  | 'dryRun'
+  | 'compression'
+  | 'deadlineMs'
 > {
   return {
+    releaseMode: options.sourcemaps.releaseMode,
     batchSize: options.sourcemaps.batchSize,
     concurrency: options.concurrency,
     force: options.force,

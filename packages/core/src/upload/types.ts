@@ -1,5 +1,6 @@
 import type { PostHogClient } from '../api/client';
 import type { Logger } from '../logger';
+import type { ReleaseMode } from '../options/types';
 
 /** One chunk to upload. `load` is called lazily (and maybe twice), so memory stays bounded. */
 export interface UploadInput {
@@ -13,6 +14,12 @@ export interface UploadInput {
 export interface UploadOptions {
   /** Bind every symbol set to this release (symbol-set mode); null or unset uploads them unbound. */
   releaseId?: string | null;
+  /**
+   * How `content_hash` is computed, as posthog-cli does for each mode: `event` hashes the pair with the
+   * injection undone, so an unchanged chunk keeps its hash across releases (and is not uploaded
+   * again); `symbol-set` hashes the container bytes. @default 'symbol-set'
+   */
+  releaseMode?: ReleaseMode;
   /** Chunk ids per bulk_start_upload / bulk_finish_upload pair. @default 50 */
   batchSize?: number;
   /** Parallel loads and presigned POSTs. @default 10 */

@@ -27,7 +27,8 @@ export interface FinishRun {
   placeholders: EsbuildPlaceholders;
   /** The user's `outExtension['.js']`, when set. */
   jsExtension: string | undefined;
-  releaseId: string | undefined;
+  /** The release id for one output's snippet (absolute path): startup outputs only, or every one. */
+  releaseIdFor(file: string): string | undefined;
   mapsAreOurs: boolean;
   context: PluginContext;
   /** A file that cannot be finished: reported, and the others are still finished. */
@@ -43,7 +44,7 @@ function finalizeOptions(file: string, run: FinishRun): FinalizeOptions {
   const fileName = path.relative(run.outDir, file).split(path.sep).join('/');
   return {
     inject: options.filter(fileName),
-    releaseId: run.releaseId,
+    releaseId: run.releaseIdFor(file),
     chunkIdFor: (code) => session.chunkIdFor(code),
     fileName,
   };

@@ -28,13 +28,19 @@ export interface EsbuildPlaceholders {
   readonly footer: string;
 }
 
-export function createPlaceholders(injection: InjectionContext): EsbuildPlaceholders {
+/**
+ * The placeholders of one build. The banner is as long as the longest snippet (the release variant,
+ * when there is a release); a chunk-id-only snippet is padded with spaces to fill it. `releaseInNames`
+ * puts the release id into the text esbuild hashes into every `[hash]` name (esbuild-startup.ts); ids
+ * mixed with the release hash (symbol-set mode) always are.
+ */
+export function createPlaceholders(injection: InjectionContext, releaseInNames = true): EsbuildPlaceholders {
   const length = createSnippet(SAMPLE_CHUNK_ID, injection.releaseId).length;
-  // The release is part of the text esbuild hashes into names: a release that changes the injected
-  // bytes (release id, or ids mixed with the release hash) changes the names too.
-  const release = [injection.releaseMode, injection.releaseId ?? '', injection.releaseHashId ?? ''].join(
-    '\0',
-  );
+  const release = [
+    injection.releaseMode,
+    releaseInNames ? (injection.releaseId ?? '') : injection.releaseId ? 'release' : '',
+    injection.releaseHashId ?? '',
+  ].join('\0');
   const head = `${BANNER_MARK}${createHash('sha256').update(release).digest('hex').slice(0, 16)}:`;
   return {
     banner: `${head}${'-'.repeat(length - head.length - 2)}*/`,
@@ -136,7 +142,8 @@ function plan(
   const existing = detectChunkId(stripped);
   if (!options.inject || existing !== undefined) return { kind: 'remove', existing };
   const chunkId = options.chunkIdFor(stripped);
-  const snippet = createSnippet(chunkId, options.releaseId);
+  // A chunk-id-only snippet is shorter than a release placeholder: spaces fill the rest of its line.
+  const snippet = createSnippet(chunkId, options.releaseId).padEnd(placeholders.banner.length);
   // Same length in UTF-16 and in bytes (the placeholder is ASCII): it can overwrite either form.
   const sameLength =
     snippet.length === placeholders.banner.length && Buffer.byteLength(snippet) === snippet.length;

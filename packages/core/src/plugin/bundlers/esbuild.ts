@@ -8,6 +8,7 @@ import { errorMessage, HogmapsError, shouldFailBuild } from '../../errors';
 import type { PluginContext } from '../context';
 import { type FinishRun, finishInMemory, finishOnDisk, outputPaths } from './esbuild-outputs';
 import { createPlaceholders } from './esbuild-placeholders';
+import { releaseInNames, startupOutputs } from './esbuild-startup';
 
 type UserSettings = Pick<BuildOptions, 'write' | 'sourcemap' | 'banner' | 'footer' | 'metafile'>;
 const SETTINGS = ['write', 'sourcemap', 'banner', 'footer', 'metafile'] as const;
@@ -72,10 +73,11 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
     if (context.wantsMaps && !write) warnNow(NOT_WRITTEN);
     else if (context.wantsMaps && user.sourcemap === 'inline') warnNow(MAPS_INLINE);
 
-    const placeholders = createPlaceholders(injection);
+    const inNames = releaseInNames(initial, options.sourcemaps.releaseInjection);
+    const placeholders = createPlaceholders(injection, inNames);
     originals.set(initial, user);
-    // The metafile names every file esbuild wrote, for onEnd to finish.
-    if (write) initial.metafile = true;
+    // The metafile names every file esbuild wrote, for onEnd to finish, and which ones run first.
+    initial.metafile = true;
     initial.banner = { ...user.banner, js: appendLine(user.banner?.js, placeholders.banner) };
     initial.footer = { ...user.footer, js: appendLine(user.footer?.js, placeholders.footer) };
     if (mapsAreOurs) initial.sourcemap = 'external';
@@ -129,11 +131,15 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
     ) {
       // A failed build writes nothing.
       if (result.errors.length > 0 || outDir === undefined) return;
+      const startup = result.metafile
+        ? startupOutputs(result.metafile, initial, workingDir, inNames)
+        : undefined;
       const finish: FinishRun = {
         outDir,
         placeholders,
         jsExtension: initial.outExtension?.['.js'],
-        releaseId: injection.releaseId,
+        // Without a metafile (a later plugin took it) every output counts as one that runs first.
+        releaseIdFor: (file) => context.releaseIdFor(startup === undefined || startup.has(file)),
         mapsAreOurs,
         context,
         fail: run.fail,

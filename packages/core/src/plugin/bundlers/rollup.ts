@@ -11,6 +11,7 @@ import { errorMessage, shouldFailBuild } from '../../errors';
 import { createSnippet } from '../../inject/snippet';
 import type { BuildChunk, InjectionContext } from '../../session/session';
 import type { PluginContext } from '../context';
+import { staticClosure } from '../startup-chunks';
 import {
   type BundleLike,
   createRenderedCheck,
@@ -61,11 +62,19 @@ function mapsAreOff(sourcemap: SourcemapOption): boolean {
  * the chunks it imports. What hogmaps adds is the snippet and the comment, made of the chunk id and
  * the release id. The chunk id is computed from the final code, which follows from the rendered code
  * (minifying and filling in hashed import names are deterministic), and, in symbol-set mode, from the
- * release hash id. So the snippet's text with the release id, plus the release hash id, is all that
- * is left to add: a new release, or a new snippet format, renames every injected chunk.
+ * release hash id. So the snippet's text with this chunk's release id (a startup chunk's, or every
+ * chunk's with `releaseInjection: 'every-chunk'`), plus the release hash id, is all that is left to
+ * add: a new release renames the chunks that carry it, a new snippet format renames every chunk.
  */
-function hashInputOf(injection: InjectionContext): string {
-  return JSON.stringify([createSnippet('chunk-id', injection.releaseId), injection.releaseHashId ?? null]);
+function hashInputOf(injection: InjectionContext, releaseId: string | undefined): string {
+  return JSON.stringify([createSnippet('chunk-id', releaseId), injection.releaseHashId ?? null]);
+}
+
+/** What the banner hook sees of a chunk: enough to tell which chunks run first. */
+interface RenderedChunkLike {
+  fileName: string;
+  isEntry: boolean;
+  imports: readonly string[];
 }
 
 function createHooks(context: PluginContext, flavor: Flavor) {
@@ -78,8 +87,23 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   const ourEnvironments = new Set<string>();
   /** The session's release, from buildStart on. */
   let injection: InjectionContext | undefined;
-  let hashInput: string | undefined;
   let preparing: Promise<void> | undefined;
+  /**
+   * The chunk graph by preliminary file name, as the banner hook sees each chunk while it is rendered
+   * (before any hash is computed), and the startup chunks computed from it: the entries and what they
+   * import statically (startup-chunks.ts). One module graph per build, so every output agrees.
+   */
+  const graph = new Map<string, Omit<RenderedChunkLike, 'fileName'>>();
+  let startup: Set<string> | undefined;
+  const isStartup = (fileName: string): boolean => {
+    // A chunk the banner hook never saw (another plugin's prebuilt chunk): the safe side.
+    if (!graph.has(fileName)) return true;
+    startup ??= staticClosure(
+      [...graph].filter(([, chunk]) => chunk.isEntry).map(([name]) => name),
+      (name) => graph.get(name)?.imports,
+    );
+    return startup.has(fileName);
+  };
   let warnedInline = false;
 
   const key = (outDir: string, fileName: string) => `${outDir}\0${fileName}`;
@@ -98,10 +122,11 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     // The release is prepared (detected, and in event mode registered: undici loaded, one request)
     // while the bundler builds its module graph; the first output waits for it in renderStart.
     buildStart(this: HookThis) {
+      graph.clear();
+      startup = undefined;
       const reporter = reportTo(this);
       preparing = context.reportThrough(reporter, async () => {
         injection = await context.prepare();
-        hashInput = hashInputOf(injection);
       });
       // Awaited in renderStart; a build that fails before rendering leaves it unobserved.
       preparing.catch(() => undefined);
@@ -121,9 +146,15 @@ function createHooks(context: PluginContext, flavor: Flavor) {
       );
     },
 
+    banner(chunk: RenderedChunkLike) {
+      graph.set(chunk.fileName, { isEntry: chunk.isEntry, imports: [...chunk.imports] });
+      startup = undefined;
+      return '';
+    },
+
     augmentChunkHash(chunk: { fileName: string }) {
-      if (hashInput === undefined || !isCandidate(chunk.fileName, options.filter)) return undefined;
-      return hashInput;
+      if (injection === undefined || !isCandidate(chunk.fileName, options.filter)) return undefined;
+      return hashInputOf(injection, context.releaseIdFor(isStartup(chunk.fileName)));
     },
 
     generateBundle: {
@@ -141,7 +172,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
           try {
             chunkId = injectOutputChunk(file, bundle, {
               chunkIdFor: (code, mapText) => session.chunkIdFor(code, mapText),
-              releaseId: release.releaseId,
+              releaseId: context.releaseIdFor(isStartup(file.preliminaryFileName ?? file.fileName)),
               updateChunkMap: flavor === 'rollup',
             });
           } catch (error) {

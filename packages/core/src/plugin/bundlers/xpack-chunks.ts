@@ -38,11 +38,23 @@ export function withoutQuery(fileName: string): string {
 
 /** Every JavaScript file of every chunk, each once, under its current name. */
 export function chunkFiles(compilation: XpackCompilation): string[] {
-  const files = new Set<string>();
+  return [...startupFiles(compilation).keys()];
+}
+
+/**
+ * Every JavaScript file of every chunk, and whether it is a startup file: one of a chunk that holds the
+ * runtime. Other chunks (split, async, even a runtimeChunk's entry chunks) only register module
+ * factories when they load; the runtime runs them, so it sets the release before any of them runs.
+ */
+export function startupFiles(compilation: XpackCompilation): Map<string, boolean> {
+  const files = new Map<string, boolean>();
   for (const chunk of compilation.chunks) {
-    for (const file of chunk.files) if (JS_ASSET.test(file)) files.add(file);
+    const runtime = chunk.hasRuntime();
+    for (const file of chunk.files) {
+      if (JS_ASSET.test(file)) files.set(file, runtime || files.get(file) === true);
+    }
   }
-  return [...files];
+  return files;
 }
 
 function chunkIdOf(

@@ -1,6 +1,6 @@
 import type { MagicStringLike } from '../../inject/inject';
 import type { PluginContext } from '../context';
-import { CHUNK_ID_INFO, type ChunkRecords, chunkFiles, recordChunk, withoutQuery } from './xpack-chunks';
+import { CHUNK_ID_INFO, type ChunkRecords, recordChunk, startupFiles, withoutQuery } from './xpack-chunks';
 import type {
   XpackApi,
   XpackCompilation,
@@ -35,7 +35,7 @@ export function injectAssets(
   context: PluginContext,
   records: ChunkRecords,
 ): void {
-  for (const fileName of chunkFiles(compilation)) {
+  for (const [fileName, startup] of startupFiles(compilation)) {
     if (!context.options.filter(withoutQuery(fileName))) continue;
     const asset = compilation.getAsset(fileName);
     if (!asset || asset.info.hotModuleReplacement) continue;
@@ -46,7 +46,11 @@ export function injectAssets(
     const text = typeof code === 'string' ? code : code.toString('utf8');
     if (text.trim() === '') continue;
     const replaced = new api.sources.ReplaceSource(replaceable(api.sources, original, code), fileName);
-    const result = context.inject(text, { fileName, magicString: replaceSourceEditor(replaced, text) });
+    const result = context.inject(text, {
+      fileName,
+      startup,
+      magicString: replaceSourceEditor(replaced, text),
+    });
     recordChunk(records, fileName, result.chunkId);
     if (!result.injected) continue;
     const info = (previous: object | undefined) => ({ ...previous, [CHUNK_ID_INFO]: result.chunkId });

@@ -33,6 +33,8 @@ export interface XpackAsset {
 
 export interface XpackChunk {
   files: Iterable<string>;
+  /** The chunk holds the runtime, which runs every module of its entrypoint (webpack and rspack). */
+  hasRuntime(): boolean;
 }
 
 export interface XpackCompilation {

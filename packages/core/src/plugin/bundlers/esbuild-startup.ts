@@ -1,0 +1,60 @@
+// Which esbuild outputs carry the release id in event mode (startup-chunks.ts). esbuild has one banner
+// for every file, so a name's `[hash]` can only follow the release if every name's does: the release
+// goes into the placeholder (and so into every name) only with `releaseInjection: 'every-chunk'` or
+// when entry names are hashed (entries always carry the release). Otherwise an output carries it when
+// esbuild can let its bytes change under the same name: an entry (esbuild names entries `[dir]/[name]`
+// by default), or a chunk an entry imports statically when chunk names are not hashed either.
+import path from 'node:path';
+import type { BuildOptions, Metafile } from 'esbuild';
+import type { ReleaseInjection } from '../../options/types';
+import { staticClosure } from '../startup-chunks';
+
+const HASH = /\[hash\]/;
+
+/** Whether the release goes into the banner placeholder, and so into every `[hash]` name. */
+export function releaseInNames(options: BuildOptions, injection: ReleaseInjection): boolean {
+  return injection === 'every-chunk' || HASH.test(options.entryNames ?? '[dir]/[name]');
+}
+
+/** The absolute paths of the entry points the build was given (not the targets of import()). */
+function configuredEntries(options: BuildOptions, workingDir: string): Set<string> {
+  const points = options.entryPoints ?? [];
+  const inputs = Array.isArray(points)
+    ? points.map((point) => (typeof point === 'string' ? point : point.in))
+    : Object.values(points);
+  return new Set(inputs.map((input) => path.resolve(workingDir, input)));
+}
+
+/**
+ * The outputs (absolute paths) that get the release variant, from the metafile: entries and, when
+ * their names allow it, the chunks entries import statically (they run first).
+ */
+export function startupOutputs(
+  metafile: Metafile,
+  options: BuildOptions,
+  workingDir: string,
+  inNames: boolean,
+): Set<string> {
+  const configured = configuredEntries(options, workingDir);
+  const dynamicTargets = new Set<string>();
+  for (const output of Object.values(metafile.outputs)) {
+    for (const imported of output.imports) {
+      if (imported.kind === 'dynamic-import') dynamicTargets.add(path.resolve(workingDir, imported.path));
+    }
+  }
+  const entries: string[] = [];
+  for (const [file, output] of Object.entries(metafile.outputs)) {
+    if (output.entryPoint === undefined) continue;
+    const absolute = path.resolve(workingDir, file);
+    // import() targets are entry points to esbuild too; they run after a startup chunk.
+    const given = configured.has(path.resolve(workingDir, output.entryPoint));
+    if (given || !dynamicTargets.has(absolute)) entries.push(absolute);
+  }
+  const chunksMayCarryIt = inNames || !HASH.test(options.chunkNames ?? '[name]-[hash]');
+  if (!chunksMayCarryIt) return new Set(entries);
+  return staticClosure(entries, (file) =>
+    metafile.outputs[path.relative(workingDir, file).split(path.sep).join('/')]?.imports
+      .filter((imported) => imported.kind === 'import-statement')
+      .map((imported) => path.resolve(workingDir, imported.path)),
+  );
+}
