@@ -5,8 +5,6 @@
 // re-encoded by that crate's encoder. Each step follows those crates, quirks included, so that the
 // same pair gives the same bytes here and there.
 
-import { readVlq, writeVlq } from '../inject/vlq';
-
 /** No source / no name, as the sourcemap crate's `!0`. */
 const NONE = -1;
 /** `u32::MAX`: a range that runs to the end of its line. */
@@ -14,43 +12,71 @@ const LINE_END = 0xffffffff;
 /** Fields per token: dst line, dst col, src id, src line, src col, name id. */
 const WIDTH = 6;
 
-/** A token list, WIDTH numbers per token. */
-type Tokens = number[];
+/** A token list, WIDTH numbers per token (`length` tokens in use). */
+export interface Tokens {
+  data: Int32Array;
+  length: number;
+}
+
+function createTokens(capacity: number): Tokens {
+  return { data: new Int32Array(Math.max(capacity, 1) * WIDTH), length: 0 };
+}
+
+function pushToken(tokens: Tokens, a: number, b: number, c: number, d: number, e: number, f: number): void {
+  if ((tokens.length + 1) * WIDTH > tokens.data.length) {
+    const grown = new Int32Array(tokens.data.length * 2);
+    grown.set(tokens.data);
+    tokens.data = grown;
+  }
+  const at = tokens.length++ * WIDTH;
+  const data = tokens.data;
+  data[at] = a;
+  data[at + 1] = b;
+  data[at + 2] = c;
+  data[at + 3] = d;
+  data[at + 4] = e;
+  data[at + 5] = f;
+}
+
+const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const DIGITS = new Int8Array(128).fill(-1);
+for (let index = 0; index < BASE64.length; index++) DIGITS[BASE64.charCodeAt(index)] = index;
+const BASE64_CODES = Uint8Array.from(BASE64, (char) => char.charCodeAt(0));
 
 /** Decodes `mappings` like the sourcemap crate's `decode_regular`: 1-, 4- and 5-field segments only. */
 export function decodeMappings(mappings: string, sources: number, names: number): Tokens {
-  const tokens: Tokens = [];
+  const tokens = createTokens((mappings.length >> 2) + 8);
+  const fields = [0, 0, 0, 0, 0];
+  let count = 0;
   let srcId = 0;
   let srcLine = 0;
   let srcCol = 0;
   let nameId = 0;
   let line = 0;
   let col = 0;
-  let pos = 0;
-  const fields: number[] = [];
-  while (pos <= mappings.length) {
-    const char = mappings.charCodeAt(pos);
-    if (pos === mappings.length || char === 59 /* ; */ || char === 44 /* , */) {
-      if (fields.length > 0) {
-        if (fields.length !== 1 && fields.length !== 4 && fields.length !== 5) {
-          throw new Error(`a mappings segment has ${fields.length} fields`);
-        }
+  const length = mappings.length;
+  for (let pos = 0; pos <= length; ) {
+    const char = pos < length ? mappings.charCodeAt(pos) : 59;
+    if (char === 59 /* ; */ || char === 44 /* , */) {
+      if (count > 0) {
+        if (count !== 1 && count !== 4 && count !== 5)
+          throw new Error(`a mappings segment has ${count} fields`);
         col += fields[0]!;
-        let token = [line, col, NONE, NONE, NONE, NONE];
-        if (fields.length > 1) {
+        if (count === 1) pushToken(tokens, line, col, NONE, NONE, NONE, NONE);
+        else {
           srcId += fields[1]!;
           srcLine += fields[2]!;
           srcCol += fields[3]!;
           if (srcId < 0 || srcId >= sources) throw new Error(`bad source reference ${srcId}`);
-          token = [line, col, srcId, srcLine, srcCol, NONE];
-          if (fields.length > 4) {
+          let name = NONE;
+          if (count === 5) {
             nameId += fields[4]!;
             if (nameId < 0 || nameId >= names) throw new Error(`bad name reference ${nameId}`);
-            token[5] = nameId;
+            name = nameId;
           }
+          pushToken(tokens, line, col, srcId, srcLine, srcCol, name);
         }
-        tokens.push(...token);
-        fields.length = 0;
+        count = 0;
       }
       if (char === 59) {
         line += 1;
@@ -59,55 +85,86 @@ export function decodeMappings(mappings: string, sources: number, names: number)
       pos += 1;
       continue;
     }
-    const [value, next] = readVlq(mappings, pos);
-    fields.push(value);
-    pos = next;
+    // One VLQ value (bit shifts while they fit in 31 bits, then multiplication).
+    let result = 0;
+    let shift = 0;
+    for (;;) {
+      const code = pos < length ? mappings.charCodeAt(pos++) : -1;
+      const digit = code >= 0 && code < 128 ? DIGITS[code]! : -1;
+      if (digit < 0) throw new Error(`invalid VLQ in mappings at character ${pos - 1}`);
+      result += shift < 25 ? (digit & 31) << shift : (digit & 31) * 2 ** shift;
+      shift += 5;
+      if ((digit & 32) === 0) break;
+    }
+    const magnitude = Math.floor(result / 2);
+    if (count === 5) throw new Error('a mappings segment has 6 fields');
+    fields[count++] = result % 2 === 1 ? -magnitude : magnitude;
   }
   return tokens;
 }
 
 /** Encodes tokens like the sourcemap crate's `serialize_mappings`: no trailing `;`, repeats dropped. */
 export function encodeMappings(tokens: Tokens): string {
-  const parts: string[] = [];
+  const { data } = tokens;
+  let out = new Uint8Array(Math.max(64, tokens.length * 10));
+  let size = 0;
+  const ensure = (extra: number) => {
+    if (size + extra <= out.length) return;
+    const grown = new Uint8Array(Math.max(out.length * 2, size + extra));
+    grown.set(out.subarray(0, size));
+    out = grown;
+  };
+  const vlq = (value: number) => {
+    let rest = value < 0 ? -value * 2 + 1 : value * 2;
+    do {
+      let digit = rest % 32;
+      rest = Math.floor(rest / 32);
+      if (rest > 0) digit |= 32;
+      out[size++] = BASE64_CODES[digit]!;
+    } while (rest > 0);
+  };
   let prevLine = 0;
   let prevCol = 0;
   let prevSrcId = 0;
   let prevSrcLine = 0;
   let prevSrcCol = 0;
   let prevName = 0;
-  for (let at = 0; at < tokens.length; at += WIDTH) {
-    const line = tokens[at]!;
+  for (let index = 0; index < tokens.length; index++) {
+    const at = index * WIDTH;
+    const line = data[at]!;
     if (line !== prevLine) {
+      ensure(line - prevLine);
+      for (; prevLine < line; prevLine++) out[size++] = 59;
       prevCol = 0;
-      parts.push(';'.repeat(line - prevLine));
-      prevLine = line;
-    } else if (at > 0) {
-      if (sameToken(tokens, at, at - WIDTH)) continue;
-      parts.push(',');
+    } else if (index > 0) {
+      if (sameToken(data, at, at - WIDTH)) continue;
+      ensure(1);
+      out[size++] = 44;
     }
-    const col = tokens[at + 1]!;
-    let segment = writeVlq(col - prevCol);
+    ensure(40);
+    const col = data[at + 1]!;
+    vlq(col - prevCol);
     prevCol = col;
-    const srcId = tokens[at + 2]!;
+    const srcId = data[at + 2]!;
     if (srcId !== NONE) {
-      segment += writeVlq(srcId - prevSrcId) + writeVlq(tokens[at + 3]! - prevSrcLine);
-      segment += writeVlq(tokens[at + 4]! - prevSrcCol);
+      vlq(srcId - prevSrcId);
+      vlq(data[at + 3]! - prevSrcLine);
+      vlq(data[at + 4]! - prevSrcCol);
       prevSrcId = srcId;
-      prevSrcLine = tokens[at + 3]!;
-      prevSrcCol = tokens[at + 4]!;
-      const name = tokens[at + 5]!;
+      prevSrcLine = data[at + 3]!;
+      prevSrcCol = data[at + 4]!;
+      const name = data[at + 5]!;
       if (name !== NONE) {
-        segment += writeVlq(name - prevName);
+        vlq(name - prevName);
         prevName = name;
       }
     }
-    parts.push(segment);
   }
-  return parts.join('');
+  return Buffer.from(out.buffer, out.byteOffset, size).toString('latin1');
 }
 
-function sameToken(tokens: Tokens, a: number, b: number): boolean {
-  for (let field = 0; field < WIDTH; field++) if (tokens[a + field] !== tokens[b + field]) return false;
+function sameToken(data: Int32Array, a: number, b: number): boolean {
+  for (let field = 0; field < WIDTH; field++) if (data[a + field] !== data[b + field]) return false;
   return true;
 }
 
@@ -183,15 +240,19 @@ function compare(lineA: number, colA: number, lineB: number, colB: number): numb
 
 /** Sorts tokens by (dst line, dst col), keeping the order of equal ones; a sorted list is left as is. */
 function sortByDst(tokens: Tokens): Tokens {
+  const { data } = tokens;
   let sorted = true;
-  for (let at = WIDTH; at < tokens.length && sorted; at += WIDTH) {
-    if (compare(tokens[at]!, tokens[at + 1]!, tokens[at - WIDTH]!, tokens[at - WIDTH + 1]!) < 0)
-      sorted = false;
+  for (let at = WIDTH; at < tokens.length * WIDTH && sorted; at += WIDTH) {
+    if (compare(data[at]!, data[at + 1]!, data[at - WIDTH]!, data[at - WIDTH + 1]!) < 0) sorted = false;
   }
   if (sorted) return tokens;
-  const order = Array.from({ length: tokens.length / WIDTH }, (_, index) => index * WIDTH);
-  order.sort((a, b) => compare(tokens[a]!, tokens[a + 1]!, tokens[b]!, tokens[b + 1]!) || a - b);
-  return order.flatMap((at) => tokens.slice(at, at + WIDTH));
+  const order = Array.from({ length: tokens.length }, (_, index) => index * WIDTH);
+  order.sort((a, b) => compare(data[a]!, data[a + 1]!, data[b]!, data[b + 1]!) || a - b);
+  const result = createTokens(tokens.length);
+  for (const at of order) {
+    pushToken(result, data[at]!, data[at + 1]!, data[at + 2]!, data[at + 3]!, data[at + 4]!, data[at + 5]!);
+  }
+  return result;
 }
 
 /**
@@ -202,44 +263,54 @@ function sortByDst(tokens: Tokens): Tokens {
  */
 export function adjustTokens(selfTokens: Tokens, adjustment: AdjustmentToken[]): Tokens {
   const own = sortByDst(selfTokens);
-  const count = own.length / WIDTH;
-  if (count === 0) return [];
+  const data = own.data;
+  const count = own.length;
+  const result = createTokens(count + adjustment.length);
+  if (count === 0) return result;
   const adjust = [...adjustment].sort((a, b) => compare(a.srcLine, a.srcCol, b.srcLine, b.srcCol));
-  const result: Tokens = [];
-  // The current range of `self`: token index `index`, start (its dst), end (next start or line end).
+  // The current range of `self`: token `index`, from its dst to the next token or its line's end.
   let index = 0;
-  const endOf = (at: number): [number, number] => {
-    const line = own[at * WIDTH]!;
-    if (at + 1 >= count) return [line, LINE_END];
-    const nextLine = own[(at + 1) * WIDTH]!;
-    return nextLine === line ? [line, own[(at + 1) * WIDTH + 1]!] : [line, LINE_END];
+  let ownEndLine = 0;
+  let ownEndCol = 0;
+  const setEnd = () => {
+    const at = index * WIDTH;
+    ownEndLine = data[at]!;
+    ownEndCol = index + 1 < count && data[at + WIDTH] === ownEndLine ? data[at + WIDTH + 1]! : LINE_END;
   };
+  setEnd();
   outer: for (let a = 0; a < adjust.length; a++) {
     const token = adjust[a]!;
     const next = adjust[a + 1];
     const startLine = token.srcLine;
     const startCol = token.srcCol;
-    const [endLine, endCol] =
-      next && next.srcLine === startLine ? [startLine, next.srcCol] : [startLine, LINE_END];
+    const endLine = startLine;
+    const endCol = next && next.srcLine === startLine ? next.srcCol : LINE_END;
     const lineDiff = token.dstLine - token.srcLine;
     const colDiff = token.dstCol - token.srcCol;
-    let [ownEndLine, ownEndCol] = endOf(index);
     while (compare(ownEndLine, ownEndCol, startLine, startCol) <= 0) {
       index += 1;
       if (index >= count) break outer;
-      [ownEndLine, ownEndCol] = endOf(index);
+      setEnd();
     }
     for (;;) {
       const at = index * WIDTH;
-      if (compare(own[at]!, own[at + 1]!, endLine, endCol) >= 0) break;
-      const cutLater = compare(own[at]!, own[at + 1]!, startLine, startCol) < 0;
-      const line = cutLater ? startLine : own[at]!;
-      const col = cutLater ? startCol : own[at + 1]!;
-      result.push(line + lineDiff, col + colDiff, own[at + 2]!, own[at + 3]!, own[at + 4]!, own[at + 5]!);
+      if (compare(data[at]!, data[at + 1]!, endLine, endCol) >= 0) break;
+      const cutLater = compare(data[at]!, data[at + 1]!, startLine, startCol) < 0;
+      const line = cutLater ? startLine : data[at]!;
+      const col = cutLater ? startCol : data[at + 1]!;
+      pushToken(
+        result,
+        line + lineDiff,
+        col + colDiff,
+        data[at + 2]!,
+        data[at + 3]!,
+        data[at + 4]!,
+        data[at + 5]!,
+      );
       if (compare(ownEndLine, ownEndCol, endLine, endCol) >= 0) break;
       index += 1;
       if (index >= count) break outer;
-      [ownEndLine, ownEndCol] = endOf(index);
+      setEnd();
     }
   }
   return sortByDst(result);
