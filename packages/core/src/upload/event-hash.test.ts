@@ -5,7 +5,7 @@ import { injectFinalCode } from '../inject/inject-final';
 import { shiftMappings } from '../inject/shift-map-text';
 import { createChunkIdComment, createSnippet } from '../inject/snippet';
 import { eventContentHash, findSnippetForHash, pristineMapJson } from './event-hash';
-import { decodeMappings, encodeMappings } from './pristine-mappings';
+import { decodeMappings, encodeMappings } from './mappings-codec';
 
 const ID = '58a7864c-f7b3-5a2e-ba91-18655350fd89';
 const RELEASE_A = '0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee';

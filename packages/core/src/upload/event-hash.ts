@@ -11,7 +11,8 @@
 import { createHash } from 'node:crypto';
 import { findInjectedSnippet } from '../chunk-id/detect';
 import { SNIPPET_PARTS } from '../inject/snippet';
-import { adjustTokens, decodeMappings, encodeMappings, removalAdjustment } from './pristine-mappings';
+import { decodeMappings, encodeMappings } from './mappings-codec';
+import { adjustTokens, removalAdjustment } from './pristine-mappings';
 
 export type SnippetVariant = 'with-release' | 'chunk-id-only';
 
