@@ -50,8 +50,8 @@ describe('readMapBytesDebugId', () => {
   });
 });
 
-describe('isAdoptableDebugId: the forms Rust uuid::Uuid::parse_str accepts', () => {
-  it.each([ID, ID.toUpperCase(), ID.replaceAll('-', ''), `{${ID}}`, `urn:uuid:${ID}`])(
+describe('isAdoptableDebugId: UUIDs in the forms that are also valid chunk ids', () => {
+  it.each([ID, ID.toUpperCase(), ID.replaceAll('-', '')])(
     'accepts %s',
     (value) => expect(isAdoptableDebugId(value)).toBe(true),
   );
@@ -65,6 +65,9 @@ describe('isAdoptableDebugId: the forms Rust uuid::Uuid::parse_str accepts', () 
     ID.replace('8', 'g'),
     `"${ID}"`,
     '../../etc/passwd',
+    // uuid::Uuid::parse_str reads these, but `{`, `}` and `:` cannot be in a chunk id.
+    `{${ID}}`,
+    `urn:uuid:${ID}`,
   ])('refuses %j', (value) => expect(isAdoptableDebugId(value)).toBe(false));
 
   it('refuses non-strings', () => {

@@ -6,11 +6,14 @@ import { type JsonMember, memberOf, scanJsonObject } from '../files/json-scan';
 
 const DEBUG_ID_COMMENT = '//# debugId=';
 const HEX = '[0-9a-fA-F]';
-const HYPHENATED = `${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}`;
-/** The four textual forms Rust's `uuid::Uuid::parse_str` accepts: hyphenated, simple, braced, URN. */
-const UUID_FORMS = new RegExp(`^(?:${HYPHENATED}|${HEX}{32}|\\{${HYPHENATED}\\}|urn:uuid:${HYPHENATED})$`);
+/**
+ * Hyphenated and simple (32 hex digits), two of the four forms Rust's `uuid::Uuid::parse_str` reads.
+ * The braced and URN forms posthog-cli would also take are refused: `{`, `}` and `:` are not allowed
+ * in a chunk id (it names files and URLs), so such a chunk gets an id derived from its code.
+ */
+const UUID_FORMS = new RegExp(`^(?:${HEX}{8}-${HEX}{4}-${HEX}{4}-${HEX}{4}-${HEX}{12}|${HEX}{32})$`);
 
-/** True for a debug id posthog-cli would adopt: a UUID in one of the forms `uuid::Uuid::parse_str` reads. */
+/** True for a debug id hogmaps adopts as a chunk id: a UUID, hyphenated or as 32 hex digits. */
 export function isAdoptableDebugId(value: unknown): value is string {
   return typeof value === 'string' && UUID_FORMS.test(value);
 }

@@ -282,4 +282,16 @@ describe('injectFileOnDisk: debug ids (event mode, as posthog-cli ≥ 0.14)', ()
       (await injectFileOnDisk(malformed.jsPath, malformed.mapPath, { adoptDebugId: true })).chunkId,
     ).toBe(computeChunkId(bad));
   });
+
+  it('derives the id for braced and URN UUIDs, which are no valid chunk ids, and never fails the chunk', async () => {
+    for (const [name, form] of [
+      ['braced', `{${DEBUG_ID}}`],
+      ['urn', `urn:uuid:${DEBUG_ID}`],
+    ] as const) {
+      const code = `f();\n//# debugId=${form}\n`;
+      const pair = await writePair(name, code, MAP);
+      const result = await injectFileOnDisk(pair.jsPath, pair.mapPath, { adoptDebugId: true });
+      expect(result).toMatchObject({ injected: true, chunkId: computeChunkId(code) });
+    }
+  });
 });
