@@ -51,9 +51,8 @@ describe('readMapBytesDebugId', () => {
 });
 
 describe('isAdoptableDebugId: UUIDs in the forms that are also valid chunk ids', () => {
-  it.each([ID, ID.toUpperCase(), ID.replaceAll('-', '')])(
-    'accepts %s',
-    (value) => expect(isAdoptableDebugId(value)).toBe(true),
+  it.each([ID, ID.toUpperCase(), ID.replaceAll('-', '')])('accepts %s', (value) =>
+    expect(isAdoptableDebugId(value)).toBe(true),
   );
 
   it.each([
