@@ -20,14 +20,16 @@ import {
   waitForExceptions,
 } from '../../test/harness/local-server';
 import {
-  APP_DIR,
-  cleanBuild,
   type DeployedFile,
   deployedJs,
   downloadSymbolSets,
-  findClientDist,
   hasSnippet,
   mapsAnything,
+} from '../harness/deployed';
+import {
+  APP_DIR,
+  cleanBuild,
+  findClientDist,
   type NitroServer,
   nuxtEnv,
   runNuxt,
