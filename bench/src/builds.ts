@@ -57,6 +57,20 @@ function childEnv(): NodeJS.ProcessEnv {
   return Object.fromEntries(Object.entries(process.env).filter(([key]) => !/^(POSTHOG_|SENTRY_)/.test(key)));
 }
 
+/** Runs one build child in the app's folder; throws with the tail of its output when it fails. */
+export async function forkBuild(buildScript: string, job: BuildJob) {
+  const measured = await forkMeasured<BuildReport>(buildScript, [JSON.stringify(job)], {
+    env: childEnv(),
+    cwd: job.root,
+  });
+  if (measured.exitCode !== 0 || !measured.report) {
+    throw new Error(
+      `exit code ${measured.exitCode}\n${measured.output.trim().split('\n').slice(-15).join('\n')}`,
+    );
+  }
+  return { ...measured, report: measured.report };
+}
+
 function rotate<T>(items: readonly T[], by: number): T[] {
   const k = by % items.length;
   return [...items.slice(k), ...items.slice(0, k)];
@@ -74,15 +88,7 @@ async function runOne(options: BuildMatrixOptions, bundler: Bundler, variant: Va
     stubCli: options.stubCli,
     ...(variant.id === 'upload' ? { server: await options.server.freshProject() } : {}),
   };
-  const measured = await forkMeasured<BuildReport>(options.buildScript, [JSON.stringify(job)], {
-    env: childEnv(),
-    cwd: options.app.root,
-  });
-  if (measured.exitCode !== 0 || !measured.report) {
-    throw new Error(
-      `exit code ${measured.exitCode}\n${measured.output.trim().split('\n').slice(-15).join('\n')}`,
-    );
-  }
+  const measured = await forkBuild(options.buildScript, job);
   const sample: BuildSample = {
     round,
     wallMs: measured.wallMs,

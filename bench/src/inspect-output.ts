@@ -1,6 +1,7 @@
 // What a build wrote, read after the child has exited (outside the measured time): the chunk count,
 // the sizes, and how many chunks carry each tool's marker, so a variant that silently did nothing
 // is caught instead of looking fast.
+import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VariantId } from './variants';
@@ -42,4 +43,27 @@ export async function inspectOutput(outDir: string, variant: VariantId): Promise
     }
   }
   return summary;
+}
+
+/** Every JS file of an output by its path relative to `outDir`, with a hash of its bytes. */
+export async function fingerprintOutput(outDir: string): Promise<Map<string, string>> {
+  const files = new Map<string, string>();
+  for (const file of await walk(outDir)) {
+    if (!file.endsWith('.js')) continue;
+    const hash = createHash('sha256')
+      .update(await readFile(file))
+      .digest('hex');
+    files.set(path.relative(outDir, file).split(path.sep).join('/'), hash);
+  }
+  return files;
+}
+
+/** How many source maps of an output map code of `file` (a path relative to the app, forward slashes). */
+export async function mapsHolding(outDir: string, file: string): Promise<number> {
+  let count = 0;
+  for (const map of (await walk(outDir)).filter((name) => name.endsWith('.js.map'))) {
+    const sources = (JSON.parse(await readFile(map, 'utf8')) as { sources?: unknown }).sources;
+    if (Array.isArray(sources) && sources.some((source) => String(source).endsWith(`/${file}`))) count++;
+  }
+  return count;
 }

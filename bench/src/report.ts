@@ -1,8 +1,12 @@
 // Markdown tables of one benchmark run, and the targets checked against them.
 import type { GeneratedApp } from './app/generate';
+import type { SizeName } from './app/shape';
 import type { BuildSample, VariantResult } from './builds';
 import type { MachineInfo } from './machine';
 import { formatMiB, formatMs, formatRatio, MB, MiB, median, medianRatio } from './measure/stats';
+import type { RereleaseResult } from './rerelease';
+import { rereleaseSection } from './rerelease-report';
+import { uploadCostSection } from './upload-cost';
 import { throughput, type UploadSample, workMs } from './uploads';
 
 export interface UploadResult {
@@ -14,12 +18,15 @@ export interface UploadResult {
 
 export interface RunResult {
   command: string;
+  /** Absent in results written before sizes were recorded. */
+  size?: SizeName;
   startedAt: string;
   machine: MachineInfo;
   app: GeneratedApp;
   runs: number;
   builds: VariantResult[];
   uploads: UploadResult[];
+  rerelease?: RereleaseResult;
 }
 
 /** hogmaps may add at most this much to build wall time. */
@@ -184,6 +191,22 @@ export function targetLines(result: RunResult): string[] {
       `- ${growth < MAX_RSS_GROWTH ? 'met' : 'MISSED'}: RSS growth while uploading ${upload.label}: at most ${formatMiB(growth)} over the runs (< ${formatMiB(MAX_RSS_GROWTH)})`,
     );
   }
+  for (const step of result.rerelease?.steps ?? []) {
+    if (step.step === 'A' || step.mode !== 'event') continue;
+    const last = step.samples.at(-1)!;
+    // Issue #14 target 5: only the changed chunks, i.e. those holding the module and the one chunk
+    // that names the others (entry or runtime); the same code as a new release uploads nothing.
+    const allowed = step.step === 'none' ? 0 : last.holding + 1;
+    const met = last.uploaded <= allowed && last.uploadedAgain === 0;
+    const what =
+      step.step === 'none'
+        ? 'a new release of the same code'
+        : `one ${step.step} module changed (in ${last.holding} chunk${last.holding === 1 ? '' : 's'})`;
+    lines.push(
+      `- ${met ? 'met' : 'MISSED'}: ${step.bundler}, re-release, ${what}: ${last.uploaded} of ${last.jsFiles} sets uploaded ` +
+        `(≤ ${allowed}), ${last.changedInPlace.length + last.renamed.length} JS files changed bytes`,
+    );
+  }
   return lines;
 }
 
@@ -195,6 +218,8 @@ export function markdownReport(result: RunResult): string {
     parts.push(`- ${b.bundler}, ${b.variant.label} could not run: ${b.error?.split('\n')[0]}`);
   if (failed.length) parts.push('');
   if (result.uploads.length > 0) parts.push('### Upload pipeline', '', ...uploadTable(result.uploads), '');
+  if (result.rerelease) parts.push(...rereleaseSection(result.rerelease));
+  parts.push(...uploadCostSection([result]));
   parts.push('### Targets', '', ...targetLines(result), '');
   return parts.join('\n');
 }

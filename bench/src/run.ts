@@ -1,8 +1,8 @@
 // `pnpm bench [--size small|default|large] [--runs N] [--bundlers vite,rollup] [--variants baseline,upload]
-// [--upload 30x1,150x0.2]`
-// Generates the app, runs the build matrix and the upload benchmark, prints markdown tables and
-// writes the raw results as JSON under bench/.work/results/.
-import { chmod, mkdir, rm, writeFile } from 'node:fs/promises';
+// [--upload 30x1,150x0.2] [--rerelease]`
+// Generates the app, runs the build matrix, the upload benchmark and the re-release series, prints
+// markdown tables and writes the raw results as JSON under bench/.work/results/.
+import { chmod, mkdir, readFile, rm, writeFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -13,7 +13,10 @@ import { runBuildMatrix } from './builds';
 import { startLocalServer } from './local-server';
 import { machineInfo } from './machine';
 import { markdownReport, type RunResult } from './report';
+import { parseModes, runRerelease } from './rerelease';
+import { parseChanges } from './rerelease-edits';
 import { generateSets } from './upload/sets';
+import { uploadCostSection } from './upload-cost';
 import { runUploadBench } from './uploads';
 import { parseBundlers, parseVariants } from './variants';
 
@@ -26,7 +29,14 @@ const USAGE = `usage: pnpm bench [options]
   --variants a,b         among baseline,inject,upload,sentry,posthog (default: all that run there)
   --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
   --upload-runs N        upload runs per configuration (default: 3)
-  --no-builds / --no-upload   skip a part
+  --changes a,b          re-release: the module changed for release B, among route,shared,vendor
+                         (default: all; each is its own B after the same A)
+  --release-modes a,b    re-release: among event,symbol-set (default: both; symbol-set: route only)
+  --rerelease-runs N     re-release series per bundler and mode (default: 1)
+  --rerelease            only the re-release part (as --no-builds --no-upload)
+  --no-builds / --no-upload / --no-rerelease   skip a part
+  --compare A.json,B.json   print the upload's CPU per MB of maps from result files side by side
+                         (e.g. a default and a large run), and run nothing
   --markdown FILE        also write the tables to FILE`;
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -47,6 +57,18 @@ function parseUploads(value: string): Array<{ sets: number; mib: number }> {
     if (!match) throw new Error(`--upload expects NxM (N sets of M MiB), got ${spec}`);
     return { sets: Number(match[1]), mib: Number(match[2]) };
   });
+}
+
+/** Result files written by earlier runs, checked enough to be read as results. */
+async function readResults(list: string): Promise<RunResult[]> {
+  return Promise.all(
+    list.split(',').map(async (file) => {
+      const data = JSON.parse(await readFile(file.trim(), 'utf8')) as Partial<RunResult>;
+      if (!data || !Array.isArray(data.builds) || !data.app || typeof data.command !== 'string')
+        throw new Error(`${file} is not a bench result (bench/.work/results/*.json)`);
+      return data as RunResult;
+    }),
+  );
 }
 
 /** Stands in for posthog-cli: prints a release id for `release resolve`, swallows the file list of `upload`. */
@@ -72,21 +94,38 @@ async function main(): Promise<void> {
       'upload-runs': { type: 'string' },
       'no-builds': { type: 'boolean', default: false },
       'no-upload': { type: 'boolean', default: false },
+      'no-rerelease': { type: 'boolean', default: false },
+      rerelease: { type: 'boolean', default: false },
+      changes: { type: 'string' },
+      'release-modes': { type: 'string' },
+      'rerelease-runs': { type: 'string' },
+      compare: { type: 'string' },
       markdown: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
   });
   if (values.help) return void console.log(USAGE);
+  if (values.compare)
+    return void console.log(uploadCostSection(await readResults(values.compare)).join('\n'));
   if (!(values.size! in SIZES)) throw new Error(`--size expects small, default or large, got ${values.size}`);
   const size = values.size as SizeName;
   const small = size === 'small';
   const large = size === 'large';
   const runs = positive(values.runs, small ? 5 : large ? 1 : 3, 'runs');
   const warmup = positive(values.warmup, large ? 0 : 1, 'warmup');
-  const bundlers = values['no-builds'] ? [] : parseBundlers(values.bundlers);
+  const only = values.rerelease;
+  const bundlersToBuild = parseBundlers(values.bundlers);
+  const bundlers = values['no-builds'] || only ? [] : bundlersToBuild;
   const variants = parseVariants(values.variants);
-  const uploads = values['no-upload'] ? [] : parseUploads(values.upload ?? (small ? '10x1' : '30x1,150x0.2'));
+  const uploads =
+    values['no-upload'] || only ? [] : parseUploads(values.upload ?? (small ? '10x1' : '30x1,150x0.2'));
   const uploadRuns = positive(values['upload-runs'], 3, 'upload-runs');
+  const rerelease = {
+    bundlers: values['no-rerelease'] ? [] : bundlersToBuild,
+    changes: parseChanges(values.changes),
+    modes: parseModes(values['release-modes']),
+    runs: positive(values['rerelease-runs'], 1, 'rerelease-runs'),
+  };
 
   const workDir = path.join(benchDir, '.work');
   await mkdir(workDir, { recursive: true });
@@ -102,7 +141,7 @@ async function main(): Promise<void> {
   const dataDir = path.join(workDir, 'server-data');
   await rm(dataDir, { recursive: true, force: true });
   const server = await startLocalServer(script('server-child'), dataDir);
-  const result: RunResult = { command, startedAt, machine, app, runs, builds: [], uploads: [] };
+  const result: RunResult = { command, size, startedAt, machine, app, runs, builds: [], uploads: [] };
   try {
     const stubCli = await writeStubCli(workDir);
     result.builds = await runBuildMatrix({
@@ -129,6 +168,18 @@ async function main(): Promise<void> {
         log,
       });
       result.uploads.push({ label, sets, totalBytes: files.totalBytes, samples });
+    }
+    if (rerelease.bundlers.length > 0 && rerelease.runs > 0) {
+      log(`re-release: ${rerelease.modes.join(' and ')} mode, ${rerelease.changes.join(', ')} changed`);
+      result.rerelease = await runRerelease({
+        ...rerelease,
+        app,
+        workDir,
+        buildScript: script('build-child'),
+        server,
+        stubCli,
+        log,
+      });
     }
   } finally {
     await server.close();

@@ -84,6 +84,26 @@ export interface BuildJob {
   server?: ServerTarget;
   /** For `posthog`: an executable standing in for posthog-cli. */
   stubCli: string;
+  /** hogmaps' release version and mode (default `1.0.0`, event mode), for successive releases. */
+  release?: { version: string; mode: 'event' | 'symbol-set' };
+  /** Time the upload from inside the build (children/upload-probe.ts) and report what it sent. */
+  probeUpload?: boolean;
+}
+
+/** What a probed build's finish did (chunk ids as the session reported them) and what it cost. */
+export interface UploadProbe {
+  /** Wall and CPU time (all threads of the build process) of the finish: packing, requests, manifest. */
+  ms: number;
+  cpuMs: number;
+  /** Chunks the build handed to the session. */
+  chunks: number;
+  uploaded: string[];
+  alreadyPresent: string[];
+  failed: string[];
+  /** Container bytes sent to object storage. */
+  bytes: number;
+  requests: number;
+  skippedBecause?: string;
 }
 
 /** What a build child reports back. */
@@ -95,4 +115,6 @@ export interface BuildReport {
   /** The child's own peak RSS (kernel high-water mark), in bytes. */
   maxRss: number;
   warnings: string[];
+  /** For a job with `probeUpload`. */
+  upload?: UploadProbe;
 }

@@ -4,6 +4,7 @@
 import { cpuMsOf, descendantsOf } from '../measure/fork-measured';
 import type { BuildJob, BuildReport } from '../variants';
 import { RUNNERS } from './bundlers';
+import { probedUpload } from './upload-probe';
 
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as BuildJob;
@@ -17,6 +18,7 @@ async function main(): Promise<void> {
     cpuMs: (cpu.user + cpu.system) / 1000 + childrenMs,
     maxRss: process.resourceUsage().maxRSS * 1024,
     warnings,
+    ...(job.probeUpload ? { upload: probedUpload() } : {}),
   };
   process.send?.(report, () => process.disconnect());
 }

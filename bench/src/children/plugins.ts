@@ -2,12 +2,16 @@
 // and each variant pays exactly for what it loads.
 import type { Options } from '@hogmaps/core';
 import type { BuildJob } from '../variants';
+import { probedHogmapsPlugin } from './upload-probe';
 
 /** The same release for every tool, so none of them spends time detecting one differently. */
 const RELEASE = { releaseName: 'bench-app', releaseVersion: '1.0.0' };
 
 export function hogmapsOptions(job: BuildJob): Options {
-  const options: Options = { logLevel: 'warn', sourcemaps: { ...RELEASE } };
+  const release = job.release
+    ? { ...RELEASE, releaseVersion: job.release.version, releaseMode: job.release.mode }
+    : RELEASE;
+  const options: Options = { logLevel: 'warn', sourcemaps: release };
   if (job.variant !== 'upload') return options;
   if (!job.server) throw new Error('the upload variant needs a server');
   return {
@@ -33,19 +37,34 @@ function posthogOptions(job: BuildJob) {
 /** No auth token: Sentry injects debug ids and the release, and skips the upload with a warning. */
 const SENTRY_OPTIONS = { telemetry: false, release: { name: '1.0.0' } };
 
+/** hogmaps through its adapter, as a user loads it, or through the upload probe when the job asks. */
+async function hogmapsPlugin(job: BuildJob): Promise<unknown> {
+  const options = hogmapsOptions(job);
+  if (job.probeUpload) return probedHogmapsPlugin(job.bundler, options);
+  switch (job.bundler) {
+    case 'vite':
+      return (await import('@hogmaps/vite')).hogmapsVitePlugin(options);
+    case 'rollup':
+      return (await import('@hogmaps/rollup')).hogmapsRollupPlugin(options);
+    case 'rolldown':
+      return (await import('@hogmaps/rolldown')).hogmapsRolldownPlugin(options);
+    case 'webpack':
+      return (await import('@hogmaps/webpack')).hogmapsWebpackPlugin(options);
+    case 'rspack':
+      return (await import('@hogmaps/rspack')).hogmapsRspackPlugin(options);
+    case 'esbuild':
+      return (await import('@hogmaps/esbuild')).hogmapsEsbuildPlugin(options);
+  }
+}
+
 /** Plugins for the rollup family (vite, rollup, rolldown). */
 export async function rollupFamilyPlugins(job: BuildJob): Promise<unknown[]> {
   switch (job.variant) {
     case 'baseline':
       return [];
     case 'inject':
-    case 'upload': {
-      const options = hogmapsOptions(job);
-      if (job.bundler === 'vite') return [(await import('@hogmaps/vite')).hogmapsVitePlugin(options)];
-      if (job.bundler === 'rolldown')
-        return [(await import('@hogmaps/rolldown')).hogmapsRolldownPlugin(options)];
-      return [(await import('@hogmaps/rollup')).hogmapsRollupPlugin(options)];
-    }
+    case 'upload':
+      return [await hogmapsPlugin(job)];
     case 'sentry':
       return [(await import('@sentry/vite-plugin')).sentryVitePlugin(SENTRY_OPTIONS)].flat();
     case 'posthog':
@@ -59,11 +78,8 @@ export async function xpackPlugins(job: BuildJob): Promise<unknown[]> {
     case 'baseline':
       return [];
     case 'inject':
-    case 'upload': {
-      const options = hogmapsOptions(job);
-      if (job.bundler === 'rspack') return [(await import('@hogmaps/rspack')).hogmapsRspackPlugin(options)];
-      return [(await import('@hogmaps/webpack')).hogmapsWebpackPlugin(options)];
-    }
+    case 'upload':
+      return [await hogmapsPlugin(job)];
     case 'sentry':
       return [(await import('@sentry/webpack-plugin')).sentryWebpackPlugin(SENTRY_OPTIONS)];
     case 'posthog': {
@@ -75,8 +91,6 @@ export async function xpackPlugins(job: BuildJob): Promise<unknown[]> {
 
 export async function esbuildPlugins(job: BuildJob): Promise<unknown[]> {
   if (job.variant === 'baseline') return [];
-  if (job.variant === 'inject' || job.variant === 'upload') {
-    return [(await import('@hogmaps/esbuild')).hogmapsEsbuildPlugin(hogmapsOptions(job))];
-  }
+  if (job.variant === 'inject' || job.variant === 'upload') return [await hogmapsPlugin(job)];
   throw new Error(`no ${job.variant} plugin for esbuild`);
 }

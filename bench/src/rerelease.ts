@@ -1,0 +1,247 @@
+// Re-release cost (issue #14 target 5). Per bundler and release mode, in a fresh project on the local
+// server: release A of the app, then each one-module change built as the next release into the same
+// project, compared with A (what was uploaded, what was skipped, which output files changed). The
+// builds run on a copy of the generated app, so a run that stops half-way never leaves a change in it.
+import { cp, rm } from 'node:fs/promises';
+import path from 'node:path';
+import type { GeneratedApp } from './app/generate';
+import { forkBuild } from './builds';
+import { fingerprintOutput, inspectOutput, mapsHolding } from './inspect-output';
+import type { LocalServer } from './local-server';
+import { formatMiB, formatMs } from './measure/stats';
+import { type ChangeKind, changeModule, moduleToChange } from './rerelease-edits';
+import type { BuildJob, Bundler } from './variants';
+
+export type ReleaseModeName = 'event' | 'symbol-set';
+export const RELEASE_MODES: readonly ReleaseModeName[] = ['event', 'symbol-set'];
+
+/** `A`: the first release; a change kind: the release after A with that one module changed. */
+export type ReleaseStepName = 'A' | ChangeKind;
+
+export interface ReleaseSample {
+  round: number;
+  /** The whole build, from fork to exit, and its CPU time. */
+  wallMs: number;
+  cpuMs: number;
+  /** The build's finish (packing, requests, manifest), timed inside the build process. */
+  uploadMs: number;
+  uploadCpuMs: number;
+  /** CPU time of the local server during the build. */
+  serverCpuMs: number;
+  uploaded: number;
+  alreadyPresent: number;
+  /** Sets uploaded although the project held their chunk id already (other content, same code). */
+  uploadedAgain: number;
+  requests: number;
+  /** Container bytes sent to object storage. */
+  bytesSent: number;
+  /** Symbol sets the project holds afterwards: checked to be every chunk id its releases reported. */
+  stored: number;
+  jsFiles: number;
+  mapBytes: number;
+  /** Against release A: JS files with A's name but other bytes, and names A did not have. */
+  changedInPlace: string[];
+  renamed: string[];
+  /** Chunks whose map holds the changed module: the ones the change itself is in. */
+  holding: number;
+}
+
+export interface ReleaseStep {
+  bundler: Bundler;
+  mode: ReleaseModeName;
+  step: ReleaseStepName;
+  /** The module changed, relative to the app's root (none for the release-only step). */
+  changed?: string;
+  samples: ReleaseSample[];
+}
+
+export interface RereleaseResult {
+  steps: ReleaseStep[];
+  errors: Array<{ bundler: Bundler; mode: ReleaseModeName; error: string }>;
+}
+
+export interface RereleaseOptions {
+  bundlers: readonly Bundler[];
+  changes: readonly ChangeKind[];
+  modes: readonly ReleaseModeName[];
+  runs: number;
+  app: GeneratedApp;
+  workDir: string;
+  buildScript: string;
+  server: LocalServer;
+  stubCli: string;
+  log: (line: string) => void;
+}
+
+export function parseModes(value: string | undefined): ReleaseModeName[] {
+  if (!value) return [...RELEASE_MODES];
+  const names = value.split(',').map((name) => name.trim().toLowerCase());
+  const unknown = names.filter((name) => !(RELEASE_MODES as readonly string[]).includes(name));
+  if (unknown.length > 0)
+    throw new Error(`unknown release mode(s): ${unknown.join(', ')} (known: ${RELEASE_MODES.join(', ')})`);
+  return RELEASE_MODES.filter((mode) => names.includes(mode));
+}
+
+interface Series {
+  options: RereleaseOptions;
+  root: string;
+  bundler: Bundler;
+  mode: ReleaseModeName;
+  round: number;
+  server: Awaited<ReturnType<LocalServer['freshProject']>>;
+  /** Chunk ids of every set the project holds, from the builds' own reports. */
+  known: Set<string>;
+}
+
+/** One release of the series: build, then check the server holds exactly the sets reported so far. */
+async function buildRelease(series: Series, version: string, outDir: string) {
+  const { options, bundler, mode, server, known } = series;
+  await rm(outDir, { recursive: true, force: true });
+  const job: BuildJob = {
+    bundler,
+    variant: 'upload',
+    root: series.root,
+    entry: options.app.entry,
+    outDir,
+    stubCli: options.stubCli,
+    server,
+    release: { version, mode },
+    probeUpload: true,
+  };
+  const serverBefore = options.server.cpuMs();
+  const measured = await forkBuild(options.buildScript, job);
+  const serverCpuMs = options.server.cpuMs() - serverBefore;
+  const upload = measured.report.upload;
+  if (!upload) throw new Error('the build finished without uploading');
+  if (upload.skippedBecause) throw new Error(`nothing was uploaded: ${upload.skippedBecause}`);
+  if (upload.failed.length > 0)
+    throw new Error(`${upload.failed.length} symbol sets failed, first: ${upload.failed[0]}`);
+  const uploadedAgain = upload.uploaded.filter((id) => known.has(id)).length;
+  const unexplained = upload.alreadyPresent.filter((id) => !known.has(id));
+  if (unexplained.length > 0)
+    throw new Error(`${unexplained.length} sets reported present that no earlier release uploaded`);
+  for (const id of [...upload.uploaded, ...upload.alreadyPresent]) known.add(id);
+  const stored = await options.server.symbolSets(server.projectId);
+  if (stored !== known.size)
+    throw new Error(
+      `the project holds ${stored} symbol sets, expected ${known.size} (every chunk id reported)`,
+    );
+  const output = await inspectOutput(outDir, 'upload');
+  const sample: Omit<ReleaseSample, 'changedInPlace' | 'renamed' | 'holding'> = {
+    round: series.round,
+    wallMs: measured.wallMs,
+    cpuMs: measured.report.cpuMs,
+    uploadMs: upload.ms,
+    uploadCpuMs: upload.cpuMs,
+    serverCpuMs,
+    uploaded: upload.uploaded.length,
+    alreadyPresent: upload.alreadyPresent.length,
+    uploadedAgain,
+    requests: upload.requests,
+    bytesSent: upload.bytes,
+    stored,
+    jsFiles: output.jsFiles,
+    mapBytes: output.mapBytes,
+  };
+  return { sample, files: await fingerprintOutput(outDir) };
+}
+
+function describe(series: Series, step: ReleaseStepName, sample: ReleaseSample): string {
+  const changed =
+    step === 'A'
+      ? ''
+      : `; ${sample.changedInPlace.length} js changed in place, ${sample.renamed.length} renamed`;
+  return (
+    `  ${series.bundler} ${series.mode} round ${series.round + 1}, ${step === 'A' ? 'release A' : `${step} changed`}: ` +
+    `${sample.uploaded} sets uploaded (${formatMiB(sample.bytesSent)}), ${sample.alreadyPresent} present, ` +
+    `upload ${formatMs(sample.uploadMs)} (cpu ${formatMs(sample.uploadCpuMs)}), build ${formatMs(sample.wallMs)}${changed}`
+  );
+}
+
+async function releaseSeries(
+  series: Series,
+  targets: ReadonlyArray<{ kind: ChangeKind; file: string | undefined }>,
+  record: (step: ReleaseStepName, sample: ReleaseSample, changed?: string) => void,
+): Promise<void> {
+  const out = (name: string) =>
+    path.join(series.options.workDir, 'out', `rerelease-${series.bundler}-${series.mode}-${name}`);
+  const a = await buildRelease(series, '1.0.0', out('A'));
+  const first = { ...a.sample, changedInPlace: [], renamed: [], holding: 0 };
+  record('A', first);
+  series.options.log(describe(series, 'A', first));
+  try {
+    // Symbol-set mode binds every chunk id to its release: one step shows it, by design.
+    for (const [index, { kind, file }] of (series.mode === 'event'
+      ? targets
+      : targets.slice(0, 1)
+    ).entries()) {
+      const undo = await changeModule(series.root, file, `release-${index + 2}`);
+      let b: Awaited<ReturnType<typeof buildRelease>>;
+      try {
+        b = await buildRelease(series, `1.0.${index + 1}`, out('B'));
+      } finally {
+        await undo();
+      }
+      const names = [...b.files.keys()];
+      const sample: ReleaseSample = {
+        ...b.sample,
+        changedInPlace: names.filter((name) => a.files.has(name) && a.files.get(name) !== b.files.get(name)),
+        renamed: names.filter((name) => !a.files.has(name)),
+        holding: file === undefined ? 0 : await mapsHolding(out('B'), file),
+      };
+      record(kind, sample, file);
+      series.options.log(describe(series, kind, sample));
+      await rm(out('B'), { recursive: true, force: true });
+    }
+  } finally {
+    await rm(out('A'), { recursive: true, force: true });
+  }
+}
+
+export async function runRerelease(options: RereleaseOptions): Promise<RereleaseResult> {
+  const result: RereleaseResult = { steps: [], errors: [] };
+  const root = path.join(options.workDir, 'rerelease-app');
+  await rm(root, { recursive: true, force: true });
+  await cp(options.app.root, root, { recursive: true });
+  const targets = await Promise.all(
+    options.changes.map(async (kind) => ({ kind, file: await moduleToChange(root, kind) })),
+  );
+  const failed = (bundler: Bundler, mode: ReleaseModeName) =>
+    result.errors.some((error) => error.bundler === bundler && error.mode === mode);
+  try {
+    for (let round = 0; round < options.runs; round++) {
+      for (const bundler of options.bundlers) {
+        for (const mode of options.modes) {
+          if (failed(bundler, mode)) continue;
+          const series: Series = {
+            options,
+            root,
+            bundler,
+            mode,
+            round,
+            server: await options.server.freshProject(),
+            known: new Set(),
+          };
+          const record = (step: ReleaseStepName, sample: ReleaseSample, changed?: string) => {
+            let entry = result.steps.find((s) => s.bundler === bundler && s.mode === mode && s.step === step);
+            if (!entry) {
+              entry = { bundler, mode, step, ...(changed ? { changed } : {}), samples: [] };
+              result.steps.push(entry);
+            }
+            entry.samples.push(sample);
+          };
+          try {
+            await releaseSeries(series, targets, record);
+          } catch (error) {
+            const message = error instanceof Error ? error.message : String(error);
+            result.errors.push({ bundler, mode, error: message });
+            options.log(`  ${bundler} ${mode}: re-release FAILED: ${message.split('\n')[0]}`);
+          }
+        }
+      }
+    }
+  } finally {
+    await rm(root, { recursive: true, force: true });
+  }
+  return result;
+}
