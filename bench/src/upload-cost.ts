@@ -9,9 +9,9 @@ import type { RunResult } from './report';
 export interface UploadCost {
   bundler: string;
   method: 'upload − inject only' | 'release A, timed inside';
-  /** Median CPU of the upload, ms, and the minimum over rounds. */
+  /** Median CPU of the upload, ms, and (timed inside only: a difference has no useful minimum) the minimum. */
   cpuMs: number;
-  minCpuMs: number;
+  minCpuMs?: number;
   mapBytes: number;
   rounds: number;
 }
@@ -33,7 +33,6 @@ function fromMatrix(result: RunResult): UploadCost[] {
       bundler: upload.bundler,
       method: 'upload − inject only',
       cpuMs: median(cpu),
-      minCpuMs: Math.min(...cpu),
       mapBytes: median(paired.map((pair) => pair.maps)),
       rounds: paired.length,
     });
@@ -65,7 +64,8 @@ const perMb = (cost: UploadCost, cpu = cost.cpuMs) => cpu / (cost.mapBytes / MB)
 
 function cell(cost: UploadCost | undefined): string {
   if (!cost || cost.mapBytes === 0) return '–';
-  const min = cost.rounds > 1 ? `, min ${perMb(cost, cost.minCpuMs).toFixed(0)}` : '';
+  const min =
+    cost.rounds > 1 && cost.minCpuMs !== undefined ? `, min ${perMb(cost, cost.minCpuMs).toFixed(0)}` : '';
   return `${perMb(cost).toFixed(0)} ms/MB${min} (${(cost.cpuMs / 1000).toFixed(2)} s, ${(cost.mapBytes / MB).toFixed(1)} MB)`;
 }
 
@@ -73,28 +73,39 @@ function label(result: RunResult): string {
   return result.size ?? `${result.app.modules} modules`;
 }
 
-/** One row per bundler and method; one column per result, and the last ÷ first when there are two. */
+/**
+ * One row per bundler and method, one column per size (results of the same size, e.g. one run per
+ * bundler, share a column), and the last size ÷ the first when there are two or more.
+ */
 export function uploadCostTable(results: readonly RunResult[]): string[] {
-  const costs = results.map(uploadCosts);
+  const columns = new Map<string, UploadCost[]>();
+  for (const result of results)
+    columns.set(label(result), [...(columns.get(label(result)) ?? []), ...uploadCosts(result)]);
+  const labels = [...columns.keys()];
+  const costs = [...columns.values()];
   const keys = [...new Set(costs.flat().map((cost) => `${cost.bundler}\0${cost.method}`))];
   if (keys.length === 0) return [];
-  const compare = results.length > 1;
+  const compare = labels.length > 1;
   const lines = [
     row([
       'bundler',
       'upload CPU measured as',
-      ...results.map((result) => `${label(result)}: CPU per MB of maps`),
-      ...(compare ? [`${label(results.at(-1)!)} ÷ ${label(results[0]!)} (1 = linear)`] : []),
+      ...labels.map((name) => `${name}: CPU per MB of maps`),
+      ...(compare ? [`${labels.at(-1)} ÷ ${labels[0]} per MB (1 = linear)`] : []),
     ]),
-    row(Array(2 + results.length + (compare ? 1 : 0)).fill('---')),
+    row(Array(2 + labels.length + (compare ? 1 : 0)).fill('---')),
   ];
   for (const key of keys) {
     const [bundler, method] = key.split('\0') as [string, string];
     const mine = costs.map((list) => list.find((cost) => cost.bundler === bundler && cost.method === method));
     const first = mine[0];
     const last = mine.at(-1);
+    // The marginal cost (what the extra MB cost) beside the ratio: a fixed cost (undici's load, the
+    // release) makes the smaller size's per-MB figure larger without the growth being non-linear.
     const ratio =
-      first && last && first.mapBytes && last.mapBytes ? `${(perMb(last) / perMb(first)).toFixed(2)}×` : '–';
+      first && last && first.mapBytes && last.mapBytes > first.mapBytes
+        ? `${(perMb(last) / perMb(first)).toFixed(2)}× (extra MB: ${((last.cpuMs - first.cpuMs) / ((last.mapBytes - first.mapBytes) / MB)).toFixed(0)} ms/MB)`
+        : '–';
     lines.push(row([bundler, method, ...mine.map(cell), ...(compare ? [ratio] : [])]));
   }
   return lines;
