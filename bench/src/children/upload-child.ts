@@ -3,7 +3,7 @@
 // (read, zstd level 3, SHA-512), so the upload's speed can be set against the speed of its own work.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createPostHogClient, uploadSymbolSets } from '@hogmaps/core';
+import { createPostHogClient, readSourcePair, uploadSymbolSets } from '@hogmaps/core';
 import type { SymbolSetFile } from '../upload/sets';
 import type { ServerTarget } from '../variants';
 
@@ -33,15 +33,18 @@ interface NodeZstd {
 }
 
 async function upload(job: UploadJob) {
-  const client = createPostHogClient({
-    host: job.server.url,
-    projectId: job.server.projectId,
-    apiKey: job.server.apiKey,
-  });
+  const clientOptions = { host: job.server.url, projectId: job.server.projectId, apiKey: job.server.apiKey };
+  // As a build (and `hogmaps upload`) does before it uploads: register the release with a client of
+  // its own. That request also loads undici, which a build has therefore loaded before its upload.
+  const setup = createPostHogClient(clientOptions);
+  const release = await setup.releases.create({ project: 'bench-upload', version: randomUUID() });
+  await setup.close();
+  const client = createPostHogClient(clientOptions);
   const inputs = job.sets.map((set) => ({
     chunkId: randomUUID(),
     fileName: set.js,
-    load: async () => ({ minified: await readFile(set.js), map: await readFile(set.map) }),
+    // As a build and `hogmaps upload` load a pair: read, UTF-8 and map checks.
+    load: () => readSourcePair(set.js, set.map),
   }));
   const rssBefore = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS * 1024;
@@ -51,7 +54,7 @@ async function upload(job: UploadJob) {
   }, 5);
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
-  const summary = await uploadSymbolSets(client, inputs);
+  const summary = await uploadSymbolSets(client, inputs, { releaseId: release.id });
   const uploadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
   clearInterval(sampler);

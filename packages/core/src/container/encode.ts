@@ -80,8 +80,53 @@ function plan(input: SymbolSetInput, options: EncodeSymbolSetOptions): Plan {
   };
 }
 
+/**
+ * Room for a v2 SourceAndMap container whose parts are filled in place (read from files straight
+ * into `minified` and `map`): the uncompressed header and both length prefixes are written, so
+ * encoding these views needs no copy of the parts, only the compressor's own output.
+ */
+export function allocateSourceAndMap(
+  minifiedLength: number,
+  mapLength: number,
+): { minified: Buffer; map: Buffer } {
+  const header = headerLength(2);
+  const out = Buffer.allocUnsafe(header + 16 + minifiedLength + mapLength);
+  writeHeader(out, 2, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_NONE);
+  out.writeBigUInt64LE(BigInt(minifiedLength), header);
+  const mapPrefix = header + 8 + minifiedLength;
+  out.writeBigUInt64LE(BigInt(mapLength), mapPrefix);
+  return {
+    minified: out.subarray(header + 8, mapPrefix),
+    map: out.subarray(mapPrefix + 8),
+  };
+}
+
+/**
+ * The payload (or, uncompressed, the whole container) when the parts already lie in container order
+ * in one buffer, as allocateSourceAndMap lays them out: the same bytes `layout` would write, uncopied.
+ */
+function inPlace(input: SymbolSetInput, p: Plan): Buffer | undefined {
+  const { minified, map } = input;
+  if (typeof minified === 'string' || typeof map === 'string' || minified.buffer !== map.buffer) return;
+  const payloadStart = minified.byteOffset - 8;
+  const start = p.zstd ? payloadStart : payloadStart - p.header;
+  if (start < 0 || map.byteOffset !== minified.byteOffset + p.minifiedLength + 8) return;
+  const all = Buffer.from(minified.buffer, start, map.byteOffset + p.mapLength - start);
+  const at = payloadStart - start;
+  if (all.readBigUInt64LE(at) !== BigInt(p.minifiedLength)) return;
+  if (all.readBigUInt64LE(at + 8 + p.minifiedLength) !== BigInt(p.mapLength)) return;
+  if (!p.zstd) {
+    const head = Buffer.allocUnsafe(p.header);
+    writeHeader(head, p.version, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_NONE);
+    if (!head.equals(all.subarray(0, p.header))) return;
+  }
+  return all;
+}
+
 /** Writes header (uncompressed only) and payload; for zstd, returns the bare payload to compress. */
 function layout(input: SymbolSetInput, p: Plan): Buffer {
+  const laid = inPlace(input, p);
+  if (laid) return laid;
   const prefix = p.zstd ? 0 : p.header;
   const out = Buffer.allocUnsafe(prefix + 16 + p.minifiedLength + p.mapLength);
   let at = p.zstd ? 0 : writeHeader(out, p.version, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_NONE);

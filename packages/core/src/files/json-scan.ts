@@ -46,24 +46,31 @@ class Scanner {
   /** Scans a string starting at its opening quote; returns whether it holds an escape. */
   string(): boolean {
     const { bytes } = this;
+    const length = bytes.length;
     let escaped = false;
-    this.at++;
+    // A local index and one comparison chain per byte: maps are mostly long strings (mappings,
+    // sourcesContent), so this loop is the scan's cost.
+    let at = this.at + 1;
     for (;;) {
-      const c = bytes[this.at];
-      if (c === undefined) this.fail('unterminated string');
+      let c = 0;
+      while (at < length) {
+        c = bytes[at]!;
+        if (c === QUOTE || c === BACKSLASH || c < 0x20) break;
+        at++;
+      }
+      this.at = at;
+      if (at >= length) this.fail('unterminated string');
       if (c === QUOTE) break;
       if (c < 0x20) this.fail('control character in a string');
-      if (c === BACKSLASH) {
-        escaped = true;
-        const next = bytes[++this.at];
-        if (next === 0x75) {
-          for (let k = 1; k <= 4; k++) if (!isHex(bytes[this.at + k])) this.fail('bad \\u escape');
-          this.at += 4;
-        } else if (next === undefined || !'"\\/bfnrt'.includes(String.fromCharCode(next))) {
-          this.fail('bad escape');
-        }
+      escaped = true;
+      const next = bytes[++this.at];
+      if (next === 0x75) {
+        for (let k = 1; k <= 4; k++) if (!isHex(bytes[this.at + k])) this.fail('bad \\u escape');
+        this.at += 4;
+      } else if (next === undefined || !'"\\/bfnrt'.includes(String.fromCharCode(next))) {
+        this.fail('bad escape');
       }
-      this.at++;
+      at = this.at + 1;
     }
     this.at++;
     return escaped;

@@ -5,6 +5,7 @@ import { scanJsonObject } from '../files/json-scan';
 import { isEmptySourceMapBytes } from '../files/source-map-bytes';
 import type { ResolvedOptions } from '../options/types';
 import { uploadSymbolSets } from '../upload/pipeline';
+import { readPairLaidOut } from '../upload/read-pair';
 import { uploadSettingsFrom } from '../upload/settings';
 import type { UploadClient, UploadInput, UploadProgressEvent, UploadSummary } from '../upload/types';
 import { displayPath } from './display';
@@ -74,10 +75,7 @@ export function uploadEntries(
     fileName: displayPath(context.cwd, entry.jsPath),
     load:
       entry.load ??
-      (async () => {
-        const [minified, map] = await Promise.all([readFile(entry.jsPath), readFile(entry.mapPath)]);
-        return { minified, map };
-      }),
+      (() => readPairLaidOut(entry.jsPath, entry.mapPath, displayPath(context.cwd, entry.jsPath))),
   }));
   return uploadSymbolSets(client, inputs, {
     releaseId,

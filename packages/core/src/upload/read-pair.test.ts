@@ -1,7 +1,9 @@
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { decodeSymbolSet } from '../container/decode';
+import { encodeSymbolSet, encodeSymbolSetAsync } from '../container/encode';
 import { readSourcePair } from './read-pair';
 
 let dir: string;
@@ -48,5 +50,32 @@ describe('readSourcePair', () => {
     await expect(readSourcePair(path.join(dir, 'nope.js'), undefined, 'nope.js')).rejects.toThrow(
       /nope\.js: the file does not exist/,
     );
+  });
+
+  it('reads the pair into one container layout, which packing compresses without copying either part', async () => {
+    const code = `${'console.log("é");\n'.repeat(5_000)}//# chunkId=x\n`;
+    const mapText = JSON.stringify({ version: 3, sources: ['a.ts'], mappings: 'AAAA;'.repeat(10_000) });
+    const pair = await readSourcePair(
+      await write('big.js', code),
+      await write('big.js.map', mapText),
+      'big.js',
+    );
+    expect(pair.minified.buffer === pair.map.buffer).toBe(true);
+    const allocate = vi.spyOn(Buffer, 'allocUnsafe');
+    try {
+      const packed = await encodeSymbolSetAsync(pair, { compression: 'zstd' });
+      expect(decodeSymbolSet(packed)).toMatchObject({ minified: code, map: mapText });
+      // No payload-sized buffer: only the header and the compressed frame are allocated.
+      const sizes = allocate.mock.calls.map(([size]) => size);
+      expect(sizes.every((size) => size < pair.map.length)).toBe(true);
+    } finally {
+      allocate.mockRestore();
+    }
+    // The same container bytes as from separate parts, compressed or not.
+    for (const compression of ['zstd', 'none'] as const) {
+      expect(encodeSymbolSet(pair, { compression })).toEqual(
+        encodeSymbolSet({ minified: code, map: mapText }, { compression }),
+      );
+    }
   });
 });

@@ -1,9 +1,9 @@
-import { readFile } from 'node:fs/promises';
+import { isUtf8 } from 'node:buffer';
+import { type FileHandle, open, readFile } from 'node:fs/promises';
+import { allocateSourceAndMap } from '../container/encode';
 import { FileError } from '../errors';
 import { checkSourceMapBytes } from '../files/source-map-bytes';
 import { findSourceMappingUrl } from '../files/source-mapping-url';
-
-const utf8 = new TextDecoder('utf-8', { fatal: true });
 
 function readError(file: string, error: unknown, what: string): FileError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -14,30 +14,79 @@ function readError(file: string, error: unknown, what: string): FileError {
   });
 }
 
+/** Fills `into` from the file; false when the file no longer has exactly that many bytes. */
+async function fill(handle: FileHandle, into: Buffer): Promise<boolean> {
+  let at = 0;
+  while (at < into.length) {
+    const { bytesRead } = await handle.read(into, at, into.length - at, at);
+    if (bytesRead === 0) return false;
+    at += bytesRead;
+  }
+  return (await handle.read(Buffer.alloc(1), 0, 1, at)).bytesRead === 0;
+}
+
+/**
+ * Both files read straight into one container layout (allocateSourceAndMap), so packing compresses
+ * them where they lie instead of copying JS + map into a payload first. A file whose size changes
+ * while it is read is read again on its own (its pair then costs that one copy). No validation.
+ */
+export async function readPairLaidOut(
+  jsPath: string,
+  mapPath: string,
+  fileName: string,
+): Promise<{ minified: Buffer; map: Buffer }> {
+  const opened: FileHandle[] = [];
+  const step = async <T>(what: string, run: () => Promise<T>): Promise<T> => {
+    try {
+      return await run();
+    } catch (error) {
+      throw readError(fileName, error, what);
+    }
+  };
+  const mapWhat = `its source map ${mapPath}`;
+  try {
+    const js = await step('the file', () => open(jsPath, 'r'));
+    opened.push(js);
+    const map = await step(mapWhat, () => open(mapPath, 'r'));
+    opened.push(map);
+    const pair = allocateSourceAndMap(
+      (await step('the file', () => js.stat())).size,
+      (await step(mapWhat, () => map.stat())).size,
+    );
+    if (
+      (await step('the file', () => fill(js, pair.minified))) &&
+      (await step(mapWhat, () => fill(map, pair.map)))
+    )
+      return pair;
+  } finally {
+    await Promise.all(opened.map((handle) => handle.close().catch(() => undefined)));
+  }
+  return {
+    minified: await step('the file', () => readFile(jsPath)),
+    map: await step(mapWhat, () => readFile(mapPath)),
+  };
+}
+
 /**
  * Reads one emitted JS file and its map for upload, refusing what PostHog could not use, each with
  * one message naming the file: no map (or only an inline `data:` map), JS that is not UTF-8, a map
- * that is not a source-map JSON object.
+ * that is not a source-map JSON object. The two are views into one buffer laid out as the symbol-set
+ * container (see readPairLaidOut).
  */
 export async function readSourcePair(
   jsPath: string,
   mapPath: string | undefined,
   fileName: string = jsPath,
 ): Promise<{ minified: Buffer; map: Buffer }> {
-  let minified: Buffer;
-  try {
-    minified = await readFile(jsPath);
-  } catch (error) {
-    throw readError(fileName, error, 'the file');
-  }
-  let code: string;
-  try {
-    code = utf8.decode(minified);
-  } catch {
-    throw new FileError('invalid_utf8', fileName, 'is not valid UTF-8 JavaScript');
-  }
   if (!mapPath) {
-    const inline = findSourceMappingUrl(code)?.startsWith('data:');
+    let minified: Buffer;
+    try {
+      minified = await readFile(jsPath);
+    } catch (error) {
+      throw readError(fileName, error, 'the file');
+    }
+    if (!isUtf8(minified)) throw new FileError('invalid_utf8', fileName, 'is not valid UTF-8 JavaScript');
+    const inline = findSourceMappingUrl(minified.toString('utf8'))?.startsWith('data:');
     throw new FileError(
       'map_not_found',
       fileName,
@@ -46,13 +95,9 @@ export async function readSourcePair(
         : 'has no source map',
     );
   }
-  let map: Buffer;
-  try {
-    map = await readFile(mapPath);
-  } catch (error) {
-    throw readError(fileName, error, `its source map ${mapPath}`);
-  }
+  const pair = await readPairLaidOut(jsPath, mapPath, fileName);
+  if (!isUtf8(pair.minified)) throw new FileError('invalid_utf8', fileName, 'is not valid UTF-8 JavaScript');
   // Checked as bytes: parsing a map of hundreds of MiB would cost gigabytes.
-  checkSourceMapBytes(map, mapPath);
-  return { minified, map };
+  checkSourceMapBytes(pair.map, mapPath);
+  return pair;
 }
