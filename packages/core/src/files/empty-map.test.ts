@@ -81,6 +81,24 @@ describe('mapFileMapsNothing', () => {
     );
   });
 
+  it('finds the member whatever else is named mappings or sections', async () => {
+    const judged = [
+      [{ version: 3, names: ['mappings', 'sections'], mappings: 'AAAA' }, false],
+      [{ version: 3, names: ['mappings', 'sections'], mappings: ';;' }, true],
+      [{ version: 3, x_meta: { mappings: 'AAAA' }, mappings: '' }, true],
+      [{ version: 3, mappings: '', x_meta: { mappings: 'AAAA' } }, true],
+      [{ version: 3, 'a"mappings': 'AAAA', mappings: ';' }, true],
+    ] as const;
+    for (const [map, nothing] of judged) {
+      await withMap(JSON.stringify(map), async (file) => {
+        expect(await mapFileMapsNothing(file)).toBe(nothing);
+      });
+    }
+    await withMap('{"version":3,"\\u006dappings":";","mappings2":"AAAA"}', async (file) => {
+      expect(await mapFileMapsNothing(file)).toBe(true);
+    });
+  });
+
   it('judges index maps by their sections', async () => {
     const section = (mappings: string) => ({ offset: { line: 0, column: 0 }, map: { version: 3, mappings } });
     await withMap(JSON.stringify({ version: 3, sections: [section(';')] }), async (file) => {
