@@ -69,6 +69,33 @@ describe('scanJsonObject', () => {
     }
   });
 
+  it('agrees with JSON.parse on long strings at any byte alignment', () => {
+    const long = 'x'.repeat(1000);
+    const texts = [
+      `{"a":"${long}\\"${long}\\\\${long}\\u00e9","b":\n\t["${long}"]\r\n}`,
+      `{"a":"${long}\\"${long}\u0001${long}"}`,
+      `{"a":"${long}","b":"${long}\u001f"}`,
+      `{"a":"${long}\\`,
+      `{"a":"${long}\\"${long}`,
+    ];
+    for (const text of texts) {
+      let parses = true;
+      try {
+        JSON.parse(text);
+      } catch {
+        parses = false;
+      }
+      for (let offset = 0; offset < 4; offset++) {
+        const view = Buffer.concat([Buffer.alloc(offset), bytes(text)]).subarray(offset);
+        if (parses)
+          expect(scanJsonObject(view).members.map((member) => member.key)).toEqual(
+            Object.keys(JSON.parse(text)),
+          );
+        else expect(() => scanJsonObject(view)).toThrow(SyntaxError);
+      }
+    }
+  });
+
   it('says what is wrong and where', () => {
     expect(() => scanJsonObject(bytes('{"a":1,}'))).toThrow(/expected a key at byte 7/);
     expect(() => scanJsonObject(bytes('[1]'))).toThrow(/expected a JSON object at byte 0/);
