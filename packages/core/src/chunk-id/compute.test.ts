@@ -30,6 +30,16 @@ describe('computeChunkId', () => {
     expect(computeChunkId(code)).toBe(computeChunkId(Buffer.from(code, 'utf8')));
   });
 
+  it('hashes a string longer than its encoding buffer as its UTF-8 bytes, split characters included', () => {
+    // 256 KiB buffer: surrogate pairs, 3-byte characters and a lone surrogate across its boundaries.
+    const unit = `${'x'.repeat(262_141)}👋€\uD800${'é'.repeat(1000)}`;
+    const code = unit.repeat(3);
+    expect(computeChunkId(code)).toBe(computeChunkId(Buffer.from(code, 'utf8')));
+    expect(computeChunkId(code, { releaseHashId: 'h' })).toBe(
+      computeChunkId(Buffer.from(code, 'utf8'), { releaseHashId: 'h' }),
+    );
+  });
+
   it('is deterministic and content-sensitive', () => {
     expect(computeChunkId('a();')).toBe(computeChunkId('a();'));
     expect(computeChunkId('a();')).not.toBe(computeChunkId('a(); '));

@@ -24,18 +24,13 @@ export interface ComputeChunkIdOptions {
  * hashes the file as read from disk (BOM included).
  */
 export function computeChunkId(code: string | Uint8Array, options: ComputeChunkIdOptions = {}): string {
-  const bytes = typeof code === 'string' ? Buffer.from(code, 'utf8') : code;
   const { releaseHashId } = options;
-  if (releaseHashId === undefined) return uuidV5(bytes, CHUNK_ID_NAMESPACE);
+  if (releaseHashId === undefined) return uuidV5([code], CHUNK_ID_NAMESPACE);
   if (typeof releaseHashId !== 'string' || releaseHashId.length === 0 || releaseHashId.includes('\0')) {
     throw new HogmapsError(
       'invalid_release_hash_id',
       `releaseHashId must be a non-empty string without NUL characters, got ${JSON.stringify(releaseHashId)}`,
     );
   }
-  const suffix = Buffer.from(`\0${releaseHashId}`, 'utf8');
-  const name = new Uint8Array(bytes.length + suffix.length);
-  name.set(bytes, 0);
-  name.set(suffix, bytes.length);
-  return uuidV5(name, CHUNK_ID_NAMESPACE);
+  return uuidV5([code, `\0${releaseHashId}`], CHUNK_ID_NAMESPACE);
 }

@@ -28,6 +28,16 @@ export interface FinalInjectResult {
 /** The bundler's map reference on the last line (rollup ends it with a line break, rolldown does not). */
 const TRAILING_SOURCE_MAPPING_URL = /\n\/\/[#@] sourceMappingURL=([^\n]*)\n?$/;
 
+/**
+ * The code before the bundler's trailing `//# sourceMappingURL=` line, and that line (with the line
+ * break before it; empty when there is none): a `//# chunkId=` comment goes between them.
+ */
+export function splitSourceMappingUrl(code: string): { body: string; tail: string; url: string | undefined } {
+  const match = TRAILING_SOURCE_MAPPING_URL.exec(code);
+  if (!match) return { body: code, tail: '', url: undefined };
+  return { body: code.slice(0, match.index), tail: code.slice(match.index), url: match[1] };
+}
+
 function countLineFeeds(code: string, end: number): number {
   let count = 0;
   for (let at = code.indexOf('\n'); at >= 0 && at < end; at = code.indexOf('\n', at + 1)) count++;
@@ -45,9 +55,9 @@ function countLineFeeds(code: string, end: number): number {
  * count, so its id is never handed to the chunk.
  */
 export function injectFinalCode(code: string, options: FinalInjectOptions): FinalInjectResult {
-  const url = TRAILING_SOURCE_MAPPING_URL.exec(code);
-  const body = url ? code.slice(0, url.index) : code;
-  let tail = url ? code.slice(url.index) : '';
+  const split = splitSourceMappingUrl(code);
+  const { body, url } = split;
+  let tail = split.tail;
 
   const existing = detectChunkId(code);
   if (existing !== undefined) return { injected: false, chunkId: existing, code, shift: undefined };
@@ -59,8 +69,8 @@ export function injectFinalCode(code: string, options: FinalInjectOptions): Fina
   if (separator === '') {
     const lineStart = body.lastIndexOf('\n', offset - 1) + 1;
     shift = { line: countLineFeeds(body, lineStart), column: offset - lineStart, delta: snippet.length };
-    const inline = url && shiftInlineSourceMapUrl(url[1]!, shift, options.fileName ?? '<inline source map>');
-    if (inline) tail = tail.replace(url[1]!, () => inline);
+    const inline = url && shiftInlineSourceMapUrl(url, shift, options.fileName ?? '<inline source map>');
+    if (url && inline) tail = tail.replace(url, () => inline);
   }
   const injected =
     body.slice(0, offset) + separator + snippet + body.slice(offset) + createChunkIdComment(chunkId) + tail;

@@ -140,6 +140,7 @@ export function resolveOptions(
     proxyFor: proxy.proxyFor,
     headers: resolveHeaders(issues, input.headers, secrets),
     filter: createFileFilter(issues, input.include, input.exclude),
+    filtersFiles: input.include !== undefined || input.exclude !== undefined,
     dryRun: readBoolean(issues, 'dryRun', input.dryRun, false),
     manifest: resolveManifest(issues, input.manifest),
     uploadInWatchMode: readBoolean(issues, 'uploadInWatchMode', input.uploadInWatchMode, false),

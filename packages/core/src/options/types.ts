@@ -290,6 +290,8 @@ export interface ResolvedOptions {
   readonly headers: Readonly<Record<string, string>>;
   /** `include` and `exclude` as one predicate over output-relative file names. */
   readonly filter: (fileName: string) => boolean;
+  /** False when neither `include` nor `exclude` is given: `filter` passes every file. */
+  readonly filtersFiles: boolean;
   readonly dryRun: boolean;
   readonly manifest: { readonly enabled: boolean; readonly fileName: string };
   readonly uploadInWatchMode: boolean;

@@ -91,7 +91,7 @@ function countLineFeeds(code: string, end: number): number {
 }
 
 /** True when `code` at `pos` starts with a directive prologue (after comments and whitespace). */
-function startsWithPrologue(code: string, pos: number): boolean {
+export function startsWithPrologue(code: string, pos: number): boolean {
   const rest = code.slice(pos);
   return findInjectionOffset(rest) !== skipTrivia(rest, 0).pos;
 }

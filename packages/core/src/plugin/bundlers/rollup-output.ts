@@ -66,6 +66,9 @@ export function isInjectable(chunk: OutputChunkLike, code: string): boolean {
 export interface OutputInjectOptions {
   /** The chunk id of the final code; `mapText` reads the chunk's map (for a debug id it may carry). */
   chunkIdFor(code: string, mapText: () => string | undefined): string;
+  /** Whether a `debugId` only the map carries is adopted (posthog-cli's fallback). Reading a rolldown
+   * map copies it out of Rust, so rolldown and Vite 8 look at the code's comment only. */
+  mapDebugId: boolean;
   releaseId: string | undefined;
   /** rollup's `chunk.map` is a plain object: keep it in step for `bundle.generate()` callers. Reading
    * rolldown's makes it serialize the whole map in Rust, parse it here and take it back (rolldown 1.3
@@ -86,18 +89,23 @@ export function injectOutputChunk(
   chunk: OutputChunkLike,
   bundle: BundleLike,
   options: OutputInjectOptions,
+  code: string = chunk.code,
 ): string {
-  const code = chunk.code;
   const file = chunk.sourcemapFileName ? bundle[chunk.sourcemapFileName] : undefined;
   const asset = file?.type === 'asset' ? file : undefined;
+  // Read at most once: each read of a rolldown asset's source is a copy out of Rust.
+  let text: string | undefined;
+  const readMap = () => {
+    if (asset) text ??= textOf(asset.source);
+    return text;
+  };
   const result = injectFinalCode(code, {
-    chunkIdFor: (final) => options.chunkIdFor(final, () => (asset ? textOf(asset.source) : undefined)),
+    chunkIdFor: (final) => options.chunkIdFor(final, options.mapDebugId ? readMap : () => undefined),
     releaseId: options.releaseId,
     fileName: chunk.fileName,
   });
   const { shift } = result;
-  const mapText =
-    shift && asset ? shiftSourceMapText(textOf(asset.source), shift, asset.fileName) : undefined;
+  const mapText = shift && asset ? shiftSourceMapText(readMap()!, shift, asset.fileName) : undefined;
   const map = shift && options.updateChunkMap ? chunk.map : undefined;
   const mappings =
     shift && map && typeof map.mappings === 'string' ? shiftMappings(map.mappings, shift) : undefined;

@@ -1,8 +1,10 @@
 // Rollup, Vite and rolldown: one code path. Inject in generateBundle, where the code is final (Vite 8
-// and rolldown minify after renderChunk) and each map is a `.map` asset whose columns after the inline
-// snippet are moved in place: no second map is generated or chained. The release is prepared from
-// buildStart on, without holding the build up, and goes into augmentChunkHash so that hashed names
-// still follow what is injected. Upload in writeBundle, once the files are on disk.
+// and rolldown minify after renderChunk). rolldown and Vite 8 reserve the snippet's line through
+// `output.postBanner` and leave the map alone (post-banner.ts); elsewhere each map is a `.map` asset
+// whose columns after the inline snippet are moved in place: no second map is generated or chained.
+// The release is prepared from buildStart on, without holding the build up, and goes into
+// augmentChunkHash so that hashed names still follow what is injected. Upload in writeBundle, once
+// the files are on disk.
 import path from 'node:path';
 import type { Plugin as RolldownPlugin } from 'rolldown';
 import type { Plugin as RollupPlugin } from 'rollup';
@@ -12,10 +14,10 @@ import { createSnippet } from '../../inject/snippet';
 import type { BuildChunk, InjectionContext } from '../../session/session';
 import type { PluginContext } from '../context';
 import { staticClosure } from '../startup-chunks';
+import { injectChunkInBundle, type PostBanner, withPlaceholder } from './post-banner';
 import {
   type BundleLike,
   createRenderedCheck,
-  injectOutputChunk,
   isCandidate,
   isInjectable,
   type OutputFileLike,
@@ -29,7 +31,7 @@ type PathTransform = (relativeSourcePath: string, sourcemapPath: string) => stri
 interface HookThis {
   warn(message: string): void;
   error(error: unknown): never;
-  meta: { watchMode?: boolean };
+  meta: { watchMode?: boolean; rolldownVersion?: string };
   /** Vite 6+: the environment (`client`, `ssr`, …) being built. */
   environment?: { name: string };
 }
@@ -38,6 +40,7 @@ interface OutputOptionsLike {
   file?: string | undefined;
   sourcemap?: SourcemapOption;
   sourcemapPathTransform?: PathTransform | undefined;
+  postBanner?: PostBanner;
 }
 
 function outDirOf(options: OutputOptionsLike): string {
@@ -112,6 +115,14 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     flavor === 'vite'
       ? output.sourcemap === 'hidden' && ourEnvironments.has(hook.environment?.name ?? 'client')
       : output.sourcemapPathTransform !== undefined && ourTransforms.has(output.sourcemapPathTransform);
+  /**
+   * rolldown and Vite 8 (Vite 7 builds with rollup, which has no postBanner): post-banner.ts. Not with
+   * include/exclude: a postBanner changes every chunk's bytes and hash, and a chunk left out keeps the
+   * name and bytes it has without hogmaps.
+   */
+  const reservesLine = (hook: HookThis): boolean =>
+    !options.filtersFiles &&
+    (flavor === 'rolldown' || (flavor === 'vite' && hook.meta.rolldownVersion !== undefined));
   const reportTo = (hook: HookThis) => ({ warn: (message: string) => hook.warn(message) });
   const fail = (hook: HookThis, error: unknown) => {
     if (shouldFailBuild(error, options)) hook.error(error);
@@ -161,25 +172,32 @@ function createHooks(context: PluginContext, flavor: Flavor) {
       order: 'post' as const,
       handler(this: HookThis, output: OutputOptionsLike, bundle: BundleLike) {
         const release = injection;
-        if (!release) return;
+        const reserved = reservesLine(this);
+        if (!release && !reserved) return;
         const outDir = outDirOf(output);
         const isRendered = createRenderedCheck(bundle);
         for (const file of Object.values(bundle)) {
           if (file.type !== 'chunk') continue;
-          if (!isCandidate(file.preliminaryFileName ?? file.fileName, options.filter)) continue;
-          if (!isRendered(file) || !isInjectable(file, file.code)) continue;
-          let chunkId: string;
+          const name = file.preliminaryFileName ?? file.fileName;
+          const selected = release !== undefined && isCandidate(name, options.filter) && isRendered(file);
+          // Only a chunk that may hold hogmaps' reserved line is read to remove it.
+          if (!selected && !reserved) continue;
+          let chunkId: string | undefined;
           try {
-            chunkId = injectOutputChunk(file, bundle, {
+            chunkId = injectChunkInBundle(file, bundle, {
+              inject: (code) => selected && isInjectable(file, code),
               chunkIdFor: (code, mapText) => session.chunkIdFor(code, mapText),
-              releaseId: context.releaseIdFor(isStartup(file.preliminaryFileName ?? file.fileName)),
+              releaseId: context.releaseIdFor(isStartup(name)),
               updateChunkMap: flavor === 'rollup',
+              // Reading a map is free with rollup (and so Vite 7), a copy out of Rust with rolldown.
+              mapDebugId: this.meta.rolldownVersion === undefined,
             });
           } catch (error) {
             // The chunk is left as the bundler made it, and so is not uploaded.
             fail(this, error);
             continue;
           }
+          if (chunkId === undefined) continue;
           written.set(key(outDir, file.fileName), chunkId);
         }
       },
@@ -232,13 +250,18 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     },
   };
 
-  /** rollup and rolldown: hidden maps for the upload when the output has none. */
+  /** Hidden maps for the upload when the output has none (rollup, rolldown); the snippet's reserved
+   * line (rolldown, Vite 8). */
   const outputOptions = function (this: HookThis, raw: OutputOptionsLike) {
-    if (!mapsAreOff(raw.sourcemap) || !turnOnMaps(this.meta.watchMode === true)) return null;
+    let result: OutputOptionsLike | null = null;
+    if (reservesLine(this)) result = { ...raw, postBanner: withPlaceholder(raw.postBanner) };
+    if (flavor === 'vite' || !mapsAreOff(raw.sourcemap) || !turnOnMaps(this.meta.watchMode === true)) {
+      return result;
+    }
     const user = raw.sourcemapPathTransform;
     const transform: PathTransform = user ? (source, mapPath) => user(source, mapPath) : (source) => source;
     ourTransforms.add(transform);
-    return { ...raw, sourcemap: 'hidden' as const, sourcemapPathTransform: transform };
+    return { ...(result ?? raw), sourcemap: 'hidden' as const, sourcemapPathTransform: transform };
   };
 
   /**
@@ -269,6 +292,6 @@ export function createRolldownHooks(context: PluginContext): Partial<RolldownPlu
 
 /** Vite builds only: nothing happens in the dev server. */
 export function createViteHooks(context: PluginContext): Partial<VitePlugin> {
-  const { hooks, configEnvironment } = createHooks(context, 'vite');
-  return { apply: 'build', ...hooks, configEnvironment } as unknown as Partial<VitePlugin>;
+  const { hooks, outputOptions, configEnvironment } = createHooks(context, 'vite');
+  return { apply: 'build', ...hooks, outputOptions, configEnvironment } as unknown as Partial<VitePlugin>;
 }

@@ -1,0 +1,158 @@
+// rolldown (and so Vite 8): the snippet goes on the line hogmaps reserves through `output.postBanner`,
+// so the map rolldown made is written as it is; where a directive prologue follows that line, the
+// snippet goes after it and the map's columns move.
+import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
+import { type OutputOptions, type Plugin, rolldown } from 'rolldown';
+import { rollup } from 'rollup';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { computeChunkId } from '../../chunk-id/compute';
+import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
+import { createChunkIdComment, createSnippet } from '../../inject/snippet';
+import type { Options } from '../../options/types';
+import { resetBuildSessions } from '../../session/registry';
+import { createHogmapsUnplugin } from '../factory';
+import { POST_BANNER_PLACEHOLDER } from './post-banner';
+
+const SOURCE = [
+  'export function explode(input) {',
+  '  if (!input) throw new Error("post-banner-boom");',
+  '  return input;',
+  '}',
+  '',
+].join('\n');
+const THROW_LINE = 2;
+const DEBUG_ID = '6a3a6d2e-3f1c-4b9e-9d1a-0c5e2f7b8a41';
+
+let dir: string;
+let cwd: string;
+beforeEach(async () => {
+  dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-post-banner-'));
+  await writeFile(path.join(dir, 'main.js'), SOURCE);
+  cwd = process.cwd();
+  process.chdir(dir);
+  resetBuildSessions();
+});
+afterEach(async () => {
+  process.chdir(cwd);
+  await rm(dir, { recursive: true, force: true });
+});
+
+const INJECT_ONLY: Options = { logLevel: 'silent', manifest: false };
+const hogmaps = () => createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin;
+
+async function build(output: OutputOptions, plugins: Plugin[] = [hogmaps()], out = 'dist') {
+  const bundle = await rolldown({ input: path.join(dir, 'main.js'), plugins });
+  try {
+    await bundle.write({ dir: path.join(dir, out), format: 'es', sourcemap: true, minify: true, ...output });
+  } finally {
+    await bundle.close();
+  }
+  const read = (name: string) => readFile(path.join(dir, out, name), 'utf8');
+  return { code: await read('main.js'), mapText: () => read('main.js.map') };
+}
+
+/** The original line of the throw, through the map, from where the message is in the generated code. */
+function originalLineOfThrow(code: string, map: object): number | null {
+  const before = code.slice(0, code.indexOf('post-banner-boom'));
+  const line = before.split('\n').length;
+  const column = before.length - before.lastIndexOf('\n') - 1;
+  return originalPositionFor(new TraceMap(map as never), { line, column }).line;
+}
+
+/** The file with the snippet and the trailing comment cut out: what a derived chunk id is of. */
+function withoutInjection(code: string, chunkId: string): string {
+  const snippet = findInjectedSnippet(code, chunkId)!;
+  return (code.slice(0, snippet.start) + code.slice(snippet.end)).replace(createChunkIdComment(chunkId), '');
+}
+
+describe('rolldown: the snippet on the reserved line', () => {
+  test('the map is the one rolldown makes for the reserved line, byte for byte, and resolves', async () => {
+    const injected = await build({});
+    const plain = await build({ postBanner: POST_BANNER_PLACEHOLDER }, [], 'plain');
+    expect(await injected.mapText()).toBe(await plain.mapText());
+
+    const chunkId = detectChunkId(injected.code)!;
+    expect(injected.code.split('\n')[0]).toBe(createSnippet(chunkId));
+    expect(plain.code.split('\n')[0]).toBe(POST_BANNER_PLACEHOLDER);
+    expect(injected.code.split('\n')[1]).toBe(plain.code.split('\n')[1]);
+    expect(originalLineOfThrow(injected.code, JSON.parse(await injected.mapText()))).toBe(THROW_LINE);
+    // The id is derived from the file as written, without the snippet and the comment.
+    expect(chunkId).toBe(computeChunkId(withoutInjection(injected.code, chunkId)));
+  });
+
+  test("the user's own postBanner (a string or a function) stays, on the line after the snippet", async () => {
+    for (const postBanner of ['/*! user banner */', () => '/*! user banner */']) {
+      const { code, mapText } = await build({ postBanner });
+      const lines = code.split('\n');
+      expect(findInjectedSnippet(lines[0]!)).toBeDefined();
+      expect(lines[1]).toBe('/*! user banner */');
+      expect(originalLineOfThrow(code, JSON.parse(await mapText()))).toBe(THROW_LINE);
+    }
+  });
+
+  test('after a hashbang: the snippet takes the line after it, and the map resolves', async () => {
+    await writeFile(path.join(dir, 'main.js'), `#!/usr/bin/env node\n${SOURCE}`);
+    const { code, mapText } = await build({});
+    const lines = code.split('\n');
+    expect(lines[0]).toBe('#!/usr/bin/env node');
+    expect(findInjectedSnippet(code)?.start).toBe(lines[0]!.length + 1);
+    expect(originalLineOfThrow(code, JSON.parse(await mapText()))).toBe(THROW_LINE + 1);
+  });
+
+  test('an inline map is left as rolldown made it, and resolves', async () => {
+    const { code } = await build({ sourcemap: 'inline' });
+    const plain = await build({ sourcemap: 'inline', postBanner: POST_BANNER_PLACEHOLDER }, [], 'plain');
+    const inlineMap = (text: string) => text.slice(text.lastIndexOf('base64,') + 'base64,'.length).trim();
+    expect(inlineMap(code)).toBe(inlineMap(plain.code));
+    const map = JSON.parse(Buffer.from(inlineMap(code), 'base64').toString('utf8'));
+    expect(originalLineOfThrow(code, map)).toBe(THROW_LINE);
+  });
+
+  test('a directive prologue after the reserved line: the snippet goes after it, the line stays empty', async () => {
+    const { code, mapText } = await build({ banner: '"use client";' });
+    const lines = code.split('\n');
+    expect(lines[0]).toBe('');
+    const snippet = findInjectedSnippet(code);
+    expect(snippet).toBeDefined();
+    expect(code.slice(0, snippet!.start)).toBe('\n"use client";');
+    expect(originalLineOfThrow(code, JSON.parse(await mapText()))).toBe(THROW_LINE);
+  });
+});
+
+describe('a debug id that only the map carries (another plugin wrote it)', () => {
+  /** Writes `debugId` into every map in generateBundle, before hogmaps' post hook. */
+  const mapOnlyDebugId: Plugin = {
+    name: 'map-only-debug-id',
+    generateBundle(_options, bundle) {
+      for (const file of Object.values(bundle)) {
+        if (file.type !== 'asset' || !file.fileName.endsWith('.map')) continue;
+        const map = JSON.parse(String(file.source));
+        file.source = JSON.stringify({ ...map, debugId: DEBUG_ID });
+      }
+    },
+  };
+
+  test('rolldown reads no map: the chunk id is derived from the code, and the map keeps the debug id', async () => {
+    const { code, mapText } = await build({}, [mapOnlyDebugId, hogmaps()]);
+    const chunkId = detectChunkId(code)!;
+    expect(chunkId).not.toBe(DEBUG_ID);
+    expect(chunkId).toBe(computeChunkId(withoutInjection(code, chunkId)));
+    expect(JSON.parse(await mapText()).debugId).toBe(DEBUG_ID);
+  });
+
+  test("rollup (maps are JavaScript strings there) adopts it, as posthog-cli's fallback does", async () => {
+    const bundle = await rollup({
+      input: path.join(dir, 'main.js'),
+      plugins: [mapOnlyDebugId as never, createHogmapsUnplugin().rollup(INJECT_ONLY) as never],
+    });
+    try {
+      await bundle.write({ dir: path.join(dir, 'dist'), format: 'es', sourcemap: true });
+    } finally {
+      await bundle.close();
+    }
+    expect(detectChunkId(await readFile(path.join(dir, 'dist', 'main.js'), 'utf8'))).toBe(DEBUG_ID);
+  });
+});
