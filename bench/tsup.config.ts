@@ -8,6 +8,7 @@ export default defineConfig({
     'src/children/build-child.ts',
     'src/children/upload-child.ts',
     'src/children/server-child.ts',
+    'src/children/load-child.ts',
   ],
   format: ['esm'],
   outDir: 'dist',

@@ -10,6 +10,7 @@ import { parseArgs } from 'node:util';
 import { generateApp } from './app/generate';
 import { SIZES, type SizeName } from './app/shape';
 import { runBuildMatrix } from './builds';
+import { loadReport } from './load';
 import { startLocalServer } from './local-server';
 import { machineInfo } from './machine';
 import { markdownReport, type RunResult } from './report';
@@ -37,6 +38,9 @@ const USAGE = `usage: pnpm bench [options]
   --no-builds / --no-upload / --no-rerelease   skip a part
   --compare A.json,B.json   print the upload's CPU per MB of maps from result files side by side
                          (e.g. a default and a large run), and run nothing
+  --load                 only measure loading each adapter (import + create, fresh process per sample;
+                         --runs rounds, default 10); --load-against DIR also samples DIR's built packages,
+                         and runs nothing else
   --markdown FILE        also write the tables to FILE`;
 
 const benchDir = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..');
@@ -100,6 +104,8 @@ async function main(): Promise<void> {
       'release-modes': { type: 'string' },
       'rerelease-runs': { type: 'string' },
       compare: { type: 'string' },
+      load: { type: 'boolean', default: false },
+      'load-against': { type: 'string' },
       markdown: { type: 'string' },
       help: { type: 'boolean', default: false },
     },
@@ -107,6 +113,22 @@ async function main(): Promise<void> {
   if (values.help) return void console.log(USAGE);
   if (values.compare)
     return void console.log(uploadCostSection(await readResults(values.compare)).join('\n'));
+  if (values.load) {
+    const against = values['load-against'];
+    const markdown = await loadReport({
+      checkouts: [
+        { label: 'this checkout', root: path.resolve(benchDir, '..') },
+        ...(against ? [{ label: against, root: path.resolve(against) }] : []),
+      ],
+      bundlers: parseBundlers(values.bundlers),
+      rounds: positive(values.runs, 10, 'runs'),
+      script: script('load-child'),
+      log,
+    });
+    console.log(markdown);
+    if (values.markdown) await writeFile(values.markdown, `${markdown}\n`);
+    return;
+  }
   if (!(values.size! in SIZES)) throw new Error(`--size expects small, default or large, got ${values.size}`);
   const size = values.size as SizeName;
   const small = size === 'small';

@@ -1,4 +1,10 @@
 import { defineConfig } from 'tsup';
 import { packageBuild } from '../../tsup.base';
 
-export default defineConfig(packageBuild());
+// Two entries over shared chunks: `@hogmaps/core/plugin` (what the adapters load) and the whole API.
+// Split, so both see one copy of each module, and the session's `import()` of the upload path is a
+// chunk of its own that a build without an upload never loads. The shims give the CJS chunks
+// `import.meta.url` (load-optional.ts), which tsup's CJS splitting would otherwise leave as it is.
+export default defineConfig(
+  packageBuild({ entry: ['src/index.ts', 'src/plugin/index.ts'], splitting: true, shims: true }),
+);

@@ -232,5 +232,37 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
       const releases = JSON.parse((await npx(['releases', 'list', '--json'], connection)).stdout);
       expect(releases).toMatchObject([{ project: 'scratch', version: '1' }]);
     });
+
+    // The upload path is a chunk of core the session loads with `import()` (a `require` in the CJS
+    // build): a build through the installed adapter, ESM and CJS, must still upload.
+    it('uploads from a build with the installed esbuild plugin, loaded by import and by require', async () => {
+      const scripts = {
+        'build-esm.mjs':
+          "import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';\nimport { build } from 'esbuild';",
+        'build-cjs.cjs':
+          "const { hogmapsEsbuildPlugin } = require('@hogmaps/esbuild');\nconst { build } = require('esbuild');",
+      };
+      const chunkIds: string[] = [];
+      for (const [script, imports] of Object.entries(scripts)) {
+        const name = path.basename(script).replace(/\.[cm]js$/, '');
+        await writeFile(path.join(app.dir, 'src', `${name}.js`), `export const from = '${name}';\n`);
+        const body = [
+          imports,
+          'build({',
+          `  entryPoints: ['src/${name}.js'], bundle: true, format: 'esm', sourcemap: true,`,
+          `  outdir: 'out-${name}', logLevel: 'silent',`,
+          "  plugins: [hogmapsEsbuildPlugin({ sourcemaps: { releaseName: 'scratch', releaseVersion: '2' } })],",
+          '}).catch((error) => { console.error(error); process.exitCode = 1; });',
+        ].join('\n');
+        await writeFile(path.join(app.dir, script), `${body}\n`);
+        await app.exec(process.execPath, [script], connection);
+        const code = await readFile(path.join(app.dir, `out-${name}`, `${name}.js`), 'utf8');
+        chunkIds.push(/\/\/# chunkId=(\S+)/.exec(code)?.[1] ?? `no chunk id in ${name}`);
+      }
+      const { stdout } = await npx(['symbol-sets', 'list', '--json'], connection);
+      const sets = JSON.parse(stdout) as { ref: string; has_uploaded_file?: boolean }[];
+      for (const chunkId of chunkIds)
+        expect(sets).toContainEqual(expect.objectContaining({ ref: chunkId, has_uploaded_file: true }));
+    });
   });
 });

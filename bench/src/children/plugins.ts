@@ -7,11 +7,17 @@ import { probedHogmapsPlugin } from './upload-probe';
 /** The same release for every tool, so none of them spends time detecting one differently. */
 const RELEASE = { releaseName: 'bench-app', releaseVersion: '1.0.0' };
 
+/** hogmaps without credentials: chunk ids injected, nothing uploaded. */
+export function injectOnlyOptions(release: Options['sourcemaps'] = RELEASE): Options {
+  return { logLevel: 'warn', sourcemaps: { ...release } };
+}
+
 export function hogmapsOptions(job: BuildJob): Options {
-  const release = job.release
-    ? { ...RELEASE, releaseVersion: job.release.version, releaseMode: job.release.mode }
-    : RELEASE;
-  const options: Options = { logLevel: 'warn', sourcemaps: release };
+  const options = injectOnlyOptions(
+    job.release
+      ? { ...RELEASE, releaseVersion: job.release.version, releaseMode: job.release.mode }
+      : RELEASE,
+  );
   if (job.variant !== 'upload') return options;
   if (!job.server) throw new Error('the upload variant needs a server');
   return {

@@ -1,5 +1,6 @@
 // @hogmaps/esbuild: PostHog chunk ids, release and source-map upload for esbuild.
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Plugin } from 'esbuild';
 
 const unplugin = createHogmapsUnplugin({ version: '0.1.0' });

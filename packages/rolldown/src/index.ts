@@ -1,5 +1,6 @@
 // @hogmaps/rolldown: PostHog chunk ids, release and source-map upload for rolldown.
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Plugin } from 'rolldown';
 import { version } from '../package.json';
 

@@ -1,5 +1,6 @@
 // @hogmaps/rollup: PostHog chunk ids, release and source-map upload for rollup.
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Plugin } from 'rollup';
 import { version } from '../package.json';
 

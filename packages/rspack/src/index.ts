@@ -1,4 +1,5 @@
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Compiler, RspackPluginInstance } from '@rspack/core';
 import { version } from '../package.json';
 
@@ -12,7 +13,6 @@ export function hogmapsRspackPlugin(options?: Options): RspackPluginInstance {
 /** The same plugin as a class, like `@posthog/webpack-plugin`'s: `new HogmapsRspackPlugin({ … })`. */
 export class HogmapsRspackPlugin implements RspackPluginInstance {
   readonly #plugin: RspackPluginInstance;
-
   constructor(options?: Options) {
     this.#plugin = hogmapsRspackPlugin(options);
   }

@@ -1,5 +1,6 @@
 // @hogmaps/vite: PostHog chunk ids, release and source-map upload for `vite build`.
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Plugin } from 'vite';
 import { version } from '../package.json';
 

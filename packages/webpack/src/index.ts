@@ -1,4 +1,5 @@
-import { createHogmapsUnplugin, type Options } from '@hogmaps/core';
+import type { Options } from '@hogmaps/core';
+import { createHogmapsUnplugin } from '@hogmaps/core/plugin';
 import type { Compiler, WebpackPluginInstance } from 'webpack';
 import { version } from '../package.json';
 
@@ -12,7 +13,6 @@ export function hogmapsWebpackPlugin(options?: Options): WebpackPluginInstance {
 /** The same plugin as a class, as `@posthog/webpack-plugin` offers it: `new HogmapsWebpackPlugin({ … })`. */
 export class HogmapsWebpackPlugin implements WebpackPluginInstance {
   readonly #plugin: WebpackPluginInstance;
-
   constructor(options?: Options) {
     this.#plugin = hogmapsWebpackPlugin(options);
   }

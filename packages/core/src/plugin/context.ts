@@ -1,5 +1,5 @@
 import { AsyncLocalStorage } from 'node:async_hooks';
-import { type InjectResult, injectChunk, type MagicStringLike } from '../inject/inject';
+import { injectInto, type MagicStringLike } from '../inject/inject-into';
 import { createLogger, type Logger, type LogLevel } from '../logger';
 import { describeOptions } from '../options/describe';
 import { resolveOptions } from '../options/resolve';
@@ -56,11 +56,15 @@ export interface PluginContext {
    * `sourcemaps.releaseInjection: 'every-chunk'`; undefined otherwise (chunk-id-only snippet).
    */
   releaseIdFor(startup: boolean): string | undefined;
-  /** Injects one chunk with the session's release; `prepare()` must have finished. */
+  /**
+   * Injects one chunk with the session's release into the bundler's editor (its `magicString` or
+   * ReplaceSource), which makes the map; `prepare()` must have finished. `injected` is false when the
+   * code already carried an id.
+   */
   inject(
     code: string,
-    options: { fileName: string; startup: boolean; magicString?: MagicStringLike; appendComment?: boolean },
-  ): InjectResult;
+    options: { startup: boolean; magicString: MagicStringLike; appendComment?: boolean },
+  ): { injected: boolean; chunkId: string };
   /**
    * Runs `task` with hogmaps' warnings and errors (its own and the shared session's) sent to
    * `reporter` instead of stderr, so they reach the user, and the bundler's log filters, the way the
@@ -128,15 +132,18 @@ export function createPluginContext(
     },
     finishesElsewhere: meta.finishBuild !== undefined,
     releaseIdFor,
-    inject(code, { fileName, startup, magicString, appendComment }) {
+    inject(code, { startup, magicString, appendComment }) {
       const releaseId = releaseIdFor(startup);
-      return injectChunk(code, {
-        chunkId: session.chunkIdFor(code),
-        ...(releaseId ? { releaseId } : {}),
-        fileName,
-        ...(magicString ? { magicString } : {}),
-        ...(appendComment !== undefined ? { appendComment } : {}),
-      });
+      const { chunkId, target } = injectInto(
+        code,
+        {
+          chunkId: session.chunkIdFor(code),
+          ...(releaseId ? { releaseId } : {}),
+          ...(appendComment !== undefined ? { appendComment } : {}),
+        },
+        () => magicString,
+      );
+      return { injected: target !== undefined, chunkId };
     },
     reportThrough(reporter, task) {
       return reporters.run(reporter, task);

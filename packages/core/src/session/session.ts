@@ -1,5 +1,4 @@
 import path from 'node:path';
-import { createClientFromOptions } from '../api/client-from-options';
 import { computeChunkId } from '../chunk-id/compute';
 import { findDebugId } from '../chunk-id/debug-id';
 import { errorMessage, HogmapsError } from '../errors';
@@ -8,12 +7,7 @@ import { createLogger, type Logger } from '../logger';
 import { describeMissingCredentials } from '../options/describe';
 import type { ReleaseMode, ResolvedOptions } from '../options/types';
 import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
-import { fetchOrCreateRelease } from '../release/resolve';
-import { uploadSymbolSets } from '../upload/pipeline';
-import { readSourcePair } from '../upload/read-pair';
-import { rewriteMapSources } from '../upload/rewrite-sources';
-import { uploadSettingsFrom } from '../upload/settings';
-import type { UploadInput, UploadSummary } from '../upload/types';
+import type { UploadSummary } from '../upload/types';
 import { finishFailure, reportDisposalProblems, retryHint } from './finish-messages';
 import {
   type ChunkOutcome,
@@ -116,18 +110,14 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
 
   for (const note of options.notes) logger[note.level](note.message);
 
-  const client = () => createClientFromOptions(options, { userAgent: meta.userAgent, logger });
+  const remoteMeta = { userAgent: meta.userAgent, logger };
+  // Loaded when a build first registers a release or uploads (see remote.ts).
+  const remote = () => import('./remote');
 
   const registerRelease = async (): Promise<string | undefined> => {
     if (releaseId || !identity || !options.credentials || options.dryRun) return releaseId;
-    const api = client();
-    try {
-      const release = await fetchOrCreateRelease(api.releases, identity);
-      releaseId = release.id;
-      logger.debug(`release ${releaseLabel(identity)} is ${release.id}`);
-    } finally {
-      await api.close();
-    }
+    releaseId = await (await remote()).registerRelease(options, identity, remoteMeta);
+    logger.debug(`release ${releaseLabel(identity)} is ${releaseId}`);
     return releaseId;
   };
 
@@ -173,22 +163,6 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     else logger.warn(`${message}. Injecting chunk ids only, uploading nothing.`);
   };
 
-  const toInputs = (result: BuildResult, chunks: readonly BuildChunk[]): UploadInput[] =>
-    chunks.map((chunk) => {
-      const fileName = toManifestPath(result.outDir, chunk.jsPath);
-      const rewrite = result.rewriteSource;
-      return {
-        chunkId: chunk.chunkId,
-        fileName,
-        load: async () => {
-          const pair = await readSourcePair(chunk.jsPath, chunk.mapPath, fileName);
-          if (!rewrite || !chunk.mapPath) return pair;
-          const mapPath = chunk.mapPath;
-          return { ...pair, map: rewriteMapSources(pair.map, (source) => rewrite(source, mapPath)) };
-        },
-      };
-    });
-
   const doFinish = async (result: BuildResult): Promise<BuildReport> => {
     const started = Date.now();
     await (prepared ?? session.prepare());
@@ -221,19 +195,12 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     let upload: UploadSummary | undefined;
     let fatal: unknown;
     if (!skippedBecause) {
-      const api = client();
       try {
-        const bindTo = mode === 'symbol-set' ? await registerRelease() : undefined;
-        upload = await uploadSymbolSets(api, toInputs(result, uploadable), {
-          releaseId: bindTo ?? null,
-          ...uploadSettingsFrom(options),
-          logger,
-        });
+        const bindTo = async () => (mode === 'symbol-set' ? await registerRelease() : undefined);
+        upload = await (await remote()).uploadChunks(options, remoteMeta, result, uploadable, bindTo);
       } catch (error) {
         fatal = error;
         logger.error(`upload failed: ${errorMessage(error)}`);
-      } finally {
-        await api.close();
       }
     }
 

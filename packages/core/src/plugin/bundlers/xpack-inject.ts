@@ -47,7 +47,6 @@ export function injectAssets(
     if (text.trim() === '') continue;
     const replaced = new api.sources.ReplaceSource(replaceable(api.sources, original, code), fileName);
     const result = context.inject(text, {
-      fileName,
       startup,
       magicString: replaceSourceEditor(replaced, text),
     });
