@@ -17,11 +17,16 @@ export interface LoadCheckout {
   label: string;
   /** The checkout's root: its built adapters are `packages/<bundler>/dist/index.js`. */
   root: string;
+  /**
+   * `this` and `against` (`--load-against`) load the adapter; `unplugin` imports unplugin alone, as
+   * core resolves it: the floor of any unplugin-based plugin.
+   */
+  role: 'this' | 'against' | 'unplugin';
 }
 
 export interface LoadResult {
   bundler: Bundler;
-  checkout: string;
+  checkout: LoadCheckout;
   samples: LoadSample[];
 }
 
@@ -33,24 +38,25 @@ export async function runLoadBench(options: {
   log: (line: string) => void;
 }): Promise<LoadResult[]> {
   const { checkouts, bundlers, rounds, script, log } = options;
-  for (const { root } of checkouts) {
-    for (const bundler of bundlers) {
+  for (const { root, role } of checkouts) {
+    for (const bundler of role === 'unplugin' ? [] : bundlers) {
       const adapter = path.join(root, 'packages', bundler, 'dist', 'index.js');
       if (!existsSync(adapter)) throw new Error(`${adapter} is missing: run \`pnpm build\` in ${root}`);
     }
   }
   const results = bundlers.flatMap((bundler) =>
-    checkouts.map((checkout) => ({ bundler, checkout: checkout.label, samples: [] as LoadSample[] })),
+    checkouts.map((checkout) => ({ bundler, checkout, samples: [] as LoadSample[] })),
   );
   for (let round = 0; round < rounds; round++) {
     log(`load: round ${round + 1} of ${rounds}`);
     for (const bundler of bundlers) {
       const order = round % 2 === 0 ? checkouts : [...checkouts].reverse();
       for (const checkout of order) {
-        const run = await forkMeasured<LoadSample>(script, [bundler, checkout.root]);
+        const what = checkout.role === 'unplugin' ? 'unplugin' : 'adapter';
+        const run = await forkMeasured<LoadSample>(script, [bundler, checkout.root, what]);
         if (run.exitCode !== 0 || !run.report)
           throw new Error(`loading @hogmaps/${bundler} (${checkout.label}) failed:\n${run.output}`);
-        results.find((r) => r.bundler === bundler && r.checkout === checkout.label)!.samples.push(run.report);
+        results.find((r) => r.bundler === bundler && r.checkout === checkout)!.samples.push(run.report);
       }
     }
   }
@@ -69,28 +75,28 @@ function spread(samples: readonly LoadSample[], measure: (sample: LoadSample) =>
 
 /** The markdown table: per bundler and checkout, min / median in ms, and this checkout ÷ the other. */
 export function loadTable(results: readonly LoadResult[]): string {
-  const compare = new Set(results.map((result) => result.checkout)).size > 1;
+  const compare = results.some((result) => result.checkout.role === 'against');
   const header = [
     'bundler',
     'packages',
     'bundler import CPU',
-    'adapter import CPU',
-    'adapter import wall',
+    'import CPU',
+    'import wall',
     'create CPU',
     `load CPU (import + create), target ≤ ${LOAD_TARGET_MS} ms`,
     'load wall',
     ...(compare ? ['load CPU, this ÷ against (median of rounds)'] : []),
   ];
   const rows = results.map((result) => {
-    const against = results.filter((r) => r.bundler === result.bundler)[1];
+    const against = results.find((r) => r.bundler === result.bundler && r.checkout.role === 'against');
     const ratio =
-      against && against !== result
+      against && result.checkout.role === 'this'
         ? `${median(result.samples.map((sample, i) => loadCpu(sample) / loadCpu(against.samples[i]!))).toFixed(2)}×`
         : '–';
     const best = Math.min(...result.samples.map(loadCpu));
     return [
       result.bundler,
-      result.checkout,
+      result.checkout.label,
       spread(result.samples, (s) => s.bundler.cpuMs),
       spread(result.samples, (s) => s.adapter.cpuMs),
       spread(result.samples, (s) => s.adapter.wallMs),
@@ -106,7 +112,8 @@ export function loadTable(results: readonly LoadResult[]): string {
     line(header.map(() => '---')),
     ...rows.map(line),
     '',
-    'Times in ms, min / median over the rounds; each sample is a fresh process.',
+    'Times in ms, min / median over the rounds; each sample is a fresh process. "unplugin alone" imports',
+    "unplugin's index and nothing else after the bundler: the part of the load no unplugin-based plugin avoids.",
   ].join('\n');
 }
 

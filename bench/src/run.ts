@@ -117,8 +117,9 @@ async function main(): Promise<void> {
     const against = values['load-against'];
     const markdown = await loadReport({
       checkouts: [
-        { label: 'this checkout', root: path.resolve(benchDir, '..') },
-        ...(against ? [{ label: against, root: path.resolve(against) }] : []),
+        { label: 'this checkout', root: path.resolve(benchDir, '..'), role: 'this' },
+        ...(against ? [{ label: against, root: path.resolve(against), role: 'against' as const }] : []),
+        { label: 'unplugin alone', root: path.resolve(benchDir, '..'), role: 'unplugin' },
       ],
       bundlers: parseBundlers(values.bundlers),
       rounds: positive(values.runs, 10, 'runs'),

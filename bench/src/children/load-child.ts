@@ -1,6 +1,8 @@
 // One sample of `pnpm bench --load`, in a fresh process: import the bundler first (as a config file
 // does), then one hogmaps adapter from a checkout's built packages, then create the plugin with the
-// inject-only options of the build benchmark. Reports the CPU (all threads) and wall time of each step.
+// inject-only options of the build benchmark (or import unplugin alone, for reference). Reports the
+// CPU (all threads) and wall time of each step.
+import { createRequire } from 'node:module';
 import path from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
@@ -37,8 +39,12 @@ async function timed<T>(task: () => T | Promise<T>): Promise<{ value: T; cpuMs: 
 }
 
 async function main(): Promise<void> {
-  const [bundler, root] = process.argv.slice(2) as [Bundler, string];
-  const adapterFile = path.join(root, 'packages', bundler, 'dist', 'index.js');
+  const [bundler, root, what] = process.argv.slice(2) as [Bundler, string, 'adapter' | 'unplugin'];
+  // `unplugin`: unplugin's own index alone, as core resolves it (the floor of any unplugin-based plugin).
+  const adapterFile =
+    what === 'unplugin'
+      ? createRequire(path.join(root, 'packages', 'core', 'package.json')).resolve('unplugin')
+      : path.join(root, 'packages', bundler, 'dist', 'index.js');
   const bundlerStep = await timed(() => import(BUNDLER_MODULES[bundler]));
   // A full collection now, so one the bundler's own loading made due (10+ ms of CPU with its marking
   // threads) does not land in the adapter's step by chance; collections the adapter causes still count.
@@ -49,7 +55,9 @@ async function main(): Promise<void> {
   );
   // webpack, rspack and esbuild resolve the options when the bundler applies the plugin, the rollup
   // family here.
-  const create = await timed(() => adapter.value.default(injectOnlyOptions()));
+  const create = await timed(() =>
+    what === 'unplugin' ? undefined : adapter.value.default(injectOnlyOptions()),
+  );
   const strip = ({ cpuMs, wallMs }: { cpuMs: number; wallMs: number }) => ({ cpuMs, wallMs });
   const sample: LoadSample = { bundler: strip(bundlerStep), adapter: strip(adapter), create: strip(create) };
   process.send?.(sample);
