@@ -38,18 +38,22 @@ export interface VariantResult {
   error?: string;
 }
 
-export interface BuildMatrixOptions {
-  bundlers: readonly Bundler[];
-  /** The variants to run where they exist (the baseline always runs: ratios are taken against it). */
-  variants: readonly VariantId[];
-  runs: number;
-  warmup: number;
+/** What every part that builds the app needs: the app, where to work, the build child, the server. */
+export interface BuildEnvironment {
   app: GeneratedApp;
   workDir: string;
   buildScript: string;
   server: LocalServer;
   stubCli: string;
   log: (line: string) => void;
+}
+
+export interface BuildMatrixOptions extends BuildEnvironment {
+  bundlers: readonly Bundler[];
+  /** The variants to run where they exist (the baseline always runs: ratios are taken against it). */
+  variants: readonly VariantId[];
+  runs: number;
+  warmup: number;
 }
 
 /** The environment of a build: no PostHog or Sentry settings leak in from the shell. */

@@ -52,7 +52,16 @@ function machineSection(result: RunResult): string[] {
     `- Versions: ${Object.entries(machine.versions)
       .map(([name, version]) => `${name} ${version}`)
       .join(', ')}.`,
-    `- ${result.runs} runs per variant, each in a fresh Node process; medians; ratios are the median of per-run ratios to the baseline of the same round.`,
+    ...(result.builds.length > 0
+      ? [
+          `- ${result.runs} runs per variant, each in a fresh Node process; medians; ratios are the median of per-run ratios to the baseline of the same round.`,
+        ]
+      : []),
+    ...(result.rerelease
+      ? [
+          `- Re-release: ${Math.max(0, ...result.rerelease.steps.map((step) => step.samples.length))} series per bundler and mode, each into a fresh project, every build in a fresh Node process.`,
+        ]
+      : []),
   ];
 }
 

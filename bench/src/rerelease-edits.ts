@@ -8,8 +8,10 @@ import path from 'node:path';
 export const CHANGE_KINDS = ['none', 'route', 'shared', 'vendor'] as const;
 export type ChangeKind = (typeof CHANGE_KINDS)[number];
 
+/** `--changes`: the kinds named; all when unset; none (release A alone) when empty. */
 export function parseChanges(value: string | undefined): ChangeKind[] {
-  if (!value) return [...CHANGE_KINDS];
+  if (value === undefined) return [...CHANGE_KINDS];
+  if (value.trim() === '') return [];
   const names = value.split(',').map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => !(CHANGE_KINDS as readonly string[]).includes(name));
   if (unknown.length > 0)

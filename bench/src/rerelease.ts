@@ -4,8 +4,7 @@
 // builds run on a copy of the generated app, so a run that stops half-way never leaves a change in it.
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
-import type { GeneratedApp } from './app/generate';
-import { forkBuild } from './builds';
+import { type BuildEnvironment, forkBuild } from './builds';
 import { fingerprintOutput, inspectOutput, mapsHolding } from './inspect-output';
 import type { LocalServer } from './local-server';
 import { formatMiB, formatMs } from './measure/stats';
@@ -60,17 +59,11 @@ export interface RereleaseResult {
   errors: Array<{ bundler: Bundler; mode: ReleaseModeName; error: string }>;
 }
 
-export interface RereleaseOptions {
+export interface RereleaseOptions extends BuildEnvironment {
   bundlers: readonly Bundler[];
   changes: readonly ChangeKind[];
   modes: readonly ReleaseModeName[];
   runs: number;
-  app: GeneratedApp;
-  workDir: string;
-  buildScript: string;
-  server: LocalServer;
-  stubCli: string;
-  log: (line: string) => void;
 }
 
 export function parseModes(value: string | undefined): ReleaseModeName[] {

@@ -30,9 +30,11 @@ const USAGE = `usage: pnpm bench [options]
   --variants a,b         among baseline,inject,upload,sentry,posthog (default: all that run there)
   --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
   --upload-runs N        upload runs per configuration (default: 3)
-  --changes a,b          re-release: the module changed for release B, among route,shared,vendor
-                         (default: all; each is its own B after the same A)
-  --release-modes a,b    re-release: among event,symbol-set (default: both; symbol-set: route only)
+  --changes a,b          re-release: what release B changes, among none (the same code), route,
+                         shared, vendor (one module); default: all, each its own B after the same A;
+                         --changes= : release A alone (e.g. its upload's cost per MB at large size)
+  --release-modes a,b    re-release: among event,symbol-set (default: both; symbol-set: A and the
+                         first change only)
   --rerelease-runs N     re-release series per bundler and mode (default: 1)
   --rerelease            only the re-release part (as --no-builds --no-upload)
   --no-builds / --no-upload / --no-rerelease   skip a part
@@ -167,18 +169,8 @@ async function main(): Promise<void> {
   const result: RunResult = { command, size, startedAt, machine, app, runs, builds: [], uploads: [] };
   try {
     const stubCli = await writeStubCli(workDir);
-    result.builds = await runBuildMatrix({
-      bundlers,
-      variants,
-      runs,
-      warmup,
-      app,
-      workDir,
-      buildScript: script('build-child'),
-      server,
-      stubCli,
-      log,
-    });
+    const environment = { app, workDir, buildScript: script('build-child'), server, stubCli, log };
+    result.builds = await runBuildMatrix({ ...environment, bundlers, variants, runs, warmup });
     for (const { sets, mib } of uploads) {
       const files = await generateSets(app.root, path.join(workDir, `sets-${sets}x${mib}`), sets, mib);
       const label = `${sets} × ${mib} MiB`;
@@ -193,16 +185,10 @@ async function main(): Promise<void> {
       result.uploads.push({ label, sets, totalBytes: files.totalBytes, samples });
     }
     if (rerelease.bundlers.length > 0 && rerelease.runs > 0) {
-      log(`re-release: ${rerelease.modes.join(' and ')} mode, ${rerelease.changes.join(', ')} changed`);
-      result.rerelease = await runRerelease({
-        ...rerelease,
-        app,
-        workDir,
-        buildScript: script('build-child'),
-        server,
-        stubCli,
-        log,
-      });
+      log(
+        `re-release: ${rerelease.modes.join(' and ')} mode; B: ${rerelease.changes.join(', ') || '(release A alone)'}`,
+      );
+      result.rerelease = await runRerelease({ ...environment, ...rerelease });
     }
   } finally {
     await server.close();
