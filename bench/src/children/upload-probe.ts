@@ -1,7 +1,7 @@
-// The hogmaps plugin built as its adapter builds it (core's one unplugin), with the build's finish
-// (upload, map policy, manifest) timed from inside the process: the time and CPU of the upload itself,
-// which a whole-build figure buries in the bundler's noise. Used by the re-release part only, so the
-// build matrix keeps measuring the adapters exactly as users load them.
+// The hogmaps plugin built as its adapter builds it (core's one unplugin, from the entry the adapters
+// import), with the build's finish (upload, map policy, manifest) timed from inside the process: the
+// time and CPU of the upload itself, which a whole-build figure buries in the bundler's noise. Used by
+// the re-release part only, so the build matrix keeps measuring the adapters exactly as users load them.
 import type { Options, BuildReport as SessionReport } from '@hogmaps/core';
 import type { Bundler, UploadProbe } from '../variants';
 
@@ -13,7 +13,7 @@ export function probedUpload(): UploadProbe | undefined {
 }
 
 export async function probedHogmapsPlugin(bundler: Bundler, options: Options): Promise<unknown> {
-  const { createHogmapsUnplugin } = await import('@hogmaps/core');
+  const { createHogmapsUnplugin } = await import('@hogmaps/core/plugin');
   const unplugin = createHogmapsUnplugin({
     async finishBuild(result, session) {
       const started = performance.now();
