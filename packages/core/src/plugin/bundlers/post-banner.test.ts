@@ -7,7 +7,6 @@ import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { type OutputOptions, type Plugin, rolldown } from 'rolldown';
 import { rollup } from 'rollup';
-import { build as viteBuild } from 'vite';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { computeChunkId } from '../../chunk-id/compute';
 import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
@@ -15,7 +14,7 @@ import { createChunkIdComment, createSnippet } from '../../inject/snippet';
 import type { Options } from '../../options/types';
 import { resetBuildSessions } from '../../session/registry';
 import { createHogmapsUnplugin } from '../factory';
-import { POST_BANNER_PLACEHOLDER, sendsMapWithCode } from './post-banner';
+import { POST_BANNER_PLACEHOLDER } from './post-banner';
 
 const SOURCE = [
   'export function explode(input) {',
@@ -155,60 +154,5 @@ describe('a debug id that only the map carries (another plugin wrote it)', () =>
       await bundle.close();
     }
     expect(detectChunkId(await readFile(path.join(dir, 'dist', 'main.js'), 'utf8'))).toBe(DEBUG_ID);
-  });
-});
-
-describe('Vite 8', () => {
-  async function buildWithVite(write: boolean, plugins: unknown[]) {
-    const result = await viteBuild({
-      root: dir,
-      configFile: false,
-      logLevel: 'silent',
-      plugins: plugins as never,
-      build: {
-        write,
-        outDir: path.join(dir, 'dist'),
-        sourcemap: 'hidden',
-        minify: true,
-        lib: { entry: path.join(dir, 'main.js'), formats: ['es'], fileName: () => 'main.js' },
-      },
-    });
-    const output = (Array.isArray(result) ? result[0] : result) as {
-      output: Array<{ type: string; fileName: string; code?: string; map?: unknown; source?: unknown }>;
-    };
-    const chunk = output.output.find((file) => file.fileName === 'main.js')!;
-    const asset = output.output.find((file) => file.fileName === 'main.js.map')!;
-    return { code: chunk.code!, map: chunk.map, mapText: String(asset.source) };
-  }
-
-  test.each([true, false])(
-    'write: %s — the snippet on the reserved line, the map file and chunk.map agree and resolve',
-    async (write) => {
-      const { code, map, mapText } = await buildWithVite(write, [createHogmapsUnplugin().vite(INJECT_ONLY)]);
-      const plain = await buildWithVite(false, [
-        {
-          name: 'reserve',
-          outputOptions: (options: object) => ({ ...options, postBanner: POST_BANNER_PLACEHOLDER }),
-        },
-      ]);
-      const chunkId = detectChunkId(code)!;
-      expect(code.split('\n')[0]).toBe(createSnippet(chunkId));
-      expect(mapText).toBe(plain.mapText);
-      // The chunk's map object (what `write: false` users and later hooks get) is the map file's.
-      expect(map).toMatchObject({
-        mappings: JSON.parse(mapText).mappings,
-        sources: JSON.parse(mapText).sources,
-      });
-      expect(originalLineOfThrow(code, JSON.parse(mapText))).toBe(THROW_LINE);
-      if (write) expect(await readFile(path.join(dir, 'dist', 'main.js'), 'utf8')).toBe(code);
-    },
-  );
-
-  test('rolldown before 1.3 (which Vite 8.3 bundles) sends the map with changed code', () => {
-    expect(sendsMapWithCode('1.2.19')).toBe(true);
-    expect(sendsMapWithCode('1.0.0-beta.9')).toBe(true);
-    expect(sendsMapWithCode('1.3.2')).toBe(false);
-    expect(sendsMapWithCode('2.0.0')).toBe(false);
-    expect(sendsMapWithCode(undefined)).toBe(false);
   });
 });

@@ -49,20 +49,7 @@ function locate(code: string): { start: number; end: number } | undefined {
   return { start, end };
 }
 
-/**
- * True for rolldown before 1.3 (Vite 8.3 bundles 1.2): it sends every chunk whose code changed back
- * to Rust with its map, which it reads for that (serialized, parsed into objects, converted back).
- */
-export function sendsMapWithCode(rolldownVersion: string | undefined): boolean {
-  const match = /^(\d+)\.(\d+)\./.exec(rolldownVersion ?? '');
-  if (!match) return false;
-  const [major, minor] = [Number(match[1]), Number(match[2])];
-  return major < 1 || (major === 1 && minor < 3);
-}
-
 export interface PlaceholderInjectOptions extends OutputInjectOptions {
-  /** `sendsMapWithCode`: the chunk's map goes back as the text of its map file (one copy, no parse). */
-  mapTextBack: boolean;
   /** Whether the chunk gets an id, given its code without the placeholder (false: filtered out,
    * empty, prebuilt): else the placeholder only goes. */
   inject(code: string): boolean;
@@ -107,17 +94,5 @@ export function injectChunkInBundle(
   const chunkId = options.chunkIdFor(emptied, () => undefined);
   const { body, tail } = splitSourceMappingUrl(rest);
   chunk.code = head + createSnippet(chunkId, options.releaseId) + body + createChunkIdComment(chunkId) + tail;
-  if (options.mapTextBack) sendMapText(chunk, bundle);
   return chunkId;
-}
-
-/**
- * Hands rolldown < 1.3 the chunk's map as its map file's text (what rolldown made for the chunk; the
- * reserved line changed nothing in it), which it takes as is, instead of letting it read `chunk.map`.
- * The file is what is written; `chunk.map` of the returned output is parsed from it.
- */
-function sendMapText(chunk: OutputChunkLike, bundle: BundleLike): void {
-  const file = chunk.sourcemapFileName ? bundle[chunk.sourcemapFileName] : undefined;
-  if (file?.type !== 'asset' || typeof file.source !== 'string') return;
-  (chunk as { map: unknown }).map = file.source;
 }

@@ -14,7 +14,7 @@ import { createSnippet } from '../../inject/snippet';
 import type { BuildChunk, InjectionContext } from '../../session/session';
 import type { PluginContext } from '../context';
 import { staticClosure } from '../startup-chunks';
-import { injectChunkInBundle, type PostBanner, sendsMapWithCode, withPlaceholder } from './post-banner';
+import { injectChunkInBundle, type PostBanner, withPlaceholder } from './post-banner';
 import {
   type BundleLike,
   createRenderedCheck,
@@ -191,7 +191,6 @@ function createHooks(context: PluginContext, flavor: Flavor) {
               updateChunkMap: flavor === 'rollup',
               // Reading a map is free with rollup (and so Vite 7), a copy out of Rust with rolldown.
               mapDebugId: this.meta.rolldownVersion === undefined,
-              mapTextBack: sendsMapWithCode(this.meta.rolldownVersion),
             });
           } catch (error) {
             // The chunk is left as the bundler made it, and so is not uploaded.
