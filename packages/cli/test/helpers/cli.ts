@@ -1,7 +1,7 @@
 import { type ChildProcessWithoutNullStreams, spawn } from 'node:child_process';
 import path from 'node:path';
 
-/** The built binary, as `npx hogmaps` would run it. */
+/** The built binary, as the installed `hogmaps` command (or `npx @hogmaps/cli`) runs it. */
 export const CLI_PATH = path.resolve(import.meta.dirname, '../../dist/cli.js');
 
 export interface CliResult {
