@@ -1,49 +1,37 @@
 // Which id a chunk gets when the build already carries one: a bundler's ECMA-426 debug id is adopted
 // (event mode, as posthog-cli ≥ 0.14 does), and a prebuilt dependency's snippet is not.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { rolldown } from 'rolldown';
 import { rollup } from 'rollup';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTempProject } from '../../../test/helpers/temp-project';
 import { computeChunkId } from '../../chunk-id/compute';
 import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
 import { createSnippet } from '../../inject/snippet';
 import type { Options } from '../../options/types';
-import { resetBuildSessions } from '../../session/registry';
 import { createHogmapsUnplugin } from '../factory';
 
 const FOREIGN_ID = '11111111-2222-5333-8444-555555555555';
-let dir: string;
-let cwd: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-identity-'));
-  cwd = process.cwd();
-  process.chdir(dir);
-  resetBuildSessions();
-});
-afterEach(async () => {
-  process.chdir(cwd);
-  await rm(dir, { recursive: true, force: true });
-});
+const projectDir = useTempProject('hogmaps-identity-');
 
 const OPTIONS: Options = { logLevel: 'silent', manifest: false };
 
 async function buildWith(bundler: 'rollup' | 'rolldown', source: string, output: Record<string, unknown>) {
-  await writeFile(path.join(dir, 'main.js'), source);
+  await writeFile(path.join(projectDir(), 'main.js'), source);
   const plugin = createHogmapsUnplugin()[bundler](OPTIONS);
-  const input = path.join(dir, 'main.js');
+  const input = path.join(projectDir(), 'main.js');
   const bundle =
     bundler === 'rollup'
       ? await rollup({ input, plugins: [plugin as never] })
       : await rolldown({ input, plugins: [plugin as never] });
   try {
-    await bundle.write({ dir: path.join(dir, 'dist'), format: 'es', sourcemap: true, ...output });
+    await bundle.write({ dir: path.join(projectDir(), 'dist'), format: 'es', sourcemap: true, ...output });
   } finally {
     await bundle.close();
   }
-  const code = await readFile(path.join(dir, 'dist', 'main.js'), 'utf8');
-  const map = JSON.parse(await readFile(path.join(dir, 'dist', 'main.js.map'), 'utf8')) as {
+  const code = await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8');
+  const map = JSON.parse(await readFile(path.join(projectDir(), 'dist', 'main.js.map'), 'utf8')) as {
     debugId?: string;
   };
   return { code, map };

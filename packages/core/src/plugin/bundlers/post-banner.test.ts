@@ -1,18 +1,17 @@
 // rolldown (and so Vite 8): the snippet goes on the line hogmaps reserves through `output.postBanner`,
 // so the map rolldown made is written as it is; where a directive prologue follows that line, the
 // snippet goes after it and the map's columns move.
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { type OutputOptions, type Plugin, rolldown } from 'rolldown';
 import { rollup } from 'rollup';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTempProject } from '../../../test/helpers/temp-project';
 import { computeChunkId } from '../../chunk-id/compute';
 import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
 import { createChunkIdComment, createSnippet } from '../../inject/snippet';
 import type { Options } from '../../options/types';
-import { resetBuildSessions } from '../../session/registry';
 import { createHogmapsUnplugin } from '../factory';
 import { POST_BANNER_PLACEHOLDER } from './post-banner';
 
@@ -26,31 +25,25 @@ const SOURCE = [
 const THROW_LINE = 2;
 const DEBUG_ID = '6a3a6d2e-3f1c-4b9e-9d1a-0c5e2f7b8a41';
 
-let dir: string;
-let cwd: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-post-banner-'));
-  await writeFile(path.join(dir, 'main.js'), SOURCE);
-  cwd = process.cwd();
-  process.chdir(dir);
-  resetBuildSessions();
-});
-afterEach(async () => {
-  process.chdir(cwd);
-  await rm(dir, { recursive: true, force: true });
-});
+const projectDir = useTempProject('hogmaps-post-banner-', { 'main.js': SOURCE });
 
 const INJECT_ONLY: Options = { logLevel: 'silent', manifest: false };
 const hogmaps = () => createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin;
 
 async function build(output: OutputOptions, plugins: Plugin[] = [hogmaps()], out = 'dist') {
-  const bundle = await rolldown({ input: path.join(dir, 'main.js'), plugins });
+  const bundle = await rolldown({ input: path.join(projectDir(), 'main.js'), plugins });
   try {
-    await bundle.write({ dir: path.join(dir, out), format: 'es', sourcemap: true, minify: true, ...output });
+    await bundle.write({
+      dir: path.join(projectDir(), out),
+      format: 'es',
+      sourcemap: true,
+      minify: true,
+      ...output,
+    });
   } finally {
     await bundle.close();
   }
-  const read = (name: string) => readFile(path.join(dir, out, name), 'utf8');
+  const read = (name: string) => readFile(path.join(projectDir(), out, name), 'utf8');
   return { code: await read('main.js'), mapText: () => read('main.js.map') };
 }
 
@@ -94,7 +87,7 @@ describe('rolldown: the snippet on the reserved line', () => {
   });
 
   test('after a hashbang: the snippet takes the line after it, and the map resolves', async () => {
-    await writeFile(path.join(dir, 'main.js'), `#!/usr/bin/env node\n${SOURCE}`);
+    await writeFile(path.join(projectDir(), 'main.js'), `#!/usr/bin/env node\n${SOURCE}`);
     const { code, mapText } = await build({});
     const lines = code.split('\n');
     expect(lines[0]).toBe('#!/usr/bin/env node');
@@ -145,14 +138,14 @@ describe('a debug id that only the map carries (another plugin wrote it)', () =>
 
   test("rollup (maps are JavaScript strings there) adopts it, as posthog-cli's fallback does", async () => {
     const bundle = await rollup({
-      input: path.join(dir, 'main.js'),
+      input: path.join(projectDir(), 'main.js'),
       plugins: [mapOnlyDebugId as never, createHogmapsUnplugin().rollup(INJECT_ONLY) as never],
     });
     try {
-      await bundle.write({ dir: path.join(dir, 'dist'), format: 'es', sourcemap: true });
+      await bundle.write({ dir: path.join(projectDir(), 'dist'), format: 'es', sourcemap: true });
     } finally {
       await bundle.close();
     }
-    expect(detectChunkId(await readFile(path.join(dir, 'dist', 'main.js'), 'utf8'))).toBe(DEBUG_ID);
+    expect(detectChunkId(await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8'))).toBe(DEBUG_ID);
   });
 });

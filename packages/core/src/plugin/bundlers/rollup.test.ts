@@ -1,10 +1,10 @@
-import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { type OutputOptions, type Plugin, rolldown } from 'rolldown';
 import { type Plugin as RollupPlugin, rollup } from 'rollup';
-import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
+import { useTempProject } from '../../../test/helpers/temp-project';
 import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
 import type { Options } from '../../options/types';
 import { resetBuildSessions } from '../../session/registry';
@@ -19,19 +19,7 @@ const SOURCE = [
   '',
 ].join('\n');
 
-let dir: string;
-let cwd: string;
-beforeEach(async () => {
-  dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-rollup-hooks-'));
-  await writeFile(path.join(dir, 'main.js'), SOURCE);
-  cwd = process.cwd();
-  process.chdir(dir);
-  resetBuildSessions();
-});
-afterEach(async () => {
-  process.chdir(cwd);
-  await rm(dir, { recursive: true, force: true });
-});
+const projectDir = useTempProject('hogmaps-rollup-hooks-', { 'main.js': SOURCE });
 
 const INJECT_ONLY: Options = { logLevel: 'silent', manifest: false };
 
@@ -41,14 +29,17 @@ async function build(
   experimental: { nativeMagicString?: boolean } = {},
   plugins: Plugin[] = [createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin],
 ) {
-  const bundle = await rolldown({ input: path.join(dir, 'main.js'), plugins, experimental });
+  const bundle = await rolldown({ input: path.join(projectDir(), 'main.js'), plugins, experimental });
   try {
-    await bundle.write({ dir: path.join(dir, 'dist'), format: 'es', ...output });
+    await bundle.write({ dir: path.join(projectDir(), 'dist'), format: 'es', ...output });
   } finally {
     await bundle.close();
   }
-  const code = await readFile(path.join(dir, 'dist', 'main.js'), 'utf8');
-  return { code, map: async () => JSON.parse(await readFile(path.join(dir, 'dist', 'main.js.map'), 'utf8')) };
+  const code = await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8');
+  return {
+    code,
+    map: async () => JSON.parse(await readFile(path.join(projectDir(), 'dist', 'main.js.map'), 'utf8')),
+  };
 }
 
 /** The original line of the throw, found through the map at the message in the generated code. */
@@ -83,12 +74,12 @@ async function buildWithRollup(
 ) {
   const warnings: string[] = [];
   const bundle = await rollup({
-    input: path.join(dir, 'main.js'),
+    input: path.join(projectDir(), 'main.js'),
     plugins,
     onwarn: (warning) => warnings.push(warning.message),
   });
   try {
-    const { output: files } = await bundle.write({ dir: path.join(dir, 'dist'), ...output });
+    const { output: files } = await bundle.write({ dir: path.join(projectDir(), 'dist'), ...output });
     return { files, warnings };
   } finally {
     await bundle.close();
@@ -114,7 +105,7 @@ describe('rollup-family hooks', () => {
       createHogmapsUnplugin().rolldown({ logLevel: 'silent', manifest: false }) as Plugin,
       createHogmapsUnplugin().rolldown({ logLevel: 'silent', manifest: false }) as Plugin,
     ];
-    const bundle = await rolldown({ input: path.join(dir, 'main.js'), plugins: twice });
+    const bundle = await rolldown({ input: path.join(projectDir(), 'main.js'), plugins: twice });
     const { output } = await bundle.generate({ format: 'es', minify: true });
     await bundle.close();
     const code = output[0].code;
@@ -134,16 +125,16 @@ describe('rollup-family hooks', () => {
       sourcemaps: { releaseMode: 'symbol-set' as const, releaseName: 'inline', releaseVersion: '1' },
     };
     const bundle = await rolldown({
-      input: path.join(dir, 'main.js'),
+      input: path.join(projectDir(), 'main.js'),
       plugins: [createHogmapsUnplugin().rolldown(options) as Plugin],
       onwarn: (warning) => warnings.push(warning.message),
     });
     try {
-      await bundle.write({ dir: path.join(dir, 'dist'), format: 'es', sourcemap: 'inline' });
+      await bundle.write({ dir: path.join(projectDir(), 'dist'), format: 'es', sourcemap: 'inline' });
     } finally {
       await bundle.close();
     }
-    expect(detectChunkId(await readFile(path.join(dir, 'dist', 'main.js'), 'utf8'))).toBeDefined();
+    expect(detectChunkId(await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8'))).toBeDefined();
     expect(
       warnings.filter((warning) => warning.includes('inline source maps cannot be uploaded')),
     ).toHaveLength(1);
@@ -154,13 +145,13 @@ describe('rollup-family hooks', () => {
       format: 'cjs',
       sourcemap: true,
     });
-    const code = await readFile(path.join(dir, 'dist', 'main.js'), 'utf8');
+    const code = await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8');
     const id = detectChunkId(code)!;
     // The snippet follows the directive on its line; the throw is on a later line of the output.
     expect(code.startsWith("'use strict';\n")).toBe(true);
     expect(findInjectedSnippet(code, id)?.start).toBe(code.indexOf('!function'));
     expect(code).toMatch(new RegExp(`\\n//# chunkId=${id}\\n//# sourceMappingURL=main\\.js\\.map\\n?$`));
-    const onDisk = JSON.parse(await readFile(path.join(dir, 'dist', 'main.js.map'), 'utf8'));
+    const onDisk = JSON.parse(await readFile(path.join(projectDir(), 'dist', 'main.js.map'), 'utf8'));
     expect(originalOfThrow(code, onDisk)).toEqual(THROW_AT);
     const chunk = files[0];
     expect(chunk.type === 'chunk' && chunk.map?.mappings).toBe(onDisk.mappings);
@@ -193,7 +184,7 @@ describe('rollup-family hooks', () => {
     const output: OutputOptions = { format: 'es', minify: true, entryFileNames: '[name]-[hash].js' };
     const entryOf = async (plugins: Plugin[]) => {
       resetBuildSessions();
-      const bundle = await rolldown({ input: path.join(dir, 'main.js'), plugins });
+      const bundle = await rolldown({ input: path.join(projectDir(), 'main.js'), plugins });
       try {
         const chunk = (await bundle.generate(output)).output[0];
         return { name: chunk.fileName, code: chunk.code };
@@ -232,7 +223,7 @@ describe('rollup-family hooks', () => {
       },
     };
     const bundle = await rolldown({
-      input: path.join(dir, 'main.js'),
+      input: path.join(projectDir(), 'main.js'),
       plugins: [emitter, createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin],
     });
     const { output } = await bundle.generate({ format: 'es' });
@@ -249,7 +240,7 @@ describe('rollup-family hooks', () => {
     '%s: a facade chunk (an entry whose module another chunk holds) gets its own id',
     async (bundler) => {
       const plugin = createHogmapsUnplugin()[bundler](INJECT_ONLY);
-      const input = { main: path.join(dir, 'main.js'), alias: path.join(dir, 'main.js') };
+      const input = { main: path.join(projectDir(), 'main.js'), alias: path.join(projectDir(), 'main.js') };
       const bundle =
         bundler === 'rollup'
           ? await rollup({ input, plugins: [plugin as RollupPlugin], preserveEntrySignatures: 'strict' })
@@ -280,7 +271,7 @@ describe('rollup-family hooks', () => {
     expect(
       warnings.filter((warning) => warning.includes("main.js.map: cannot move the source map's columns")),
     ).toHaveLength(1);
-    const code = await readFile(path.join(dir, 'dist', 'main.js'), 'utf8');
+    const code = await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8');
     expect(code).not.toContain('_posthogChunkIds');
     expect(detectChunkId(code)).toBeUndefined();
 
