@@ -1,11 +1,13 @@
 // rolldown (and so Vite 8): the snippet goes on the line hogmaps reserves through `output.postBanner`,
 // so the map rolldown made is written as it is; where a directive prologue follows that line, the
-// snippet goes after it and the map's columns move.
+// snippet goes after it and the map's columns move. Vite 7 builds with rollup: the previous path.
 import { readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { type OutputOptions, type Plugin, rolldown } from 'rolldown';
 import { rollup } from 'rollup';
+import { rolldownVersion, build as viteBuild } from 'vite';
+import { build as vite7Build, version as vite7Version } from 'vite7';
 import { describe, expect, test } from 'vitest';
 import { useTempProject } from '../../../test/helpers/temp-project';
 import { computeChunkId } from '../../chunk-id/compute';
@@ -23,9 +25,11 @@ const SOURCE = [
   '',
 ].join('\n');
 const THROW_LINE = 2;
+/** A Vite app's entry: its exports are not kept (app builds), so it publishes the function instead. */
+const APP_SOURCE = `${SOURCE.replace('export function', 'function')}globalThis.explode = explode;\n`;
 const DEBUG_ID = '6a3a6d2e-3f1c-4b9e-9d1a-0c5e2f7b8a41';
 
-const projectDir = useTempProject('hogmaps-post-banner-', { 'main.js': SOURCE });
+const projectDir = useTempProject('hogmaps-post-banner-', { 'main.js': SOURCE, 'app.js': APP_SOURCE });
 
 const INJECT_ONLY: Options = { logLevel: 'silent', manifest: false };
 const hogmaps = () => createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin;
@@ -112,6 +116,59 @@ describe('rolldown: the snippet on the reserved line', () => {
     expect(snippet).toBeDefined();
     expect(code.slice(0, snippet!.start)).toBe('\n"use client";');
     expect(originalLineOfThrow(code, JSON.parse(await mapText()))).toBe(THROW_LINE);
+  });
+});
+
+/** Builds app.js with Vite 8 or 7 (minified, external maps) into `out`; returns its code and map. */
+async function buildWithVite(
+  vite: 8 | 7,
+  plugins: unknown[],
+  out: string,
+  output: Record<string, unknown> = {},
+) {
+  const options = {
+    input: { app: path.join(projectDir(), 'app.js') },
+    output: { entryFileNames: '[name].js', ...output },
+  };
+  const config = {
+    root: projectDir(),
+    configFile: false as const,
+    envDir: false as const,
+    logLevel: 'silent' as const,
+    plugins: plugins as never[],
+    build: { outDir: path.join(projectDir(), out), sourcemap: true, minify: true },
+  };
+  // Vite 7 takes rollup's options, Vite 8 rolldown's.
+  if (vite === 8) await viteBuild({ ...config, build: { ...config.build, rolldownOptions: options } });
+  else await vite7Build({ ...config, build: { ...config.build, rollupOptions: options } });
+  const read = (name: string) => readFile(path.join(projectDir(), out, name), 'utf8');
+  return { code: await read('app.js'), mapText: await read('app.js.map') };
+}
+
+describe('Vite: the path follows the bundler underneath', () => {
+  test('Vite 8 (rolldown >= 1.3 since Vite 8.4): the reserved line, the map as rolldown made it', async () => {
+    const [major, minor] = rolldownVersion.split('.').map(Number);
+    expect(major! > 1 || minor! >= 3, `Vite's rolldown is ${rolldownVersion}`).toBe(true);
+    const injected = await buildWithVite(8, [createHogmapsUnplugin().vite(INJECT_ONLY)], 'dist');
+    const plain = await buildWithVite(8, [], 'plain', { postBanner: POST_BANNER_PLACEHOLDER });
+
+    expect(injected.mapText).toBe(plain.mapText);
+    const chunkId = detectChunkId(injected.code)!;
+    expect(injected.code.split('\n')[0]).toBe(createSnippet(chunkId));
+    expect(injected.code.split('\n')[1]).toBe(plain.code.split('\n')[1]);
+    expect(originalLineOfThrow(injected.code, JSON.parse(injected.mapText))).toBe(THROW_LINE);
+    expect(chunkId).toBe(computeChunkId(withoutInjection(injected.code, chunkId)));
+  });
+
+  test('Vite 7 (rollup, no postBanner): the snippet inline before the code, the map moved with it', async () => {
+    expect(vite7Version.startsWith('7.')).toBe(true);
+    const { code, mapText } = await buildWithVite(7, [createHogmapsUnplugin().vite(INJECT_ONLY)], 'dist');
+    expect(code).not.toContain(POST_BANNER_PLACEHOLDER);
+    const chunkId = detectChunkId(code)!;
+    const firstLine = code.split('\n')[0]!;
+    expect(firstLine.startsWith(createSnippet(chunkId))).toBe(true);
+    expect(firstLine.length).toBeGreaterThan(createSnippet(chunkId).length);
+    expect(originalLineOfThrow(code, JSON.parse(mapText))).toBe(THROW_LINE);
   });
 });
 
