@@ -39,7 +39,8 @@ function writePart(target: Buffer, at: number, part: string | Uint8Array, length
   return at + length;
 }
 
-function checkUtf8(part: string | Uint8Array, what: string): void {
+/** Throws HogmapsError `invalid_utf8` naming the part when bytes are not UTF-8 (strings always are). */
+export function checkUtf8(part: string | Uint8Array, what: string): void {
   if (typeof part !== 'string' && !isUtf8(part)) {
     throw new HogmapsError('invalid_utf8', `the ${what} is not valid UTF-8`);
   }

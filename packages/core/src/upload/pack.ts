@@ -1,9 +1,13 @@
 import { createHash } from 'node:crypto';
-import { encodeSymbolSetAsync } from '../container/encode';
+import { checkUtf8, encodeSymbolSetAsync } from '../container/encode';
+import { headerLength } from '../container/format';
 import { errorMessage, FileError, HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
 import { eventContentHash } from './event-hash';
 import type { UploadInput } from './types';
+
+/** A loaded JS file and its map. */
+export type Pair = Awaited<ReturnType<UploadInput['load']>>;
 
 export interface PackedChunk {
   bytes: Buffer;
@@ -22,29 +26,75 @@ function text(bytes: string | Uint8Array): string {
     : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 }
 
+function byteLength(part: string | Uint8Array): number {
+  return typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.byteLength;
+}
+
+function asFileError(error: unknown, fileName: string, fallbackCode: string): FileError {
+  if (error instanceof FileError) return error;
+  const code = error instanceof HogmapsError ? error.code : fallbackCode;
+  return new FileError(code, fileName, errorMessage(error), { cause: error });
+}
+
+/** Loads one input; every failure becomes a FileError naming the file. */
+export async function loadInput(input: UploadInput): Promise<Pair> {
+  try {
+    return await input.load();
+  } catch (error) {
+    throw asFileError(error, input.fileName, 'load_failed');
+  }
+}
+
+/** Packs a loaded pair into its symbol-set container (zstd off the main thread). */
+export async function packPair(
+  pair: Pair,
+  compression: 'auto' | 'zstd' | 'none',
+  fileName: string,
+): Promise<Buffer> {
+  try {
+    return await encodeSymbolSetAsync(pair, { compression });
+  } catch (error) {
+    throw asFileError(error, fileName, 'pack_failed');
+  }
+}
+
+/**
+ * The event-mode content hash of a loaded pair. It needs no container, so a set PostHog already has
+ * is never packed. Refuses bytes that are not UTF-8, as packing would.
+ */
+export function eventHash(pair: Pair, input: UploadInput): string {
+  try {
+    checkUtf8(pair.minified, 'minified code');
+    checkUtf8(pair.map, 'source map');
+  } catch (error) {
+    throw asFileError(error, input.fileName, 'pack_failed');
+  }
+  return eventContentHash(text(pair.minified), text(pair.map), input.chunkId);
+}
+
+/** The JS and map bytes of a pair. */
+export function pairBytes(pair: Pair): number {
+  return byteLength(pair.minified) + byteLength(pair.map);
+}
+
+/**
+ * An upper bound of the pair's container size (v2, compressed or not): zstd's worst case is the
+ * input plus 1/256 of it plus a few hundred bytes of frame and block headers.
+ */
+export function packedSizeBound(pair: Pair): number {
+  const payload = 16 + pairBytes(pair);
+  return headerLength(2) + payload + (payload >>> 8) + 1024;
+}
+
 /** Loads one input and packs it into a container; every failure becomes a FileError naming the file. */
 export async function packInput(
   input: UploadInput,
   compression: 'auto' | 'zstd' | 'none',
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
-  let content: Awaited<ReturnType<UploadInput['load']>>;
-  try {
-    content = await input.load();
-  } catch (error) {
-    if (error instanceof FileError) throw error;
-    throw new FileError('load_failed', input.fileName, errorMessage(error), { cause: error });
-  }
-  let bytes: Buffer;
-  try {
-    bytes = await encodeSymbolSetAsync(content, { compression });
-  } catch (error) {
-    const code = error instanceof HogmapsError ? error.code : 'pack_failed';
-    throw new FileError(code, input.fileName, errorMessage(error), { cause: error });
-  }
+  const pair = await loadInput(input);
+  const bytes = await packPair(pair, compression, input.fileName);
   const hash =
-    releaseMode === 'event'
-      ? eventContentHash(text(content.minified), text(content.map), input.chunkId)
-      : createHash('sha512').update(bytes).digest('hex');
+    releaseMode === 'event' ? eventHash(pair, input) : createHash('sha512').update(bytes).digest('hex');
   return { bytes, hash };
 }

@@ -8,13 +8,20 @@ import {
 import { zstdAvailable } from '../container/zstd';
 import { ApiError, errorMessage, HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import { uploadBatch } from './batch';
-import { packInput } from './pack';
+import { eventHash, loadInput, type Pair, packedSizeBound, packInput, packPair, pairBytes } from './pack';
 import { createLimiter, forEachConcurrent, chunk as slices } from './pool';
 import { createReport } from './report';
-import { type Chunk, type RunContext, releaseBytes, sendHandlingConflicts, uploadItem } from './run-context';
+import {
+  type Chunk,
+  hold,
+  type RunContext,
+  releaseBytes,
+  sendHandlingConflicts,
+  uploadItem,
+} from './run-context';
 import type { UploadClient, UploadInput, UploadOptions, UploadSummary } from './types';
 
-const DEFAULT_MAX_BUFFERED_BYTES = 16 * 1024 * 1024;
+const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
 
 function validate(options: UploadOptions): void {
   const issues: OptionIssue[] = [];
@@ -72,31 +79,67 @@ async function collectInputs(
   return { unique, duplicates, firstFile };
 }
 
-/** Loads, packs and hashes a batch of inputs, keeping bytes within the buffer budget. */
-async function packBatch(
-  context: RunContext,
-  inputs: UploadInput[],
-  limits: { maxPayload: number; maxBuffered: number },
-) {
-  const packed: Array<Chunk | undefined> = new Array(inputs.length);
+/** Loads, packs and hashes one input, keeping its container within the buffer budget. */
+async function packed(context: RunContext, input: UploadInput, pair?: Pair): Promise<Chunk | undefined> {
+  const ref = { chunkId: input.chunkId, fileName: input.fileName };
+  const { bytes, hash } = pair
+    ? { bytes: await packPair(pair, context.compression, input.fileName), hash: eventHash(pair, input) }
+    : await packInput(input, context.compression, context.releaseMode);
+  if (bytes.length > context.maxPayloadBytes) {
+    context.report.tooLarge(ref, bytes.length, context.maxPayloadBytes);
+    return undefined;
+  }
+  const chunk: Chunk = {
+    ...ref,
+    input,
+    hash,
+    size: bytes.length,
+    bytes: undefined,
+    pair: undefined,
+    held: 0,
+  };
+  hold(context, chunk, { bytes }, bytes.length);
+  context.report.emit({ type: 'packed', ...ref, bytes: bytes.length });
+  return chunk;
+}
+
+/**
+ * Event mode: loads and hashes one input without packing it (the hash is over the pair, not the
+ * container), keeping the pair within the buffer budget until PostHog asks for the set. A pair that
+ * might pack to more than the size limit is packed now, so that, as in PostHog's CLI, no set over
+ * the limit is ever checked or started.
+ */
+async function hashed(context: RunContext, input: UploadInput): Promise<Chunk | undefined> {
+  const pair = await loadInput(input);
+  if (packedSizeBound(pair) > context.maxPayloadBytes) return packed(context, input, pair);
+  const ref = { chunkId: input.chunkId, fileName: input.fileName };
+  const chunk: Chunk = {
+    ...ref,
+    input,
+    hash: eventHash(pair, input),
+    size: 0,
+    bytes: undefined,
+    pair: undefined,
+    held: 0,
+  };
+  hold(context, chunk, { pair }, pairBytes(pair));
+  return chunk;
+}
+
+/** Prepares a batch: packed and hashed, or in event mode only hashed (packing waits for the check). */
+async function prepareBatch(context: RunContext, inputs: UploadInput[], packFirst: boolean) {
+  const prepared: Array<Chunk | undefined> = new Array(inputs.length);
   await forEachConcurrent(inputs, context.concurrency, async (input, index) => {
     context.signal?.throwIfAborted();
-    const ref = { chunkId: input.chunkId, fileName: input.fileName };
     try {
-      const { bytes, hash } = await context.packLimit(() =>
-        packInput(input, context.compression, context.releaseMode),
+      prepared[index] = await context.packLimit(() =>
+        packFirst ? packed(context, input) : hashed(context, input),
       );
-      if (bytes.length > limits.maxPayload)
-        return context.report.tooLarge(ref, bytes.length, limits.maxPayload);
-      const keep = context.bufferedBytes + bytes.length <= limits.maxBuffered;
-      if (keep) context.bufferedBytes += bytes.length;
-      packed[index] = { ...ref, input, hash, size: bytes.length, bytes: keep ? bytes : undefined };
-      context.report.emit({ type: 'packed', ...ref, bytes: bytes.length });
     } catch (error) {
-      context.report.failed(ref, error);
+      context.report.failed({ chunkId: input.chunkId, fileName: input.fileName }, error);
     }
   });
-  return packed.filter((chunk): chunk is Chunk => chunk !== undefined);
+  return prepared.filter((chunk): chunk is Chunk => chunk !== undefined);
 }
 
 /**
@@ -138,9 +181,11 @@ async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]
 
 /**
  * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4), a batch (batchSize, ≤ 1000)
- * at a time: pack → SHA-512 → bulk_check_upload → bulk_start_upload → presigned POSTs (concurrency) →
- * bulk_finish_upload, packing the next batch meanwhile. Inputs are loaded lazily, a batch at a time,
- * so memory stays bounded.
+ * at a time: hash → bulk_check_upload → bulk_start_upload → presigned POSTs (concurrency) →
+ * bulk_finish_upload, preparing the next batch meanwhile. Symbol-set mode hashes the container, so it
+ * packs (zstd) before hashing; event mode hashes the pair and packs only the sets PostHog asks for,
+ * each right before its POST. Inputs are loaded lazily, a batch at a time, and what is kept between
+ * steps stays within maxBufferedBytes, so memory stays bounded.
  * A failing file is reported and the rest goes on; only invalid options, an abort or a failing
  * input iterator throw.
  */
@@ -172,27 +217,28 @@ export async function uploadSymbolSets(
     checkDisabled: false,
     preferFallback: false,
     bufferedBytes: 0,
+    maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
+    maxPayloadBytes: options.maxPayloadBytes ?? MAX_SYMBOL_SET_BYTES,
     packLimit: createLimiter(Math.min(concurrency, availableParallelism())),
   };
-  const limits = {
-    maxPayload: options.maxPayloadBytes ?? MAX_SYMBOL_SET_BYTES,
-    maxBuffered: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
-  };
+  // Event mode hashes the pair, so a set is packed only once bulk_check_upload asks for it; symbol-set
+  // mode hashes the container, and a dry run reports container sizes: both pack first.
+  const packFirst = context.releaseMode !== 'event' || dryRun;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
 
   const { unique, duplicates, firstFile } = await collectInputs(inputs);
   report.emit({ type: 'start', files: unique.length, duplicates: duplicates.length });
   for (const input of duplicates) report.duplicate(input, firstFile.get(input.chunkId)!);
 
-  // One batch at a time: check, start, POST, finish. The next batch is packed (read, zstd, SHA-512:
-  // CPU) while the current one is on the wire (mostly waiting), and the first request goes out after
-  // one batch is packed, not a whole check window.
+  // One batch at a time: check, start, POST, finish. The next batch is prepared (read, SHA-512 and in
+  // symbol-set mode zstd: CPU) while the current one is on the wire (mostly waiting), and the first
+  // request goes out after one batch is hashed, not a whole check window.
   const batches = slices(unique, Math.min(batchSize, MAX_CHECK_BATCH));
-  let next = batches.length > 0 ? packBatch(context, batches[0]!, limits) : undefined;
+  let next = batches.length > 0 ? prepareBatch(context, batches[0]!, packFirst) : undefined;
   try {
     for (let index = 0; index < batches.length; index++) {
       const packed = await next!;
-      next = index + 1 < batches.length ? packBatch(context, batches[index + 1]!, limits) : undefined;
+      next = index + 1 < batches.length ? prepareBatch(context, batches[index + 1]!, packFirst) : undefined;
       // Awaited on the next turn; if this batch throws first (an abort), that rejection is not unhandled.
       next?.catch(() => undefined);
       if (dryRun) {

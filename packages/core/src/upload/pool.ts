@@ -20,12 +20,16 @@ export function chunk<T>(items: readonly T[], size: number): T[][] {
   return out;
 }
 
-/** A counting semaphore: `run(task)` waits until fewer than `limit` tasks are running. */
+/**
+ * A counting semaphore: `run(task)` waits until fewer than `limit` tasks are running; `first` puts
+ * the task at the head of the queue.
+ */
 export function createLimiter(limit: number) {
   let running = 0;
   const waiting: Array<() => void> = [];
-  return async function run<T>(task: () => Promise<T>): Promise<T> {
-    if (running >= limit) await new Promise<void>((resolve) => waiting.push(resolve));
+  return async function run<T>(task: () => Promise<T>, first = false): Promise<T> {
+    if (running >= limit)
+      await new Promise<void>((resolve) => (first ? waiting.unshift(resolve) : waiting.push(resolve)));
     running++;
     try {
       return await task();

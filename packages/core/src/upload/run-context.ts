@@ -1,17 +1,23 @@
 import type { SymbolSetUploadItem } from '../api/protocol';
-import { ApiError, FileError } from '../errors';
+import { ApiError, FileError, HogmapsError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReleaseMode } from '../options/types';
-import { packInput } from './pack';
+import { type Pair, packInput, packPair } from './pack';
 import type { ChunkRef, Report } from './report';
 import type { UploadClient, UploadInput } from './types';
 
-/** A packed and hashed chunk. `bytes` is kept only while within the buffer budget. */
+/**
+ * A hashed chunk. What it keeps for the upload counts against the buffer budget (`held` bytes): its
+ * container (`bytes`), or in event mode, until PostHog asks for it, the loaded pair (`pair`).
+ */
 export interface Chunk extends ChunkRef {
   input: UploadInput;
   hash: string;
+  /** Container bytes; 0 until packed (event mode packs only what bulk_check_upload asks for). */
   size: number;
   bytes: Buffer | undefined;
+  pair: Pair | undefined;
+  held: number;
 }
 
 /** Mutable state of one upload run, shared by the check, start, storage and finish steps. */
@@ -33,28 +39,44 @@ export interface RunContext {
   /** The fallback storage URL worked after the accelerated one failed: use it from now on. */
   preferFallback: boolean;
   bufferedBytes: number;
+  maxBufferedBytes: number;
+  maxPayloadBytes: number;
   /**
-   * Bounds loads + packs in flight (first pass and re-packs alike) to the CPU count: packing is
-   * CPU-bound, and each one in flight holds a file's text, its payload and the compressed frame.
+   * Bounds loads, hashes and packs in flight to the CPU count: they are CPU-bound, and each one in
+   * flight holds a file's text, its payload and the compressed frame. `first` jumps the queue: a set
+   * whose batch is being uploaded goes before the next batch's loads.
    */
-  packLimit: <T>(task: () => Promise<T>) => Promise<T>;
+  packLimit: <T>(task: () => Promise<T>, first?: boolean) => Promise<T>;
 }
 
 export function uploadItem(context: RunContext, chunk: Chunk): SymbolSetUploadItem {
   return { chunk_id: chunk.chunkId, release_id: context.releaseId, content_hash: chunk.hash };
 }
 
-export function releaseBytes(context: RunContext, chunk: Chunk): void {
-  if (chunk.bytes) context.bufferedBytes -= chunk.size;
-  chunk.bytes = undefined;
+/** Keeps what the chunk needs for its upload when the buffer budget has room for `bytes` more. */
+export function hold(
+  context: RunContext,
+  chunk: Chunk,
+  kept: { bytes: Buffer } | { pair: Pair },
+  bytes: number,
+) {
+  if (context.bufferedBytes + bytes > context.maxBufferedBytes) return;
+  context.bufferedBytes += bytes;
+  chunk.held = bytes;
+  Object.assign(chunk, kept);
 }
 
-/** The chunk's container bytes: kept from packing, or packed again (the file must not have changed). */
-export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
-  if (chunk.bytes) return chunk.bytes;
-  const again = await context.packLimit(() =>
-    packInput(chunk.input, context.compression, context.releaseMode),
-  );
+export function releaseBytes(context: RunContext, chunk: Chunk): void {
+  context.bufferedBytes -= chunk.held;
+  chunk.held = 0;
+  chunk.bytes = undefined;
+  chunk.pair = undefined;
+}
+
+async function packAgain(context: RunContext, chunk: Chunk): Promise<Buffer> {
+  const pair = chunk.pair;
+  if (pair) return packPair(pair, context.compression, chunk.fileName);
+  const again = await packInput(chunk.input, context.compression, context.releaseMode);
   if (again.hash !== chunk.hash) {
     throw new FileError(
       'changed_during_upload',
@@ -63,6 +85,33 @@ export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buf
     );
   }
   return again.bytes;
+}
+
+/**
+ * The chunk's container bytes: kept from packing, packed now from the kept pair (event mode), or
+ * loaded and packed again (the file must not have changed). Packs go before the next batch's loads.
+ */
+export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
+  if (chunk.bytes) return chunk.bytes;
+  const bytes = await context.packLimit(() => packAgain(context, chunk), true);
+  releaseBytes(context, chunk);
+  if (chunk.size === 0) {
+    // Packed for the first time (event mode): the bound checked before bulk_check_upload holds.
+    if (bytes.length > context.maxPayloadBytes) {
+      throw new HogmapsError(
+        'too_large',
+        `its symbol set is ${bytes.length} bytes, over the ${context.maxPayloadBytes}-byte limit`,
+      );
+    }
+    chunk.size = bytes.length;
+    context.report.emit({
+      type: 'packed',
+      chunkId: chunk.chunkId,
+      fileName: chunk.fileName,
+      bytes: bytes.length,
+    });
+  }
+  return bytes;
 }
 
 export function isApiCode(error: unknown, code: string): error is ApiError {

@@ -43,8 +43,9 @@ export interface UploadOptions {
   /** Larger containers are skipped with a warning. @default 104857600 (PostHog's limit) */
   maxPayloadBytes?: number;
   /**
-   * Packed bytes kept between hashing and uploading; chunks beyond it are packed again at upload
-   * time (and their hash re-checked). @default 16777216 (16 MiB)
+   * Bytes kept between hashing and uploading: containers, and in event mode the loaded JS and map
+   * until PostHog asks for the set (only then is it packed). Sets beyond it are loaded and packed
+   * again at upload time (and their hash re-checked). @default 67108864 (64 MiB)
    */
   maxBufferedBytes?: number;
 }

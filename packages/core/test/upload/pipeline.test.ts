@@ -301,6 +301,26 @@ describe('uploadSymbolSets', () => {
     expect(summary.failed[0]!.error).toMatch(/dist\/f\.js: changed while it was being uploaded/);
   });
 
+  it('event mode: asks bulk_check_upload before packing, and checks no set over the size limit', async () => {
+    const packedAt: Array<[string, number]> = [];
+    const onProgress = (event: UploadProgressEvent) => {
+      if (event.type === 'packed') packedAt.push([event.chunkId, server.requests.length]);
+    };
+    const big = input('big', `/*${'x'.repeat(5000)}*/`);
+    const options = { releaseMode: 'event', compression: 'none', maxPayloadBytes: 2000, onProgress } as const;
+    await upload([input('a')], options);
+    packedAt.length = 0;
+    const before = server.requests.length;
+    const summary = await upload([big, input('a'), input('b')], options);
+    expect(summary).toMatchObject({ uploaded: ['b'], alreadyPresent: ['a'], tooLarge: ['big'] });
+    const routes = server.requests.slice(before).map((r) => r.route);
+    expect(routes).toEqual(['bulk_check_upload', 'bulk_start_upload', 'storage', 'bulk_finish_upload']);
+    const checked = server.requests[before]!.json as { symbol_sets: Array<{ chunk_id: string }> };
+    expect(checked.symbol_sets.map((set) => set.chunk_id)).toEqual(['a', 'b']);
+    // b was packed after check and start had been answered; a (present) was never packed.
+    expect(packedAt).toEqual([['b', before + 2]]);
+  });
+
   it('fails the batch when PostHog answers with a chunk id it was not asked about', async () => {
     const entry = { symbol_set_id: 'x', presigned_url: { url: `${server.url}/storage/upload`, fields: {} } };
     server.fault('bulk_start_upload', { status: 201, body: { id_map: { a: entry, intruder: entry } } });
