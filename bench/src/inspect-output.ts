@@ -1,7 +1,6 @@
 // What a build wrote, read after the child has exited (outside the measured time): the chunk count,
 // the sizes, and how many chunks carry each tool's marker, so a variant that silently did nothing
 // is caught instead of looking fast.
-import { createHash } from 'node:crypto';
 import { readdir, readFile, stat } from 'node:fs/promises';
 import path from 'node:path';
 import type { VariantId } from './variants';
@@ -23,7 +22,8 @@ const MARKERS: Record<VariantId, RegExp | undefined> = {
   sentry: /sentry-dbid-|_sentryDebugIds/,
 };
 
-async function walk(dir: string): Promise<string[]> {
+/** Every file under `dir`, as absolute paths. */
+export async function walk(dir: string): Promise<string[]> {
   const entries = await readdir(dir, { recursive: true, withFileTypes: true });
   return entries.filter((entry) => entry.isFile()).map((entry) => path.join(entry.parentPath, entry.name));
 }
@@ -43,19 +43,6 @@ export async function inspectOutput(outDir: string, variant: VariantId): Promise
     }
   }
   return summary;
-}
-
-/** Every JS file of an output by its path relative to `outDir`, with a hash of its bytes. */
-export async function fingerprintOutput(outDir: string): Promise<Map<string, string>> {
-  const files = new Map<string, string>();
-  for (const file of await walk(outDir)) {
-    if (!file.endsWith('.js')) continue;
-    const hash = createHash('sha256')
-      .update(await readFile(file))
-      .digest('hex');
-    files.set(path.relative(outDir, file).split(path.sep).join('/'), hash);
-  }
-  return files;
 }
 
 /** How many source maps of an output map code of `file` (a path relative to the app, forward slashes). */

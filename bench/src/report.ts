@@ -211,9 +211,13 @@ export function targetLines(result: RunResult): string[] {
       step.step === 'none'
         ? 'a new release of the same code'
         : `one ${step.step} module changed (in ${last.holding} chunk${last.holding === 1 ? '' : 's'})`;
+    const plain = result.rerelease?.plain?.find((p) => p.bundler === step.bundler && p.step === step.step);
+    const alone = plain
+      ? `; without a plugin ${plain.changedInPlace.length + plain.renamed.length} change, ${last.beyondBundler} sets uploaded beyond them`
+      : '';
     lines.push(
       `- ${met ? 'met' : 'MISSED'}: ${step.bundler}, re-release, ${what}: ${last.uploaded} of ${last.jsFiles} sets uploaded ` +
-        `(≤ ${allowed}), ${last.changedInPlace.length + last.renamed.length} JS files changed bytes`,
+        `(≤ ${allowed}), ${last.changedInPlace.length + last.renamed.length} JS files changed bytes${alone}`,
     );
   }
   return lines;

@@ -1,7 +1,7 @@
 // The re-release table: per bundler and mode, release A beside each one-module change, with what the
-// second upload sent and cost against the first.
+// second upload sent and cost against the first, and what the bundler alone changes for that step.
 import { formatMs, formatRatio, MB, median, medianRatio } from './measure/stats';
-import type { ReleaseSample, ReleaseStep, RereleaseResult } from './rerelease';
+import type { OutputChanges, PlainStep, ReleaseSample, ReleaseStep, RereleaseResult } from './rerelease';
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
@@ -21,6 +21,34 @@ function names(list: readonly string[], shown = 3): string {
   if (list.length === 0) return '';
   const more = list.length > shown ? ` +${list.length - shown} more` : '';
   return `: ${list.slice(0, shown).join(', ')}${more}`;
+}
+
+/** Changed and renamed JS files, named when there are only a few. */
+function changes({ changedInPlace, renamed }: OutputChanges): string {
+  const count = changedInPlace.length + renamed.length;
+  if (count === 0) return 'none';
+  if (count > 3) return `${changedInPlace.length} in place, ${renamed.length} renamed`;
+  return `${changedInPlace.length} in place${names(changedInPlace)}; ${renamed.length} renamed${names(renamed)}`;
+}
+
+/** The step built without a plugin: how many JS files the bundler itself changed, and their maps' size. */
+function plainChanges(plain: PlainStep | undefined): string {
+  if (!plain) return 'not built';
+  if (plain.step === 'A') return `${plain.jsFiles} JS files`;
+  const count = plain.changedInPlace.length + plain.renamed.length;
+  return count === 0 ? 'none' : `${changes(plain)} (maps ${bytes(plain.changedMapBytes)})`;
+}
+
+/** Sets uploaded for chunks the bundler alone leaves unchanged, and how many matched no plain chunk. */
+function beyond(sample: ReleaseSample): string {
+  if (sample.beyondBundler === undefined) return '';
+  return sample.unmatched
+    ? `${sample.beyondBundler} (${sample.unmatched} unmatched)`
+    : `${sample.beyondBundler}`;
+}
+
+function findPlain(result: RereleaseResult, step: ReleaseStep): PlainStep | undefined {
+  return result.plain?.find((plain) => plain.bundler === step.bundler && plain.step === step.step);
 }
 
 /** Median over rounds of `pick(B) / pick(A)`, A and B of the same round. */
@@ -47,8 +75,10 @@ export function rereleaseTable(result: RereleaseResult): string[] {
       '÷ A',
       'server CPU',
       'JS files changed (vs A)',
+      'without a plugin: JS files changed (vs A)',
+      'sets uploaded beyond those',
     ]),
-    row(Array(11).fill('---')),
+    row(Array(13).fill('---')),
   ];
   for (const step of result.steps) {
     const first = result.steps.find(
@@ -75,9 +105,9 @@ export function rereleaseTable(result: RereleaseResult): string[] {
         timed(step.samples, (sample) => sample.uploadCpuMs),
         ratio((sample) => sample.uploadCpuMs),
         timed(step.samples, (sample) => sample.serverCpuMs),
-        isA
-          ? '–'
-          : `${last.changedInPlace.length} in place${names(last.changedInPlace)}; ${last.renamed.length} renamed${names(last.renamed)}`,
+        isA ? '–' : changes(last),
+        plainChanges(findPlain(result, step)),
+        isA ? '–' : beyond(last),
       ]),
     );
   }
@@ -88,8 +118,9 @@ export function rereleaseTable(result: RereleaseResult): string[] {
 export const RERELEASE_NOTES = [
   "- Upload time and CPU: the build's finish (pack, hash, requests, manifest), timed inside the build process; CPU counts all its threads. Bytes sent: zstd containers.",
   '- Each B is release A with that one module changed, built as the next release into the same project; a set is "present" when the project holds its chunk id and content hash.',
-  '- A release id is injected into startup chunks (entries, runtimes), so those change bytes every release; the event-mode content hash undoes the injection, so they are not uploaded again for it.',
-  '- With content-hashed names a chunk that imports a changed chunk by name changes too, and so on up the graph: where the name hash covers the injected release id (Vite, rollup, rolldown, esbuild), every chunk importing a startup chunk is renamed, so its code changes and its set is new (a Vite lazy chunk imports the entry for its preload helper); webpack and rspack name chunks through the runtime, which alone changes.',
+  '- "Without a plugin": the same step built with the same bundler config and no plugin, against that build of A (deterministic: built once per bundler). "Sets uploaded beyond those": sets uploaded for chunks whose JS that plain build leaves unchanged (chunks matched by the sources of their maps), i.e. what hogmaps itself adds.',
+  '- With content-hashed names a chunk that imports a renamed chunk by name is renamed too, and so on up the graph. Without a plugin a one-module change renames the chunk holding it, the chunks naming it up to the entry, and every chunk importing one of those: in Vite every lazy chunk imports the entry (for its preload helper) and the entry names every route, so nearly every file; webpack and rspack name chunks through the runtime (`main`), which alone changes besides the chunk holding the module.',
+  '- A release id is injected into startup chunks (entries, runtimes, what entries import statically), so those change bytes every release; the event-mode content hash undoes the injection, so they are not uploaded again for it. Where the name hash covers the injected release id (Vite, rollup, rolldown, esbuild: a name determines its bytes), every release renames the startup chunks and every chunk importing one by name, whose bytes then change: new sets even for the same code. webpack and rspack rename only the runtime.',
   '- Symbol-set mode binds chunk ids to the release: every set is new in every release, by design.',
 ];
 

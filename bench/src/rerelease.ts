@@ -1,14 +1,18 @@
 // Re-release cost (issue #14 target 5). Per bundler and release mode, in a fresh project on the local
 // server: release A of the app, then each one-module change built as the next release into the same
-// project, compared with A (what was uploaded, what was skipped, which output files changed). The
-// builds run on a copy of the generated app, so a run that stops half-way never leaves a change in it.
+// project, compared with A (what was uploaded, what was skipped, which output files changed). Each
+// step is also built without any plugin, once per bundler, to tell the bundler's own renames from
+// what hogmaps adds. The builds run on a copy of the generated app, so a run that stops half-way never
+// leaves a change in it.
 import { cp, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { type BuildEnvironment, forkBuild } from './builds';
-import { fingerprintOutput, inspectOutput, mapsHolding } from './inspect-output';
+import { inspectOutput, mapsHolding } from './inspect-output';
 import type { LocalServer } from './local-server';
 import { formatMiB, formatMs } from './measure/stats';
+import { compareOutputs, fingerprintOutput } from './output-changes';
 import { type ChangeKind, changeModule, moduleToChange } from './rerelease-edits';
+import { beyondBundler, buildPlain, type PlainBuilds, type PlainStep } from './rerelease-plain';
 import type { BuildJob, Bundler } from './variants';
 
 export type ReleaseModeName = 'event' | 'symbol-set';
@@ -43,7 +47,17 @@ export interface ReleaseSample {
   renamed: string[];
   /** Chunks whose map holds the changed module: the ones the change itself is in. */
   holding: number;
+  /**
+   * Sets uploaded for chunks whose JS the bundler alone (the step without a plugin) leaves as in A:
+   * what hogmaps itself adds. Chunks are matched by the sources of their maps; `unmatched` counts
+   * uploaded chunks no chunk of the plain build matches (counted in `beyondBundler` too).
+   */
+  beyondBundler?: number;
+  unmatched?: number;
 }
+
+export type { OutputChanges } from './output-changes';
+export type { PlainStep } from './rerelease-plain';
 
 export interface ReleaseStep {
   bundler: Bundler;
@@ -56,6 +70,8 @@ export interface ReleaseStep {
 
 export interface RereleaseResult {
   steps: ReleaseStep[];
+  /** The same steps without any plugin (missing for a bundler whose series failed before them). */
+  plain?: PlainStep[];
   errors: Array<{ bundler: Bundler; mode: ReleaseModeName; error: string }>;
 }
 
@@ -84,6 +100,8 @@ interface Series {
   server: Awaited<ReturnType<LocalServer['freshProject']>>;
   /** Chunk ids of every set the project holds, from the builds' own reports. */
   known: Set<string>;
+  /** The steps built without a plugin, shared by every series (each step is built once per bundler). */
+  plain: PlainBuilds;
 }
 
 /** One release of the series: build, then check the server holds exactly the sets reported so far. */
@@ -136,14 +154,19 @@ async function buildRelease(series: Series, version: string, outDir: string) {
     jsFiles: output.jsFiles,
     mapBytes: output.mapBytes,
   };
-  return { sample, files: await fingerprintOutput(outDir) };
+  return { sample, files: await fingerprintOutput(outDir), uploaded: new Set(upload.uploaded) };
 }
 
 function describe(series: Series, step: ReleaseStepName, sample: ReleaseSample): string {
+  const plain = series.plain.steps.find((done) => done.bundler === series.bundler && done.step === step);
+  const withoutPlugin = plain
+    ? ` (without a plugin: ${plain.changedInPlace.length} in place, ${plain.renamed.length} renamed; ` +
+      `${sample.beyondBundler} sets uploaded beyond them, ${sample.unmatched} unmatched)`
+    : '';
   const changed =
     step === 'A'
       ? ''
-      : `; ${sample.changedInPlace.length} js changed in place, ${sample.renamed.length} renamed`;
+      : `; ${sample.changedInPlace.length} js changed in place, ${sample.renamed.length} renamed${withoutPlugin}`;
   return (
     `  ${series.bundler} ${series.mode} round ${series.round + 1}, ${step === 'A' ? 'release A' : `${step} changed`}: ` +
     `${sample.uploaded} sets uploaded (${formatMiB(sample.bytesSent)}), ${sample.alreadyPresent} present, ` +
@@ -159,6 +182,7 @@ async function releaseSeries(
   const out = (name: string) =>
     path.join(series.options.workDir, 'out', `rerelease-${series.bundler}-${series.mode}-${name}`);
   const a = await buildRelease(series, '1.0.0', out('A'));
+  await buildPlain(series, 'A');
   const first = { ...a.sample, changedInPlace: [], renamed: [], holding: 0 };
   record('A', first);
   series.options.log(describe(series, 'A', first));
@@ -172,15 +196,15 @@ async function releaseSeries(
       let b: Awaited<ReturnType<typeof buildRelease>>;
       try {
         b = await buildRelease(series, `1.0.${index + 1}`, out('B'));
+        await buildPlain(series, kind);
       } finally {
         await undo();
       }
-      const names = [...b.files.keys()];
       const sample: ReleaseSample = {
         ...b.sample,
-        changedInPlace: names.filter((name) => a.files.has(name) && a.files.get(name) !== b.files.get(name)),
-        renamed: names.filter((name) => !a.files.has(name)),
+        ...compareOutputs(a.files, b.files),
         holding: file === undefined ? 0 : await mapsHolding(out('B'), file),
+        ...(await beyondBundler(series, kind, out('B'), b.uploaded)),
       };
       record(kind, sample, file);
       series.options.log(describe(series, kind, sample));
@@ -192,7 +216,8 @@ async function releaseSeries(
 }
 
 export async function runRerelease(options: RereleaseOptions): Promise<RereleaseResult> {
-  const result: RereleaseResult = { steps: [], errors: [] };
+  const plain: PlainBuilds = { a: new Map(), steps: [], chunks: new Map() };
+  const result: RereleaseResult = { steps: [], plain: plain.steps, errors: [] };
   const root = path.join(options.workDir, 'rerelease-app');
   await rm(root, { recursive: true, force: true });
   await cp(options.app.root, root, { recursive: true });
@@ -214,6 +239,7 @@ export async function runRerelease(options: RereleaseOptions): Promise<Rerelease
             round,
             server: await options.server.freshProject(),
             known: new Set(),
+            plain,
           };
           const record = (step: ReleaseStepName, sample: ReleaseSample, changed?: string) => {
             let entry = result.steps.find((s) => s.bundler === bundler && s.mode === mode && s.step === step);
