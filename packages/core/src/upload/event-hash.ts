@@ -8,11 +8,15 @@
 // columns differ too. The server keys its skip-or-replace decision on this hash, and posthog-cli
 // sends the same for the same pair, so the two tools never overwrite each other's sets.
 
+import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInjectedSnippet } from '../chunk-id/detect';
+import { type JsonMember, type JsonObjectScan, scanJsonObject } from '../files/json-scan';
 import { SNIPPET_PARTS } from '../inject/snippet';
 import { decodeMappings, encodeMappings } from './mappings-codec';
+import { splicePristineMappings } from './mappings-splice';
 import { adjustTokens, removalAdjustment } from './pristine-mappings';
+import { serializedArray } from './raw-json';
 
 export type SnippetVariant = 'with-release' | 'chunk-id-only';
 
@@ -88,11 +92,77 @@ function sortedKeys(object: Record<string, unknown>): string[] {
 /** Keys of posthog-cli's `SourceMapContent` that are struct fields rather than `fields` entries. */
 const STRUCT_KEYS = new Set(['release_id', 'chunk_id', 'chunkId', 'debugId']);
 
+/** Serialized JSON as pieces, hashed one after the other without joining them. */
+export type JsonPieces = Array<string | Uint8Array>;
+
+/** A member whose serialized form is already known (read from the map's bytes). */
+class Serialized {
+  constructor(
+    readonly pieces: JsonPieces,
+    /** For an array: whether it holds a string (`sourcesContent` is kept only then). */
+    readonly hasString = false,
+  ) {}
+}
+
 /**
- * The map JSON posthog-cli hashes in event mode: its `mappings` with the removal composed in (see
- * pristine-mappings.ts), the values the sourcemap crate rewrites (version 3, null sources as "",
- * names as strings), every other key kept (in byte order), `chunk_id` and `file` dropped, and
- * `release_id` and `debugId` first, as the struct serializes them.
+ * The map JSON posthog-cli hashes in event mode, from the old map's members (`Serialized` where the
+ * fast path kept a member's bytes) and the pristine `mappings`: those, the values the sourcemap crate
+ * rewrites (version 3, null sources as "", names as strings), every other key kept (in byte order),
+ * `chunk_id` and `file` dropped, and `release_id` and `debugId` first, as the struct serializes them.
+ */
+function composeMapJson(old: Record<string, unknown>, mappings: JsonPieces): JsonPieces {
+  const sources = Array.isArray(old.sources) ? old.sources : [];
+  const names = Array.isArray(old.names) ? old.names : [];
+  // What the sourcemap crate writes back; the CLI then re-adds every other key of the old map.
+  const fields: Record<string, unknown> = {
+    version: 3,
+    sources: sources.map((source) => (typeof source === 'string' ? source : '')),
+    names: names.map((name) =>
+      typeof name === 'string' ? name : typeof name === 'number' ? String(name) : '',
+    ),
+    mappings: new Serialized(['"', ...mappings, '"']),
+  };
+  if (typeof old.sourceRoot === 'string') fields.sourceRoot = old.sourceRoot;
+  const content = old.sourcesContent;
+  if (
+    content instanceof Serialized
+      ? content.hasString
+      : Array.isArray(content) && content.some((item) => typeof item === 'string')
+  ) {
+    fields.sourcesContent = content;
+  }
+  if (Array.isArray(old.ignoreList) && old.ignoreList.length > 0) {
+    fields.ignoreList = [...new Set(old.ignoreList as number[])].sort((a, b) => a - b);
+  }
+  for (const key of Object.keys(old)) {
+    if (!(key in fields) && !STRUCT_KEYS.has(key)) fields[key] = old[key];
+  }
+  delete fields.file;
+
+  const pieces: JsonPieces = ['{'];
+  let first = true;
+  const member = (key: string, value: unknown) => {
+    pieces.push(`${first ? '' : ','}${JSON.stringify(key)}:`);
+    first = false;
+    if (value instanceof Serialized) pieces.push(...value.pieces);
+    else pieces.push(serialize(value));
+  };
+  if (typeof old.release_id === 'string') member('release_id', old.release_id);
+  if (typeof old.debugId === 'string') member('debugId', old.debugId);
+  for (const key of sortedKeys(fields)) member(key, fields[key]);
+  pieces.push('}');
+  return pieces;
+}
+
+function joinPieces(pieces: JsonPieces): string {
+  return pieces
+    .map((piece) => (typeof piece === 'string' ? piece : Buffer.from(piece).toString('utf8')))
+    .join('');
+}
+
+/**
+ * The map JSON posthog-cli hashes in event mode (see composeMapJson), its `mappings` with the removal
+ * composed in (see pristine-mappings.ts). The general path: parses the whole map.
  */
 export function pristineMapJson(
   mapText: string,
@@ -107,48 +177,75 @@ export function pristineMapJson(
   const names = Array.isArray(old.names) ? old.names : [];
   const mappings = typeof old.mappings === 'string' ? old.mappings : '';
   const tokens = decodeMappings(mappings, sources.length, names.length);
-
-  // What the sourcemap crate writes back; the CLI then re-adds every other key of the old map.
-  const fields: Record<string, unknown> = {
-    version: 3,
-    sources: sources.map((source) => (typeof source === 'string' ? source : '')),
-    names: names.map((name) =>
-      typeof name === 'string' ? name : typeof name === 'number' ? String(name) : '',
-    ),
-    mappings: encodeMappings(adjustTokens(tokens, removalAdjustment(code, removals))),
-  };
-  if (typeof old.sourceRoot === 'string') fields.sourceRoot = old.sourceRoot;
-  if (
-    Array.isArray(old.sourcesContent) &&
-    old.sourcesContent.some((content) => typeof content === 'string')
-  ) {
-    fields.sourcesContent = old.sourcesContent;
-  }
-  if (Array.isArray(old.ignoreList) && old.ignoreList.length > 0) {
-    fields.ignoreList = [...new Set(old.ignoreList as number[])].sort((a, b) => a - b);
-  }
-  for (const key of Object.keys(old)) {
-    if (!(key in fields) && !STRUCT_KEYS.has(key)) fields[key] = old[key];
-  }
-  delete fields.file;
-
-  const head: string[] = [];
-  if (typeof old.release_id === 'string') head.push(`"release_id":${JSON.stringify(old.release_id)}`);
-  if (typeof old.debugId === 'string') head.push(`"debugId":${JSON.stringify(old.debugId)}`);
-  const body = sortedKeys(fields).map((key) => `${JSON.stringify(key)}:${serialize(fields[key])}`);
-  return `{${[...head, ...body].join(',')}}`;
+  const encoded = encodeMappings(adjustTokens(tokens, removalAdjustment(code, removals)));
+  return joinPieces(composeMapJson(old, [encoded]));
 }
 
+const EMPTY: Uint8Array = new Uint8Array(0);
+
 /**
- * The event-mode `content_hash` of an uploaded pair (lowercase hex SHA-512), as posthog-cli computes
- * it, so it does not depend on the release id. A map this cannot compose (an index map, malformed
- * mappings; posthog-cli rejects most of those) is hashed as its JSON with keys sorted and `file`,
- * `chunk_id` dropped: still free of the release, if not equal to posthog-cli's.
+ * The same JSON as pristineMapJson, as pieces, from the map's bytes without parsing all of it:
+ * `sourcesContent` copied where its bytes are already serialized, `mappings` spliced
+ * (mappings-splice.ts), only the small members parsed. Undefined where this cannot vouch for the
+ * result (bytes that are not UTF-8 or not a JSON object, an index map, a key JSON.parse treats
+ * specially, mappings outside the fast path's form): the general path then decides.
  */
-export function eventContentHash(minified: string, mapText: string, chunkId: string): string {
-  const snippet = findSnippetForHash(minified, chunkId);
+export function pristineMapPieces(
+  bytes: Uint8Array,
+  code: string,
+  removals: ReadonlyArray<[number, number]>,
+): JsonPieces | undefined {
+  if (!isUtf8(bytes)) return undefined;
+  let scan: JsonObjectScan;
+  try {
+    scan = scanJsonObject(bytes);
+  } catch {
+    return undefined;
+  }
+  const old: Record<string, unknown> = {};
+  let mappings: JsonMember | undefined;
+  for (const member of scan.members) {
+    // `__proto__`, `constructor`, …: JSON.parse makes them own keys, an assignment would not.
+    if (member.key in PROTOTYPE || member.key === 'sections') return undefined;
+    if (member.key === 'mappings' && member.kind === 'string') {
+      mappings = member;
+      old.mappings = '';
+      continue;
+    }
+    if (member.key === 'sourcesContent' && member.kind === 'array') {
+      const array = serializedArray(bytes, member.start, member.end);
+      if (array) {
+        old.sourcesContent = new Serialized(array.pieces, array.hasString);
+        continue;
+      }
+    }
+    old[member.key] = JSON.parse(utf8Text(bytes.subarray(member.start, member.end)));
+    if (member.key === 'mappings') mappings = undefined;
+  }
+  const sources = Array.isArray(old.sources) ? old.sources.length : 0;
+  const names = Array.isArray(old.names) ? old.names.length : 0;
+  let start = 0;
+  let end = 0;
+  let source = EMPTY;
+  if (mappings) {
+    source = bytes;
+    start = mappings.start + 1;
+    end = mappings.end - 1;
+    if (bytes.subarray(start, end).includes(0x5c)) return undefined;
+  }
+  const spliced = splicePristineMappings(source, start, end, code, removals, sources, names);
+  return spliced && composeMapJson(old, spliced);
+}
+
+const PROTOTYPE = {};
+const utf8Text = (bytes: Uint8Array) =>
+  Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
+
+/** The snippet and the `\n//# chunkId=` comment, as sorted `[start, end)` ranges of `code`. */
+export function injectedRanges(code: string, chunkId: string) {
+  const snippet = findSnippetForHash(code, chunkId);
   const comment = `\n//# chunkId=${chunkId}`;
-  const commentAt = minified.indexOf(comment);
+  const commentAt = code.indexOf(comment);
   const removals: Array<[number, number]> = [];
   if (snippet) removals.push([snippet.start, snippet.end]);
   if (
@@ -158,28 +255,78 @@ export function eventContentHash(minified: string, mapText: string, chunkId: str
     removals.push([commentAt, commentAt + comment.length]);
   }
   removals.sort((a, b) => a[0] - b[0]);
-  let pristine = '';
+  const variant: SnippetVariant = snippet?.releaseId !== undefined ? 'with-release' : 'chunk-id-only';
+  return { removals, variant };
+}
+
+/**
+ * The pristine code as pieces: views of `bytes` between the removals when the code came as UTF-8
+ * bytes whose text is `code` (no re-encoding), else slices of `code`.
+ */
+function pristineCode(
+  code: string,
+  bytes: Uint8Array | undefined,
+  removals: ReadonlyArray<[number, number]>,
+): JsonPieces {
+  // Every range starts and ends with an ASCII character (the snippet's, the comment's), so its ends
+  // never split a character; their byte offsets equal the string's when the code is ASCII.
+  const ascii = bytes !== undefined && bytes.length === code.length;
+  const byteAt = (at: number) => (ascii ? at : Buffer.byteLength(code.slice(0, at)));
+  const whole = removals.every(
+    ([start, end]) => code.charCodeAt(start) < 0x80 && code.charCodeAt(end - 1) < 0x80,
+  );
+  const pieces: JsonPieces = [];
   let from = 0;
   for (const [start, end] of removals) {
-    pristine += minified.slice(from, start);
+    pieces.push(bytes && whole ? bytes.subarray(byteAt(from), byteAt(start)) : code.slice(from, start));
     from = end;
   }
-  pristine += minified.slice(from);
+  pieces.push(bytes && whole ? bytes.subarray(byteAt(from)) : code.slice(from));
+  return pieces;
+}
 
-  let map: string;
-  try {
-    map = pristineMapJson(mapText, minified, removals);
-  } catch {
-    map = fallbackMapJson(mapText);
+/**
+ * The event-mode `content_hash` of an uploaded pair (lowercase hex SHA-512), as posthog-cli computes
+ * it, so it does not depend on the release id. A map this cannot compose (an index map, malformed
+ * mappings; posthog-cli rejects most of those) is hashed as its JSON with keys sorted and `file`,
+ * `chunk_id` dropped: still free of the release, if not equal to posthog-cli's. Takes the pair as
+ * read (bytes hash without copies; text works too).
+ */
+export function eventContentHash(
+  minified: string | Uint8Array,
+  map: string | Uint8Array,
+  chunkId: string,
+  options: {
+    /** Skip the fast path (tests compare the two). */
+    general?: boolean;
+  } = {},
+): string {
+  const codeBytes = typeof minified === 'string' ? undefined : minified;
+  const code = codeBytes === undefined ? (minified as string) : utf8Text(codeBytes);
+  const { removals, variant } = injectedRanges(code, chunkId);
+  const hash = createHash('sha512');
+  const sameBytes = codeBytes !== undefined && isUtf8(codeBytes) ? codeBytes : undefined;
+  for (const piece of pristineCode(code, sameBytes, removals)) hash.update(piece);
+  hash.update('\0');
+
+  let pieces: JsonPieces | undefined;
+  if (!options.general && typeof map !== 'string') {
+    try {
+      pieces = pristineMapPieces(map, code, removals);
+    } catch {
+      pieces = undefined;
+    }
   }
-  const variant: SnippetVariant = snippet?.releaseId !== undefined ? 'with-release' : 'chunk-id-only';
-  return createHash('sha512')
-    .update(pristine)
-    .update('\0')
-    .update(map)
-    .update('\0')
-    .update(variant)
-    .digest('hex');
+  if (!pieces) {
+    const mapText = typeof map === 'string' ? map : utf8Text(map);
+    try {
+      pieces = [pristineMapJson(mapText, code, removals)];
+    } catch {
+      pieces = [fallbackMapJson(mapText)];
+    }
+  }
+  for (const piece of pieces) hash.update(piece);
+  return hash.update('\0').update(variant).digest('hex');
 }
 
 function fallbackMapJson(mapText: string): string {

@@ -43,16 +43,31 @@ export function pushToken(
   data[at + 5] = f;
 }
 
-/** Decodes `mappings` like the sourcemap crate's `decode_regular`: 1-, 4- and 5-field segments only. */
-export function decodeMappings(mappings: string, sources: number, names: number): Tokens {
+/** The decoder's running values at the start of a line (the fields are relative across lines). */
+export interface DecoderState {
+  line: number;
+  srcId: number;
+  srcLine: number;
+  srcCol: number;
+  nameId: number;
+}
+
+const START: DecoderState = { line: 0, srcId: 0, srcLine: 0, srcCol: 0, nameId: 0 };
+
+/**
+ * Decodes `mappings` like the sourcemap crate's `decode_regular`: 1-, 4- and 5-field segments only.
+ * `from` continues a decode part-way (the lines of one map from a given line on).
+ */
+export function decodeMappings(
+  mappings: string,
+  sources: number,
+  names: number,
+  from: DecoderState = START,
+): Tokens {
   const tokens = createTokens((mappings.length >> 2) + 8);
   const fields = [0, 0, 0, 0, 0];
   let count = 0;
-  let srcId = 0;
-  let srcLine = 0;
-  let srcCol = 0;
-  let nameId = 0;
-  let line = 0;
+  let { srcId, srcLine, srcCol, nameId, line } = from;
   let col = 0;
   const length = mappings.length;
   for (let pos = 0; pos <= length; ) {
@@ -93,61 +108,108 @@ export function decodeMappings(mappings: string, sources: number, names: number)
   return tokens;
 }
 
-/** Encodes tokens like the sourcemap crate's `serialize_mappings`: no trailing `;`, repeats dropped. */
-export function encodeMappings(tokens: Tokens): string {
-  const { data } = tokens;
-  let out = new Uint8Array(Math.max(64, tokens.length * 10));
-  let size = 0;
-  const ensure = (extra: number) => {
-    if (size + extra <= out.length) return;
-    const grown = new Uint8Array(Math.max(out.length * 2, size + extra));
-    grown.set(out.subarray(0, size));
-    out = grown;
-  };
-  const vlq = (value: number) => {
-    size = writeVlqBytes(value, out, size);
-  };
-  let prevLine = 0;
-  let prevCol = 0;
-  let prevSrcId = 0;
-  let prevSrcLine = 0;
-  let prevSrcCol = 0;
-  let prevName = 0;
-  for (let index = 0; index < tokens.length; index++) {
-    const at = index * WIDTH;
+/**
+ * The sourcemap crate's `serialize_mappings`, one token at a time: no trailing `;`, a token equal to
+ * the one before it dropped. `copy` splices in segments already in this form (whole lines of a map
+ * whose bytes the encoder would write again), so that a map's untouched lines need no re-encoding.
+ * The output is a list of byte pieces (copied lines stay views of the input).
+ */
+export class MappingsEncoder {
+  private readonly pieces: Uint8Array[] = [];
+  private out = new Uint8Array(256);
+  private size = 0;
+  private line = 0;
+  private col = 0;
+  /** False after `copy`: the next token must start a new line. */
+  private colKnown = true;
+  private pushed = false;
+  private readonly last = new Int32Array(WIDTH);
+  /** The relative fields' running values, as the decoder sees them after what was written. */
+  readonly state: DecoderState = { line: 0, srcId: 0, srcLine: 0, srcCol: 0, nameId: 0 };
+
+  private ensure(extra: number): void {
+    if (this.size + extra <= this.out.length) return;
+    const grown = new Uint8Array(Math.max(this.out.length * 2, this.size + extra));
+    grown.set(this.out.subarray(0, this.size));
+    this.out = grown;
+  }
+
+  private newLines(line: number): void {
+    this.ensure(Math.max(0, line - this.line));
+    for (; this.line < line; this.line++) this.out[this.size++] = 59;
+  }
+
+  private vlq(value: number): void {
+    this.size = writeVlqBytes(value, this.out, this.size);
+  }
+
+  /** Writes the token at `data[at]` (WIDTH fields), which must not sort before the previous one. */
+  push(data: Int32Array, at: number): void {
     const line = data[at]!;
-    if (line !== prevLine) {
-      ensure(line - prevLine);
-      for (; prevLine < line; prevLine++) out[size++] = 59;
-      prevCol = 0;
-    } else if (index > 0) {
-      if (sameToken(data, at, at - WIDTH)) continue;
-      ensure(1);
-      out[size++] = 44;
+    const { last, state } = this;
+    if (line !== this.line) {
+      this.newLines(line);
+      this.col = 0;
+      this.colKnown = true;
+    } else if (this.pushed) {
+      if (!this.colKnown) throw new Error('a token continues a copied line');
+      if (sameToken(data, at, last, 0)) return;
+      this.ensure(1);
+      this.out[this.size++] = 44;
     }
-    ensure(40);
+    for (let field = 0; field < WIDTH; field++) last[field] = data[at + field]!;
+    this.pushed = true;
+    this.ensure(40);
     const col = data[at + 1]!;
-    vlq(col - prevCol);
-    prevCol = col;
+    this.vlq(col - this.col);
+    this.col = col;
     const srcId = data[at + 2]!;
-    if (srcId !== NONE) {
-      vlq(srcId - prevSrcId);
-      vlq(data[at + 3]! - prevSrcLine);
-      vlq(data[at + 4]! - prevSrcCol);
-      prevSrcId = srcId;
-      prevSrcLine = data[at + 3]!;
-      prevSrcCol = data[at + 4]!;
-      const name = data[at + 5]!;
-      if (name !== NONE) {
-        vlq(name - prevName);
-        prevName = name;
-      }
+    if (srcId === NONE) return;
+    this.vlq(srcId - state.srcId);
+    this.vlq(data[at + 3]! - state.srcLine);
+    this.vlq(data[at + 4]! - state.srcCol);
+    state.srcId = srcId;
+    state.srcLine = data[at + 3]!;
+    state.srcCol = data[at + 4]!;
+    const name = data[at + 5]!;
+    if (name !== NONE) {
+      this.vlq(name - state.nameId);
+      state.nameId = name;
     }
   }
-  return Buffer.from(out.buffer, out.byteOffset, size).toString('latin1');
+
+  /**
+   * Splices in `segments`, whole lines `firstLine`…`lastLine` in the encoder's own form, written for
+   * the running values in `state` (which must equal this encoder's); `after` are the values after them.
+   */
+  copy(segments: Uint8Array, firstLine: number, lastLine: number, after: DecoderState): void {
+    if (firstLine < this.line || (firstLine === this.line && this.pushed))
+      throw new Error('copied lines must start a new line');
+    this.newLines(firstLine);
+    this.pieces.push(this.out.slice(0, this.size), segments);
+    this.size = 0;
+    this.line = lastLine;
+    this.pushed = true;
+    this.colKnown = false;
+    this.last.fill(0);
+    Object.assign(this.state, { ...after, line: lastLine });
+  }
+
+  /** The bytes written so far. */
+  finish(): Uint8Array[] {
+    if (this.size > 0) this.pieces.push(this.out.subarray(0, this.size));
+    return this.pieces;
+  }
 }
 
-function sameToken(data: Int32Array, a: number, b: number): boolean {
-  for (let field = 0; field < WIDTH; field++) if (data[a + field] !== data[b + field]) return false;
+/** Encodes tokens like the sourcemap crate's `serialize_mappings`: no trailing `;`, repeats dropped. */
+export function encodeMappings(tokens: Tokens): string {
+  const encoder = new MappingsEncoder();
+  for (let index = 0; index < tokens.length; index++) encoder.push(tokens.data, index * WIDTH);
+  return Buffer.concat(encoder.finish()).toString('latin1');
+}
+
+function sameToken(data: Int32Array, a: number, other: Int32Array, b: number): boolean {
+  for (let field = 0; field < WIDTH; field++) if (data[a + field] !== other[b + field]) return false;
   return true;
 }

@@ -20,12 +20,6 @@ export interface PackedChunk {
   hash: string;
 }
 
-function text(bytes: string | Uint8Array): string {
-  return typeof bytes === 'string'
-    ? bytes
-    : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
-}
-
 function byteLength(part: string | Uint8Array): number {
   return typeof part === 'string' ? Buffer.byteLength(part, 'utf8') : part.byteLength;
 }
@@ -69,7 +63,7 @@ export function eventHash(pair: Pair, input: UploadInput): string {
   } catch (error) {
     throw asFileError(error, input.fileName, 'pack_failed');
   }
-  return eventContentHash(text(pair.minified), text(pair.map), input.chunkId);
+  return eventContentHash(pair.minified, pair.map, input.chunkId);
 }
 
 /** The JS and map bytes of a pair. */

@@ -11,7 +11,7 @@ import { createTokens, pushToken, type Tokens, WIDTH } from './mappings-codec';
 const LINE_END = 0xffffffff;
 
 /** One adjustment token: `dst` in the code with the ranges removed, `src` in the code as uploaded. */
-interface AdjustmentToken {
+export interface AdjustmentToken {
   dstLine: number;
   dstCol: number;
   srcLine: number;
