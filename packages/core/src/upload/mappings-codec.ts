@@ -195,6 +195,20 @@ export class MappingsEncoder {
     Object.assign(this.state, { ...after, line: lastLine });
   }
 
+  /**
+   * Appends `segments` (starting with `,`) to the current line, in the encoder's own form for the
+   * running values in `state` and the last token's column; `after` are the values after them.
+   */
+  append(segments: Uint8Array, after: DecoderState): void {
+    if (segments.length === 0) return;
+    if (!this.pushed || !this.colKnown) throw new Error('appended segments must follow a token');
+    this.pieces.push(this.out.slice(0, this.size), segments);
+    this.size = 0;
+    this.colKnown = false;
+    this.last.fill(0);
+    Object.assign(this.state, { ...after, line: this.line });
+  }
+
   /** The bytes written so far. */
   finish(): Uint8Array[] {
     if (this.size > 0) this.pieces.push(this.out.subarray(0, this.size));

@@ -5,7 +5,11 @@
 
 import type { DecoderState } from './mappings-codec';
 
-const DIGIT = new Int8Array(256).fill(-1);
+/** Base64 digits; BAD for bytes that are neither a digit nor a separator. */
+const BAD = -1;
+const DIGIT = new Int8Array(256).fill(BAD);
+DIGIT[44] = -2; // ,
+DIGIT[59] = -3; // ;
 const BASE64 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
 for (let index = 0; index < BASE64.length; index++) DIGIT[BASE64.charCodeAt(index)] = index;
 
@@ -17,18 +21,25 @@ export interface LineMark extends DecoderState {
   offset: number;
 }
 
+/** In a line kept from a column on: just after the first token at or past it, and that token's column. */
+export interface TailMark extends LineMark {
+  col: number;
+}
+
 export interface MappingsScan {
   /** Marks for line 0 and every line that is not plain or follows one that is not, in order. */
   marks: LineMark[];
+  /** For each line kept from a column `from[line] > 0` on that has a token there: where its tail starts. */
+  tails: TailMark[];
   /** Lines in the mappings (`;` count + 1). */
   lines: number;
 }
 
 /**
- * Scans `bytes[start, end)`. `plain[line]` is 1 for a line whose tokens the adjustment keeps as they
- * are; such a line must be canonical: no empty segment, VLQs of minimal length (no `-0`), columns not
- * decreasing and not negative, not two tokens at column 0 (the composition drops the first), no token
- * equal to the one before it. Undefined when that does not hold, or when the decoder would refuse the
+ * Scans `bytes[start, end)`. `from[line]` is the column from which the adjustment moves a line's
+ * tokens all alike (0: the whole line stays as it is), or -1. Such a line must be canonical: no empty
+ * segment, VLQs of minimal length (no `-0`), columns not decreasing and not negative, not two tokens
+ * at that column (the composition drops the first), no token equal to the one before it. Undefined when that does not hold, or when the decoder would refuse the
  * mappings (2, 3 or 6+ fields, a bad digit, a source or name index out of range), or a value leaves the
  * int32 range: the general path then decides.
  */
@@ -38,9 +49,11 @@ export function scanMappings(
   end: number,
   sources: number,
   names: number,
-  plain: Uint8Array,
+  from: Int32Array,
 ): MappingsScan | undefined {
   const marks: LineMark[] = [];
+  const tails: TailMark[] = [];
+  const fields = new Int32Array(5);
   let srcId = 0;
   let srcLine = 0;
   let srcCol = 0;
@@ -49,8 +62,11 @@ export function scanMappings(
   let pos = start;
   let previousPlain = false;
   for (;;) {
-    const isPlain = line < plain.length && plain[line] === 1;
-    if (line === 0 || (line <= plain.length && (!isPlain || !previousPlain)))
+    const kept = line < from.length ? from[line]! : -1;
+    const checked = kept >= 0;
+    const isPlain = kept === 0;
+    let tail = kept > 0;
+    if (line === 0 || (line <= from.length && (!isPlain || !previousPlain)))
       marks.push({ line, offset: pos, srcId, srcLine, srcCol, nameId });
     previousPlain = isPlain;
     let col = 0;
@@ -60,44 +76,44 @@ export function scanMappings(
     // One segment per turn, `pos` at its first byte (or at the separator after it).
     for (;;) {
       let count = 0;
-      let f0 = 0;
-      let f1 = 0;
-      let f2 = 0;
-      let f3 = 0;
-      let f4 = 0;
       let canonical = true;
       while (pos < end) {
-        const first = bytes[pos]!;
-        if (first === COMMA || first === SEMICOLON) break;
+        let digit = DIGIT[bytes[pos]!]!;
+        if (digit < 0) {
+          if (digit === BAD) return undefined;
+          break; // `,` or `;`
+        }
         if (count === 5) return undefined;
-        let result = 0;
-        let digits = 0;
-        let digit: number;
-        do {
-          if (pos >= end || digits === 6) return undefined;
-          digit = DIGIT[bytes[pos++]!]!;
-          if (digit < 0) return undefined;
-          result |= (digit & 31) << (5 * digits++);
-        } while ((digit & 32) !== 0);
-        // A longer form than needed, or `-0`: the encoder would write other bytes.
-        if ((digits > 1 && digit === 0) || result === 1) canonical = false;
-        const value = (result & 1) === 1 ? -(result >>> 1) : result >>> 1;
-        if (count === 0) f0 = value;
-        else if (count === 1) f1 = value;
-        else if (count === 2) f2 = value;
-        else if (count === 3) f3 = value;
-        else f4 = value;
-        count++;
+        pos++;
+        let result = digit & 31;
+        if ((digit & 32) !== 0) {
+          let digits = 1;
+          do {
+            if (pos >= end || digits === 6) return undefined;
+            digit = DIGIT[bytes[pos++]!]!;
+            if (digit < 0) return undefined;
+            result |= (digit & 31) << (5 * digits++);
+          } while ((digit & 32) !== 0);
+          // A longer form than needed: the encoder would write fewer digits.
+          if (digit === 0) canonical = false;
+        }
+        if (result === 1) canonical = false; // `-0`
+        fields[count++] = (result & 1) === 1 ? -(result >>> 1) : result >>> 1;
       }
+      const f0 = count > 0 ? fields[0]! : 0;
+      const f1 = count > 1 ? fields[1]! : 0;
+      const f2 = count > 2 ? fields[2]! : 0;
+      const f3 = count > 3 ? fields[3]! : 0;
+      const f4 = count > 4 ? fields[4]! : 0;
       if (count === 0) {
         // An empty segment (`,,`, `,;`, a leading or trailing `,`): skipped, never written.
-        if (isPlain && (afterComma || (pos < end && bytes[pos] === COMMA))) return undefined;
+        if (checked && (afterComma || (pos < end && bytes[pos] === COMMA))) return undefined;
       } else {
         if (count === 2 || count === 3) return undefined;
-        if (isPlain) {
+        if (checked) {
           if (!canonical || f0 < 0) return undefined;
-          // Two tokens at column 0: the composition drops the first.
-          if (segment === 1 && col === 0 && f0 === 0) return undefined;
+          // Two tokens at the column the line is kept from: the composition drops the first.
+          if (segment > 0 && col === kept && f0 === 0) return undefined;
           // Equal to the token before it: the encoder drops it.
           if (segment > 0 && f0 === 0 && count === lastCount && f1 === 0 && f2 === 0 && f3 === 0 && f4 === 0)
             return undefined;
@@ -117,8 +133,12 @@ export function scanMappings(
         }
         lastCount = count;
         segment++;
+        if (tail && col >= kept) {
+          tails.push({ line, offset: pos, col, srcId, srcLine, srcCol, nameId });
+          tail = false;
+        }
       }
-      if (pos >= end) return { marks, lines: line + 1 };
+      if (pos >= end) return { marks, tails, lines: line + 1 };
       if (bytes[pos++] === SEMICOLON) break;
       afterComma = true;
     }

@@ -7,40 +7,45 @@
 // caller takes the general path.
 
 import { decodeMappings, MappingsEncoder, WIDTH } from './mappings-codec';
-import { type LineMark, scanMappings } from './mappings-scan';
+import { type LineMark, scanMappings, type TailMark } from './mappings-scan';
 import { type AdjustmentToken, adjustTokens, removalAdjustment } from './pristine-mappings';
 
 interface LinePlan {
-  /** 1 for a line the adjustment maps as a whole onto one line of its own, column for column. */
-  plain: Uint8Array;
-  /** The pristine line each line of the code goes to (for plain lines). */
+  /**
+   * Per line of the code: -1, or the column from which the adjustment moves all its tokens alike
+   * (by `shift`) onto a pristine line of their own; 0 for a line that stays as it is.
+   */
+  from: Int32Array;
+  shift: Int32Array;
+  /** The pristine line each line of the code goes to. */
   dst: Int32Array;
 }
 
-/** Which lines of the code the removal leaves intact, from its adjustment tokens (in source order). */
+/** How the removal moves each line of the code, from its adjustment tokens (in source order). */
 function planLines(adjustment: AdjustmentToken[]): LinePlan {
   const lines = adjustment.length === 0 ? 0 : adjustment[adjustment.length - 1]!.srcLine + 1;
-  const plain = new Uint8Array(lines);
+  const from = new Int32Array(lines).fill(-1);
+  const shift = new Int32Array(lines);
   const dst = new Int32Array(lines).fill(-1);
-  const count = new Int32Array(lines);
   for (const token of adjustment) {
-    count[token.srcLine]!++;
+    // The last range of a line runs to its end: tokens in it move by one shift.
+    from[token.srcLine] = token.srcCol;
+    shift[token.srcLine] = token.dstCol - token.srcCol;
     dst[token.srcLine] = token.dstLine;
-    if (token.srcCol === 0 && token.dstCol === 0) plain[token.srcLine] = 1;
   }
   // Two source lines that share a pristine line (the removal took the break between them) are both
   // composed: their tokens are sorted together.
   let previous = -1;
   for (let line = 0; line < lines; line++) {
-    if (count[line] === 0) continue;
-    if (count[line] !== 1) plain[line] = 0;
+    if (dst[line] === -1) continue;
     if (previous >= 0 && dst[previous] === dst[line]) {
-      plain[previous] = 0;
-      plain[line] = 0;
+      from[previous] = -1;
+      from[line] = -1;
     }
     previous = line;
   }
-  return { plain, dst };
+  for (let line = 0; line < lines; line++) if (from[line] === 0 && shift[line] !== 0) from[line] = -1;
+  return { from, shift, dst };
 }
 
 const latin1 = (bytes: Uint8Array) =>
@@ -62,63 +67,84 @@ export function splicePristineMappings(
   names: number,
 ): Uint8Array[] | undefined {
   const adjustment = removalAdjustment(code, removals);
-  const { plain, dst } = planLines(adjustment);
-  const scan = scanMappings(bytes, start, end, sources, names, plain);
+  const { from, shift, dst } = planLines(adjustment);
+  const scan = scanMappings(bytes, start, end, sources, names, from);
   if (!scan) return undefined;
-  const { marks } = scan;
+  const { marks, tails } = scan;
   const encoder = new MappingsEncoder();
+  const isPlain = (line: number) => line < from.length && from[line] === 0;
   const endOf = (index: number) => (index + 1 < marks.length ? marks[index + 1]!.offset - 1 : end);
   const lineAfter = (index: number) => (index + 1 < marks.length ? marks[index + 1]!.line : scan.lines);
+  const sameState = (mark: LineMark) => {
+    const state = encoder.state;
+    return (
+      state.srcId === mark.srcId &&
+      state.srcLine === mark.srcLine &&
+      state.srcCol === mark.srcCol &&
+      state.nameId === mark.nameId
+    );
+  };
   let adjustAt = 0;
+  let tailAt = 0;
   for (let index = 0; index < marks.length; ) {
     const mark = marks[index]!;
-    if (mark.line < plain.length && plain[mark.line] === 1) {
+    const after: LineMark = index + 1 < marks.length ? marks[index + 1]! : mark;
+    if (isPlain(mark.line)) {
       // A run of plain lines up to the next mark.
-      const state = encoder.state;
-      if (
-        state.srcId !== mark.srcId ||
-        state.srcLine !== mark.srcLine ||
-        state.srcCol !== mark.srcCol ||
-        state.nameId !== mark.nameId
-      )
-        return undefined;
+      if (!sameState(mark)) return undefined;
       const last = lineAfter(index) - 1;
-      let from = mark.offset;
-      let to = endOf(index);
       let first = mark.line;
       let final = last;
-      while (from < to && bytes[from] === SEMICOLON) {
-        from++;
+      let at = mark.offset;
+      let to = endOf(index);
+      while (at < to && bytes[at] === SEMICOLON) {
+        at++;
         first++;
       }
-      while (to > from && bytes[to - 1] === SEMICOLON) {
+      while (to > at && bytes[to - 1] === SEMICOLON) {
         to--;
         final--;
       }
-      const after: LineMark = index + 1 < marks.length ? marks[index + 1]! : mark;
-      if (from < to) encoder.copy(bytes.subarray(from, to), dst[first]!, dst[final]!, after);
+      if (at < to) encoder.copy(bytes.subarray(at, to), dst[first]!, dst[final]!, after);
       index++;
       continue;
     }
-    // Lines that are not plain, up to the next plain mark: composed as the general path does.
-    let stop = index + 1;
-    while (stop < marks.length && !(marks[stop]!.line < plain.length && plain[marks[stop]!.line] === 1))
-      stop++;
-    const lastLine = lineAfter(stop - 1) - 1;
+    // Lines that are not plain (each has a mark of its own), up to the next plain one or the first
+    // with a tail: composed as the general path does; then that tail is copied.
+    while (tailAt < tails.length && tails[tailAt]!.line < mark.line) tailAt++;
+    let stop = index;
+    let tail: TailMark | undefined;
+    for (; stop < marks.length && !isPlain(marks[stop]!.line); stop++) {
+      if (tailAt < tails.length && tails[tailAt]!.line === marks[stop]!.line) {
+        tail = tails[tailAt]!;
+        break;
+      }
+    }
+    const lastLine = tail ? tail.line : lineAfter(stop - 1) - 1;
     while (adjustAt < adjustment.length && adjustment[adjustAt]!.srcLine < mark.line) adjustAt++;
     let adjustEnd = adjustAt;
     while (adjustEnd < adjustment.length && adjustment[adjustEnd]!.srcLine <= lastLine) adjustEnd++;
     if (adjustEnd > adjustAt) {
-      const tokens = decodeMappings(
-        latin1(bytes.subarray(mark.offset, endOf(stop - 1))),
-        sources,
-        names,
-        mark,
-      );
+      const head = bytes.subarray(mark.offset, tail ? tail.offset : endOf(stop - 1));
+      const tokens = decodeMappings(latin1(head), sources, names, mark);
       const result = adjustTokens(tokens, adjustment.slice(adjustAt, adjustEnd));
       for (let token = 0; token < result.length; token++) encoder.push(result.data, token * WIDTH);
+      if (tail) {
+        // The tail follows the token the scan stopped at, which must come out last, where it moves.
+        const lastAt = (result.length - 1) * WIDTH;
+        const moved = tail.col + shift[tail.line]!;
+        if (
+          result.length === 0 ||
+          result.data[lastAt] !== dst[tail.line] ||
+          result.data[lastAt + 1] !== moved
+        )
+          return undefined;
+        if (!sameState(tail)) return undefined;
+        const rest = bytes.subarray(tail.offset, endOf(stop));
+        encoder.append(rest, stop + 1 < marks.length ? marks[stop + 1]! : tail);
+      }
     }
-    index = stop;
+    index = tail ? stop + 1 : stop;
   }
   return encoder.finish();
 }
