@@ -16,6 +16,9 @@ for (let index = 0; index < BASE64.length; index++) DIGIT[BASE64.charCodeAt(inde
 const COMMA = 44;
 const SEMICOLON = 59;
 
+/** In `from`: a line whose tokens would join another line's (the scan refuses it if it has any). */
+export const MUST_BE_EMPTY = -2;
+
 /** Where a line starts in the bytes and the decoder's running values there. */
 export interface LineMark extends DecoderState {
   offset: number;
@@ -39,7 +42,8 @@ export interface MappingsScan {
  * Scans `bytes[start, end)`. `from[line]` is the column from which the adjustment moves a line's
  * tokens all alike (0: the whole line stays as it is), or -1. Such a line must be canonical: no empty
  * segment, VLQs of minimal length (no `-0`), columns not decreasing and not negative, not two tokens
- * at that column (the composition drops the first), no token equal to the one before it. Undefined when that does not hold, or when the decoder would refuse the
+ * at that column (the composition drops the first), no token equal to the one before it. A line
+ * marked MUST_BE_EMPTY must have no token. Undefined when that does not hold, or when the decoder would refuse the
  * mappings (2, 3 or 6+ fields, a bad digit, a source or name index out of range), or a value leaves the
  * int32 range: the general path then decides.
  */
@@ -109,7 +113,7 @@ export function scanMappings(
         // An empty segment (`,,`, `,;`, a leading or trailing `,`): skipped, never written.
         if (checked && (afterComma || (pos < end && bytes[pos] === COMMA))) return undefined;
       } else {
-        if (count === 2 || count === 3) return undefined;
+        if (count === 2 || count === 3 || kept === MUST_BE_EMPTY) return undefined;
         if (checked) {
           if (!canonical || f0 < 0) return undefined;
           // Two tokens at the column the line is kept from: the composition drops the first.

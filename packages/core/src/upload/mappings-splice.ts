@@ -7,13 +7,13 @@
 // caller takes the general path.
 
 import { decodeMappings, MappingsEncoder, WIDTH } from './mappings-codec';
-import { type LineMark, scanMappings, type TailMark } from './mappings-scan';
+import { type LineMark, MUST_BE_EMPTY, scanMappings, type TailMark } from './mappings-scan';
 import { type AdjustmentToken, adjustTokens, removalAdjustment } from './pristine-mappings';
 
 interface LinePlan {
   /**
    * Per line of the code: -1, or the column from which the adjustment moves all its tokens alike
-   * (by `shift`) onto a pristine line of their own; 0 for a line that stays as it is.
+   * (by `shift`) onto a pristine line of their own; 0 for a line that stays as it is; MUST_BE_EMPTY.
    */
   from: Int32Array;
   shift: Int32Array;
@@ -33,16 +33,14 @@ function planLines(adjustment: AdjustmentToken[]): LinePlan {
     shift[token.srcLine] = token.dstCol - token.srcCol;
     dst[token.srcLine] = token.dstLine;
   }
-  // Two source lines that share a pristine line (the removal took the break between them) are both
-  // composed: their tokens are sorted together.
+  // Source lines that share a pristine line (the removal took the break between them) would have
+  // their tokens sorted together: the first keeps its plan only if the others have no token (the
+  // scan checks: a `//# sourceMappingURL` line after the comment has none).
   let previous = -1;
   for (let line = 0; line < lines; line++) {
     if (dst[line] === -1) continue;
-    if (previous >= 0 && dst[previous] === dst[line]) {
-      from[previous] = -1;
-      from[line] = -1;
-    }
-    previous = line;
+    if (previous >= 0 && dst[previous] === dst[line]) from[line] = MUST_BE_EMPTY;
+    else previous = line;
   }
   for (let line = 0; line < lines; line++) if (from[line] === 0 && shift[line] !== 0) from[line] = -1;
   return { from, shift, dst };
