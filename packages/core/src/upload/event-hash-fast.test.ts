@@ -11,16 +11,14 @@ import { eventContentHash, injectedRanges, pristineMapJson, pristineMapPieces } 
 
 const ID = '58a7864c-f7b3-5a2e-ba91-18655350fd89';
 
-/** mulberry32: reproducible pairs (the seed is in the test name). */
+/** A linear congruential generator: reproducible pairs (the seed is in the failure message). */
 function random(seed: number) {
-  let state = seed >>> 0;
+  let state = Math.imul(seed, 0x9e3779b1) >>> 0; // spread consecutive seeds apart
   const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
+    state = (Math.imul(state, 1664525) + 1013904223) >>> 0;
+    return state / 4294967296;
   };
+  for (let warm = 0; warm < 4; warm++) next();
   const int = (n: number) => Math.floor(next() * n);
   const chance = (p: number) => next() < p;
   const pick = <T>(items: readonly T[]): T => items[int(items.length)]!;
