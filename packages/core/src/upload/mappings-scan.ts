@@ -104,34 +104,36 @@ export function scanMappings(
         if (result === 1) canonical = false; // `-0`
         fields[count++] = (result & 1) === 1 ? -(result >>> 1) : result >>> 1;
       }
-      const f0 = count > 0 ? fields[0]! : 0;
-      const f1 = count > 1 ? fields[1]! : 0;
-      const f2 = count > 2 ? fields[2]! : 0;
-      const f3 = count > 3 ? fields[3]! : 0;
-      const f4 = count > 4 ? fields[4]! : 0;
       if (count === 0) {
         // An empty segment (`,,`, `,;`, a leading or trailing `,`): skipped, never written.
         if (checked && (afterComma || (pos < end && bytes[pos] === COMMA))) return undefined;
       } else {
         if (count === 2 || count === 3 || kept === MUST_BE_EMPTY) return undefined;
+        const f0 = fields[0]!;
         if (checked) {
           if (!canonical || f0 < 0) return undefined;
-          // Two tokens at the column the line is kept from: the composition drops the first.
-          if (segment > 0 && col === kept && f0 === 0) return undefined;
-          // Equal to the token before it: the encoder drops it.
-          if (segment > 0 && f0 === 0 && count === lastCount && f1 === 0 && f2 === 0 && f3 === 0 && f4 === 0)
-            return undefined;
+          if (f0 === 0 && segment > 0) {
+            // Two tokens at the column the line is kept from: the composition drops the first.
+            if (col === kept) return undefined;
+            // Equal to the token before it: the encoder drops it.
+            if (
+              count === lastCount &&
+              (count === 1 ||
+                (fields[1] === 0 && fields[2] === 0 && fields[3] === 0 && (count === 4 || fields[4] === 0)))
+            )
+              return undefined;
+          }
         }
         col += f0;
         if ((col | 0) !== col) return undefined;
         if (count > 1) {
-          srcId += f1;
-          srcLine += f2;
-          srcCol += f3;
+          srcId += fields[1]!;
+          srcLine += fields[2]!;
+          srcCol += fields[3]!;
           if (srcId < 0 || srcId >= sources) return undefined;
           if ((srcLine | 0) !== srcLine || (srcCol | 0) !== srcCol) return undefined;
           if (count === 5) {
-            nameId += f4;
+            nameId += fields[4]!;
             if (nameId < 0 || nameId >= names) return undefined;
           }
         }

@@ -25,10 +25,11 @@ function lowerHex(c: number): number {
  * anything but a control character are not); -1 otherwise. The bytes are valid JSON and UTF-8.
  */
 export function canonicalStringEnd(bytes: Uint8Array, at: number): number {
-  const quote = bytes.indexOf(QUOTE, at + 1);
+  let quote = bytes.indexOf(QUOTE, at + 1);
   let backslash = bytes.indexOf(BACKSLASH, at + 1);
   if (backslash < 0 || backslash > quote) return quote + 1;
-  // From the first escape on, byte by byte (a source holds one per line break).
+  // Escape by escape (a source holds one per line break); the closing quote is the first one past
+  // the last escape.
   for (;;) {
     const letter = bytes[backslash + 1]!;
     let next: number;
@@ -44,9 +45,10 @@ export function canonicalStringEnd(bytes: Uint8Array, at: number): number {
       if (SHORT_ESCAPE[letter] !== 1) return -1;
       next = backslash + 2;
     }
-    while (next < bytes.length && bytes[next] !== BACKSLASH && bytes[next] !== QUOTE) next++;
-    if (bytes[next] === QUOTE) return next + 1;
-    backslash = next;
+    if (quote < next) quote = bytes.indexOf(QUOTE, next);
+    const following = bytes.indexOf(BACKSLASH, next);
+    if (following < 0 || following > quote) return quote + 1;
+    backslash = following;
   }
 }
 
