@@ -1,6 +1,6 @@
 // Two releases on every bundler (issue 12, items 1 and 2): build release A, change one module, build
 // release B. Only the chunks whose code changed are uploaded again, and a deploy changes only those
-// files plus the startup chunks that carry the release id.
+// files plus the chunks that carry the release id (the entries, by default).
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resetBuildSessions } from '@hogmaps/core';
@@ -43,7 +43,7 @@ async function buildRelease(
   runner: BundlerRunner,
   project: TestProject,
   version: string,
-  releaseInjection: 'startup-chunks' | 'every-chunk',
+  releaseInjection: 'entries' | 'startup-chunks' | 'every-chunk' | undefined,
   entries: Record<string, string> = releasesScenario.entries,
   releaseMode: 'event' | 'symbol-set' = 'event',
 ): Promise<Release> {
@@ -56,7 +56,9 @@ async function buildRelease(
     // esbuild has one banner for every file, so it keeps release-free names only with unhashed entry
     // names (its default); every other bundler hashes entries too.
     hashedEntryNames: runner.name !== 'esbuild',
-    hogmaps: project.options({ sourcemaps: { releaseVersion: version, releaseInjection, releaseMode } }),
+    hogmaps: project.options({
+      sourcemaps: { releaseVersion: version, releaseMode, ...(releaseInjection ? { releaseInjection } : {}) },
+    }),
   });
   const files = await readJsFiles(outcome);
   return { outcome, files, ids: expectChunkIds(files) };
@@ -161,6 +163,32 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
       // webpack/rspack: only runtime chunks run code; esbuild: a hashed chunk cannot carry it.
       expect(carriers.sort()).toEqual([main, other].sort());
     }
+  });
+
+  test('entries (the default): only the entries carry the release, so a release alone leaves the shared chunk they import as it was', async () => {
+    const project = testServer.project();
+    const a = await buildRelease(runner, project, '5.0.0', undefined, releasesScenario.twoEntries);
+    const rowsA = project.rows();
+    const b = await buildRelease(runner, project, '5.0.1', undefined, releasesScenario.twoEntries);
+    const entriesOf = (release: Release) =>
+      [
+        fileWith(release, releasesScenario.markers.main)!,
+        release.files.find((file) => file.code.includes('hogmapsOther'))!.name,
+      ].sort();
+    expect(
+      b.files
+        .filter(carriesRelease)
+        .map((file) => file.name)
+        .sort(),
+    ).toEqual(entriesOf(b));
+    const shared = fileWith(b, releasesScenario.markers.shared)!;
+    expect(entriesOf(b)).not.toContain(shared);
+    // Only the entries changed (their release id); the shared chunk, imported by the second entry, and
+    // the routes keep their names and bytes.
+    expect(await changedFiles(a, b)).toEqual(entriesOf(b));
+    expect(fileWith(a, releasesScenario.markers.shared)).toBe(shared);
+    // Same code: nothing uploaded again.
+    expect(uploadedBy(project, rowsA)).toEqual([]);
   });
 
   test('symbol-set mode: a rebuild of the release elsewhere, same code but another map, replaces the stored map', async () => {

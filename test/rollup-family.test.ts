@@ -226,6 +226,11 @@ if (selected.includes('vite')) {
 
       const files = await jsOf([client, server]);
       expect(files.some((file) => file.name.includes('-legacy'))).toBe(true);
+      // The release is in the entries only (modern, legacy SystemJS and SSR), not in the lazy chunks.
+      const carriers = files.filter((file) => file.code.includes('_posthogReleaseId||'));
+      expect(
+        carriers.map((file) => path.basename(file.name).replace(/-[\w-]{8}\.js$/, '.js')).sort(),
+      ).toEqual(['main-legacy.js', 'main.js', 'main.mjs']);
       const ids = [...files.map(expectOneChunkId)];
       const shared = ids.filter((id, index) => ids.indexOf(id) !== index);
       expect(shared, 'the lazy chunk is the same in both builds').toHaveLength(1);

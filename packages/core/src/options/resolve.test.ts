@@ -122,15 +122,19 @@ describe('resolveOptions defaults', () => {
     );
   });
 
-  it('resolves sourcemaps.releaseInjection, startup chunks by default', () => {
-    expect(resolveOptions({}, NO_ENV).sourcemaps.releaseInjection).toBe('startup-chunks');
+  it('resolves sourcemaps.releaseInjection, entries by default', () => {
+    expect(resolveOptions({}, NO_ENV).sourcemaps.releaseInjection).toBe('entries');
+    expect(
+      resolveOptions({ sourcemaps: { releaseInjection: 'startup-chunks' } }, NO_ENV).sourcemaps
+        .releaseInjection,
+    ).toBe('startup-chunks');
     expect(
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunk' } }, NO_ENV).sourcemaps.releaseInjection,
     ).toBe('every-chunk');
     expect(() =>
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunks' as never } }, NO_ENV),
     ).toThrow(
-      /sourcemaps\.releaseInjection: expected one of 'startup-chunks', 'every-chunk', got "every-chunks" \(did you mean 'every-chunk'\?\)/,
+      /sourcemaps\.releaseInjection: expected one of 'entries', 'startup-chunks', 'every-chunk', got "every-chunks" \(did you mean 'every-chunk'\?\)/,
     );
   });
 

@@ -11,7 +11,7 @@ import {
 } from './validate';
 
 export const RELEASE_MODES: readonly ReleaseMode[] = ['symbol-set', 'event'];
-export const RELEASE_INJECTIONS: readonly ReleaseInjection[] = ['startup-chunks', 'every-chunk'];
+export const RELEASE_INJECTIONS: readonly ReleaseInjection[] = ['entries', 'startup-chunks', 'every-chunk'];
 
 const SOURCEMAPS_KEYS = Object.keys({
   enabled: true,
@@ -80,7 +80,7 @@ export function resolveSourcemaps(
         'sourcemaps.releaseInjection',
         input.releaseInjection,
         RELEASE_INJECTIONS,
-        'startup-chunks',
+        'entries',
       ),
     },
     release: {

@@ -209,20 +209,26 @@ export interface SourcemapsOptions {
    * Event mode: which chunks carry the release id (`_posthogReleaseId`, which the SDK sends as
    * `$release_id`; the first chunk that runs sets it).
    *
-   * - `'startup-chunks'`: only the chunks that run first: entry chunks, webpack/Rspack runtime chunks,
-   *   and the chunks an ES-module entry imports statically (they run before it). Every other chunk
-   *   gets the chunk-id-only snippet, so a deploy renames only chunks whose code changed plus those.
+   * - `'entries'`: the chunks that start the app: entry chunks and webpack/Rspack runtime chunks. Every
+   *   other chunk gets the chunk-id-only snippet and keeps its bytes across releases, so a deploy
+   *   renames only the entries, the chunks whose code changed, and the chunks whose code names those
+   *   files. The cost: an ES-module entry runs after the chunks it imports statically, so an error
+   *   thrown while those are first evaluated (before the entry's own code runs) reaches PostHog
+   *   without `$release_id`; its stack trace still resolves (through the chunk ids).
+   * - `'startup-chunks'`: the entries and also the chunks an ES-module entry imports statically, so
+   *   that even those errors carry the release; a release then renames the shared chunks and every
+   *   chunk that imports them.
    * - `'every-chunk'`: every chunk, as PostHog's own plugins do: every file changes (and, with
    *   content-hashed names, is renamed and downloaded again) on every release.
    *
    * Symbol sets are not uploaded again for a release alone either way (the content hash ignores it).
-   * @default 'startup-chunks'
+   * @default 'entries'
    */
   releaseInjection?: ReleaseInjection;
 }
 
 /** Which chunks get the release id in event mode; see `SourcemapsOptions.releaseInjection`. */
-export type ReleaseInjection = 'startup-chunks' | 'every-chunk';
+export type ReleaseInjection = 'entries' | 'startup-chunks' | 'every-chunk';
 
 /** Where the API key came from, for logs: the option name or the environment variable. */
 export type ApiKeySource =

@@ -51,9 +51,10 @@ export interface PluginContext {
   /** `PluginMeta.finishBuild` was given: this build is judged (and its summary printed) elsewhere. */
   readonly finishesElsewhere: boolean;
   /**
-   * The release id for one chunk's snippet (event mode, once prepared): for a startup chunk (one that
-   * runs before the others can, see startup-chunks.ts), or for every chunk with
-   * `sourcemaps.releaseInjection: 'every-chunk'`; undefined otherwise (chunk-id-only snippet).
+   * The release id for one chunk's snippet (event mode, once prepared): for a startup chunk (one the
+   * bundler's hooks found to carry the release under `sourcemaps.releaseInjection`, see
+   * startup-chunks.ts), or for every chunk with 'every-chunk'; undefined otherwise (chunk-id-only
+   * snippet).
    */
   releaseIdFor(startup: boolean): string | undefined;
   /**

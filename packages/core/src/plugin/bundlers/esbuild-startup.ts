@@ -3,11 +3,12 @@
 // goes into the placeholder (and so into every name) only with `releaseInjection: 'every-chunk'` or
 // when entry names are hashed (entries always carry the release). Otherwise an output carries it when
 // esbuild can let its bytes change under the same name: an entry (esbuild names entries `[dir]/[name]`
-// by default), or a chunk an entry imports statically when chunk names are not hashed either.
+// by default), or, with 'startup-chunks', a chunk an entry imports statically when chunk names are not
+// hashed either.
 import path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import type { ReleaseInjection } from '../../options/types';
-import { staticClosure } from '../startup-chunks';
+import { releaseCarriers } from '../startup-chunks';
 
 const HASH = /\[hash\]/;
 
@@ -26,14 +27,15 @@ function configuredEntries(options: BuildOptions, workingDir: string): Set<strin
 }
 
 /**
- * The outputs (absolute paths) that get the release variant, from the metafile: entries and, when
- * their names allow it, the chunks entries import statically (they run first).
+ * The outputs (absolute paths) that get the release variant, from the metafile: entries and, with
+ * 'startup-chunks' when their names allow it, the chunks entries import statically (they run first).
  */
 export function startupOutputs(
   metafile: Metafile,
   options: BuildOptions,
   workingDir: string,
   inNames: boolean,
+  injection: ReleaseInjection,
 ): Set<string> {
   const configured = configuredEntries(options, workingDir);
   const dynamicTargets = new Set<string>();
@@ -52,9 +54,12 @@ export function startupOutputs(
   }
   const chunksMayCarryIt = inNames || !HASH.test(options.chunkNames ?? '[name]-[hash]');
   if (!chunksMayCarryIt) return new Set(entries);
-  return staticClosure(entries, (file) =>
-    metafile.outputs[path.relative(workingDir, file).split(path.sep).join('/')]?.imports
-      .filter((imported) => imported.kind === 'import-statement')
-      .map((imported) => path.resolve(workingDir, imported.path)),
+  return releaseCarriers(
+    entries,
+    (file) =>
+      metafile.outputs[path.relative(workingDir, file).split(path.sep).join('/')]?.imports
+        .filter((imported) => imported.kind === 'import-statement')
+        .map((imported) => path.resolve(workingDir, imported.path)),
+    injection,
   );
 }

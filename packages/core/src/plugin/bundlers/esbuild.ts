@@ -132,7 +132,7 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
       // A failed build writes nothing.
       if (result.errors.length > 0 || outDir === undefined) return;
       const startup = result.metafile
-        ? startupOutputs(result.metafile, initial, workingDir, inNames)
+        ? startupOutputs(result.metafile, initial, workingDir, inNames, options.sourcemaps.releaseInjection)
         : undefined;
       const finish: FinishRun = {
         outDir,

@@ -13,7 +13,7 @@ import { errorMessage, shouldFailBuild } from '../../errors';
 import { createSnippet } from '../../inject/snippet';
 import type { BuildChunk, InjectionContext } from '../../session/session';
 import type { PluginContext } from '../context';
-import { staticClosure } from '../startup-chunks';
+import { releaseCarriers } from '../startup-chunks';
 import { injectChunkInBundle, type PostBanner, withPlaceholder } from './post-banner';
 import {
   type BundleLike,
@@ -65,9 +65,8 @@ function mapsAreOff(sourcemap: SourcemapOption): boolean {
  * the chunks it imports. What hogmaps adds is the snippet and the comment, made of the chunk id and
  * the release id. The chunk id is computed from the final code, which follows from the rendered code
  * (minifying and filling in hashed import names are deterministic), and, in symbol-set mode, from the
- * release hash id. So the snippet's text with this chunk's release id (a startup chunk's, or every
- * chunk's with `releaseInjection: 'every-chunk'`), plus the release hash id, is all that is left to
- * add: a new release renames the chunks that carry it, a new snippet format renames every chunk.
+ * release hash id. So the snippet's text with this chunk's release id (if it carries one:
+ * startup-chunks.ts), plus the release hash id, is all that is left to add: a new release renames the chunks that carry it, a new snippet format renames every chunk.
  */
 function hashInputOf(injection: InjectionContext, releaseId: string | undefined): string {
   return JSON.stringify([createSnippet('chunk-id', releaseId), injection.releaseHashId ?? null]);
@@ -93,17 +92,19 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   let preparing: Promise<void> | undefined;
   /**
    * The chunk graph by preliminary file name, as the banner hook sees each chunk while it is rendered
-   * (before any hash is computed), and the startup chunks computed from it: the entries and what they
-   * import statically (startup-chunks.ts). One module graph per build, so every output agrees.
+   * (before any hash is computed), and the chunks that carry the release computed from it: the
+   * entries (and what they import statically, with 'startup-chunks'; startup-chunks.ts). One module
+   * graph per build, so every output agrees.
    */
   const graph = new Map<string, Omit<RenderedChunkLike, 'fileName'>>();
   let startup: Set<string> | undefined;
   const isStartup = (fileName: string): boolean => {
     // A chunk the banner hook never saw (another plugin's prebuilt chunk): the safe side.
     if (!graph.has(fileName)) return true;
-    startup ??= staticClosure(
+    startup ??= releaseCarriers(
       [...graph].filter(([, chunk]) => chunk.isEntry).map(([name]) => name),
       (name) => graph.get(name)?.imports,
+      options.sourcemaps.releaseInjection,
     );
     return startup.has(fileName);
   };
