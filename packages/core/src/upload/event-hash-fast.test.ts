@@ -58,12 +58,10 @@ function mappings(
   const state = { srcId: 0, srcLine: 0, srcCol: 0, name: 0 };
   for (let line = 0; line < lines; line++) {
     const segments: string[] = [];
-    let col = 0;
     const count = r.chance(0.2) ? 0 : r.int(12);
     for (let s = 0; s < count; s++) {
       const step = sloppy && r.chance(0.05) ? -r.int(5) : r.chance(0.1) ? 0 : r.int(40);
       let segment = vlq(r, s === 0 ? r.int(5) + (line === 0 ? skip : 0) : step, sloppy);
-      col += s === 0 ? 0 : step;
       const fields = sources === 0 ? 1 : r.pick([1, 4, 4, 5, 5]);
       if (fields >= 4) {
         const srcId = r.int(sources);
