@@ -3,7 +3,7 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resetBuildSessions } from '@hogmaps/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadRunners, selectedBundlers } from './harness/bundlers/index';
 import {
   expectChunkIds,
@@ -16,35 +16,19 @@ import {
   readJsFiles,
   runNodeEntry,
 } from './harness/checks';
-import { startTestServer, type TestProject, type TestServer } from './harness/server';
+import type { TestProject } from './harness/server';
+import { useBuildSuite } from './harness/suite';
 import type { BundlerRunner, NeutralBuild } from './harness/types';
-import { createWorkspace, type Workspace } from './harness/workspace';
 import { appScenario } from './scenarios/app/scenario';
 
 const runners = await loadRunners(selectedBundlers());
 
-let testServer: TestServer;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  testServer = await startTestServer();
-});
-afterAll(async () => {
-  await testServer?.close();
-});
-beforeEach(async () => {
-  resetBuildSessions();
-  testServer.server.faults.clear();
-  workspace = await createWorkspace();
-});
-afterEach(async () => {
-  await workspace.dispose();
-});
+const suite = useBuildSuite();
 
 function browserBuild(outDir: string, project: TestProject, extra: Partial<NeutralBuild> = {}): NeutralBuild {
   return {
-    root: workspace.root,
-    outDir: workspace.outDir(outDir),
+    root: suite.workspace.root,
+    outDir: suite.workspace.outDir(outDir),
     entries: { ...appScenario.browserEntries },
     platform: 'browser',
     hogmaps: project.options(),
@@ -63,7 +47,7 @@ function fileWith(files: { name: string; code: string }[], message: string): str
 
 describe.each(runners)('$name', (runner: BundlerRunner) => {
   test('every chunk has one id in the right place, hidden maps never ship, uploaded maps lead back to each throw', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
 
     const browser = await runner.build(browserBuild('dist', project));
     const browserJs = await readJsFiles(browser);
@@ -87,14 +71,14 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     expect(await project.releases()).toHaveLength(1);
     await expectThrowsResolve({
       project,
-      root: workspace.root,
+      root: suite.workspace.root,
       files: browserJs,
       chunkIds: browserIds,
       throws: appScenario.browserThrows,
     });
     await expectThrowsResolve({
       project,
-      root: workspace.root,
+      root: suite.workspace.root,
       files: nodeJs,
       chunkIds: nodeIds,
       throws: appScenario.nodeThrows,
@@ -102,14 +86,14 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('a second identical build gives byte-identical output and uploads nothing new', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const first = await runner.build(browserBuild('dist-1', project));
     const rowsBefore = project.rows();
     expect(rowsBefore.length).toBeGreaterThan(0);
 
     // A new process (a CI re-run): a fresh session asks the server, which already has everything.
     resetBuildSessions();
-    const starts = testServer.server.faults.add({
+    const starts = suite.server.server.faults.add({
       match: { path: 'bulk_start_upload' },
       action: { delayMs: 0 },
       times: Number.MAX_SAFE_INTEGER,
@@ -130,9 +114,9 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('content-hashed names follow the content: a changed module renames its chunk, a kept name keeps its bytes', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const first = await runner.build(browserBuild('dist-a', project));
-    await workspace.edit(appScenario.lazyEdit.file, appScenario.lazyEdit.from, appScenario.lazyEdit.to);
+    await suite.workspace.edit(appScenario.lazyEdit.file, appScenario.lazyEdit.from, appScenario.lazyEdit.to);
     resetBuildSessions();
     const second = await runner.build(browserBuild('dist-b', project));
 
@@ -151,7 +135,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('maps the user asked for are kept, referenced and uploaded', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const outcome = await runner.build(browserBuild('dist', project, { sourcemap: 'external' }));
     const files = await readJsFiles(outcome);
     const ids = expectChunkIds(files);
@@ -166,7 +150,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     expectUploaded(project, ids.values());
     await expectThrowsResolve({
       project,
-      root: workspace.root,
+      root: suite.workspace.root,
       files,
       chunkIds: ids,
       throws: appScenario.browserThrows,

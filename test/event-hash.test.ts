@@ -2,42 +2,25 @@
 // mappings) takes each emitted pair and gives the general path's hash, which the server then holds.
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { resetBuildSessions } from '@hogmaps/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 // The hash is internal to core; its source is what the plugin runs.
 import { eventContentHash, injectedRanges, pristineMapPieces } from '../packages/core/src/upload/event-hash';
 import { loadRunners, selectedBundlers } from './harness/bundlers/index';
 import { expectChunkIds, readJsFiles } from './harness/checks';
-import { startTestServer, type TestServer } from './harness/server';
+import { useBuildSuite } from './harness/suite';
 import type { BundlerRunner } from './harness/types';
-import { createWorkspace, type Workspace } from './harness/workspace';
 import { appScenario } from './scenarios/app/scenario';
 
 const runners = await loadRunners(selectedBundlers());
 
-let testServer: TestServer;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  testServer = await startTestServer();
-});
-afterAll(async () => {
-  await testServer?.close();
-});
-beforeEach(async () => {
-  resetBuildSessions();
-  workspace = await createWorkspace();
-});
-afterEach(async () => {
-  await workspace.dispose();
-});
+const suite = useBuildSuite();
 
 describe.each(runners)('$name', (runner: BundlerRunner) => {
   test('every emitted pair takes the fast path and hashes as the general path, as uploaded', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const outcome = await runner.build({
-      root: workspace.root,
-      outDir: workspace.outDir('dist'),
+      root: suite.workspace.root,
+      outDir: suite.workspace.outDir('dist'),
       entries: { ...appScenario.browserEntries },
       platform: 'browser',
       // Maps the user asked for stay in the output, so the test can read what was uploaded.

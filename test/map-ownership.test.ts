@@ -3,8 +3,8 @@
 // hogmaps caused ships, orphans included. `BUNDLERS=vite,rollup` selects bundlers.
 
 import path from 'node:path';
-import { readManifest, resetBuildSessions } from '@hogmaps/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { readManifest } from '@hogmaps/core';
+import { describe, expect, test } from 'vitest';
 import { loadRunners, selectedBundlers } from './harness/bundlers/index';
 import { listFiles } from './harness/bundlers/rollup-shared';
 import {
@@ -16,35 +16,19 @@ import {
   hogmapsWarnings,
   readJsFiles,
 } from './harness/checks';
-import { startTestServer, type TestProject, type TestServer } from './harness/server';
+import type { TestProject } from './harness/server';
+import { useBuildSuite } from './harness/suite';
 import type { BundlerRunner, NeutralBuild } from './harness/types';
-import { createWorkspace, type Workspace } from './harness/workspace';
 import { appScenario } from './scenarios/app/scenario';
 
 const runners = await loadRunners(selectedBundlers());
 
-let testServer: TestServer;
-let workspace: Workspace;
-
-beforeAll(async () => {
-  testServer = await startTestServer();
-});
-afterAll(async () => {
-  await testServer?.close();
-});
-beforeEach(async () => {
-  resetBuildSessions();
-  testServer.server.faults.clear();
-  workspace = await createWorkspace();
-});
-afterEach(async () => {
-  await workspace.dispose();
-});
+const suite = useBuildSuite();
 
 function browserBuild(project: TestProject, extra: Partial<NeutralBuild> = {}): NeutralBuild {
   return {
-    root: workspace.root,
-    outDir: workspace.outDir('dist'),
+    root: suite.workspace.root,
+    outDir: suite.workspace.outDir('dist'),
     entries: { ...appScenario.browserEntries },
     platform: 'browser',
     hogmaps: project.options(),
@@ -54,7 +38,7 @@ function browserBuild(project: TestProject, extra: Partial<NeutralBuild> = {}): 
 
 describe.each(runners)('$name', (runner: BundlerRunner) => {
   test('maps turned off in the build config: hidden maps are made, uploaded and deleted, with no warning', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const outcome = await runner.build(browserBuild(project, { sourcemap: false }));
     const files = await readJsFiles(outcome);
     const ids = expectChunkIds(files);
@@ -63,7 +47,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     expectUploaded(project, ids.values());
     await expectThrowsResolve({
       project,
-      root: workspace.root,
+      root: suite.workspace.root,
       files,
       chunkIds: ids,
       throws: appScenario.browserThrows,
@@ -81,7 +65,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   ] as const)(
     'maps %s: no map hogmaps caused ships, not those of chunks left without an id, nor of CSS',
     async (_, sourcemap) => {
-      const project = testServer.project();
+      const project = suite.server.project();
       // The entry is left out: its map is made all the same (the bundler makes maps per output), and must go.
       const outcome = await runner.build(
         browserBuild(project, { sourcemap, hogmaps: project.options({ exclude: /(^|\/)main\b/ }) }),
@@ -98,8 +82,8 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   );
 
   test('only sourcemaps.enabled: false turns the upload off: no ids, no maps made, nothing sent', async () => {
-    const project = testServer.project();
-    const requests = testServer.countRequests();
+    const project = suite.server.project();
+    const requests = suite.server.countRequests();
     const outcome = await runner.build(
       browserBuild(project, { hogmaps: project.options({ sourcemaps: { enabled: false } }) }),
     );
@@ -117,7 +101,7 @@ if (runners.some((runner) => runner.name === 'vite')) {
     test('a framework plugin after hogmaps turning maps off does not stop the upload', async () => {
       const { build } = await import('vite');
       const { viteConfig } = await import('./harness/bundlers/vite');
-      const project = testServer.project();
+      const project = suite.server.project();
       const warnings: string[] = [];
       const config = viteConfig(browserBuild(project), warnings);
       // Listed after hogmaps, in both hooks a framework may use.
@@ -128,8 +112,8 @@ if (runners.some((runner) => runner.name === 'vite')) {
       };
       await build({ ...config, plugins: [...(config.plugins ?? []), framework] });
       const outcome = {
-        outDir: workspace.outDir('dist'),
-        files: listFiles(workspace.outDir('dist')),
+        outDir: suite.workspace.outDir('dist'),
+        files: listFiles(suite.workspace.outDir('dist')),
         warnings,
       };
       const files = await readJsFiles(outcome);

@@ -4,33 +4,18 @@
 import { readFile } from 'node:fs/promises';
 import path from 'node:path';
 import { resetBuildSessions } from '@hogmaps/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { describe, expect, test } from 'vitest';
 import { loadRunners, selectedBundlers } from './harness/bundlers/index';
 import { expectChunkIds, expectNamesFollowContent, type JsFile, readJsFiles } from './harness/checks';
-import { startTestServer, type TestProject, type TestServer } from './harness/server';
+import type { TestProject } from './harness/server';
+import { useBuildSuite } from './harness/suite';
 import type { BuildOutcome, BundlerRunner } from './harness/types';
-import { createWorkspace, type Workspace } from './harness/workspace';
 import { releasesScenario } from './scenarios/releases/scenario';
 
 const runners = await loadRunners(selectedBundlers());
 
-let testServer: TestServer;
-let workspace: Workspace;
+const suite = useBuildSuite(releasesScenario.root);
 let builds = 0;
-
-beforeAll(async () => {
-  testServer = await startTestServer();
-});
-afterAll(async () => {
-  await testServer?.close();
-});
-beforeEach(async () => {
-  resetBuildSessions();
-  workspace = await createWorkspace(releasesScenario.root);
-});
-afterEach(async () => {
-  await workspace.dispose();
-});
 
 interface Release {
   outcome: BuildOutcome;
@@ -49,8 +34,8 @@ async function buildRelease(
 ): Promise<Release> {
   resetBuildSessions();
   const outcome = await runner.build({
-    root: workspace.root,
-    outDir: workspace.outDir(`dist-${++builds}`),
+    root: suite.workspace.root,
+    outDir: suite.workspace.outDir(`dist-${++builds}`),
     entries: { ...entries },
     platform: 'browser',
     // esbuild has one banner for every file, so it keeps release-free names only with unhashed entry
@@ -95,10 +80,14 @@ function uploadedBy(project: TestProject, before: ReturnType<TestProject['rows']
 
 describe.each(runners)('$name', (runner: BundlerRunner) => {
   test('a deploy changes only the files whose code changed plus the startup chunks, and uploads only changed chunks', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const a = await buildRelease(runner, project, '1.0.0', 'startup-chunks');
     const rowsA = project.rows();
-    await workspace.edit(releasesScenario.edit.file, releasesScenario.edit.from, releasesScenario.edit.to);
+    await suite.workspace.edit(
+      releasesScenario.edit.file,
+      releasesScenario.edit.from,
+      releasesScenario.edit.to,
+    );
     const b = await buildRelease(runner, project, '1.0.1', 'startup-chunks');
 
     const main = fileWith(b, releasesScenario.markers.main)!;
@@ -124,10 +113,14 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test("every-chunk (PostHog's plugins): every file changes, yet a chunk whose code did not is not uploaded again", async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const a = await buildRelease(runner, project, '2.0.0', 'every-chunk');
     const rowsA = project.rows();
-    await workspace.edit(releasesScenario.edit.file, releasesScenario.edit.from, releasesScenario.edit.to);
+    await suite.workspace.edit(
+      releasesScenario.edit.file,
+      releasesScenario.edit.from,
+      releasesScenario.edit.to,
+    );
     const b = await buildRelease(runner, project, '2.0.1', 'every-chunk');
 
     expect(b.files.every(carriesRelease)).toBe(true);
@@ -144,7 +137,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('the chunks an entry imports statically run before it, so they carry the release too', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const build = await buildRelease(runner, project, '3.0.0', 'startup-chunks', releasesScenario.twoEntries);
     const carriers = build.files.filter(carriesRelease).map((file) => file.name);
     const main = fileWith(build, releasesScenario.markers.main)!;
@@ -166,7 +159,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('entries (the default): only the entries carry the release, so a release alone leaves the shared chunk they import as it was', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const a = await buildRelease(runner, project, '5.0.0', undefined, releasesScenario.twoEntries);
     const rowsA = project.rows();
     const b = await buildRelease(runner, project, '5.0.1', undefined, releasesScenario.twoEntries);
@@ -192,10 +185,10 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('symbol-set mode: a rebuild of the release elsewhere, same code but another map, replaces the stored map', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const first = await buildRelease(runner, project, '4.0.0', 'startup-chunks', undefined, 'symbol-set');
     // Another machine, another map: a comment edit changes sourcesContent, not a byte of the code.
-    await workspace.edit(
+    await suite.workspace.edit(
       releasesScenario.mapOnlyEdit.file,
       releasesScenario.mapOnlyEdit.from,
       releasesScenario.mapOnlyEdit.to,

@@ -5,7 +5,7 @@ import { writeFile } from 'node:fs/promises';
 import { createServer } from 'node:net';
 import path from 'node:path';
 import { pendingMapsDir, readManifest, resetBuildSessions } from '@hogmaps/core';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { loadRunners, ROLLUP_FAMILY, selectedBundlers } from './harness/bundlers/index';
 import { listFiles } from './harness/bundlers/rollup-shared';
 import {
@@ -16,43 +16,32 @@ import {
   hogmapsWarnings,
   readJsFiles,
 } from './harness/checks';
-import { SCENARIO_RELEASE, startTestServer, type TestProject, type TestServer } from './harness/server';
+import { SCENARIO_RELEASE, type TestProject } from './harness/server';
+import { useBuildSuite } from './harness/suite';
 import type { BuildOutcome, BundlerRunner, NeutralBuild } from './harness/types';
-import { createWorkspace, type Workspace } from './harness/workspace';
 import { appScenario } from './scenarios/app/scenario';
 
 const selected = selectedBundlers().filter((name) => ROLLUP_FAMILY.includes(name));
 const runners = await loadRunners(selected);
 
-let testServer: TestServer;
-let workspace: Workspace;
+const suite = useBuildSuite();
 const savedEnv: Record<string, string | undefined> = {};
 
-beforeAll(async () => {
-  testServer = await startTestServer();
+beforeAll(() => {
   // Credentials must come from the options only.
   for (const name of Object.keys(process.env).filter((key) => key.startsWith('POSTHOG_'))) {
     savedEnv[name] = process.env[name];
     delete process.env[name];
   }
 });
-afterAll(async () => {
-  await testServer?.close();
+afterAll(() => {
   Object.assign(process.env, savedEnv);
-});
-beforeEach(async () => {
-  resetBuildSessions();
-  testServer.server.faults.clear();
-  workspace = await createWorkspace();
-});
-afterEach(async () => {
-  await workspace.dispose();
 });
 
 function browserBuild(hogmaps: NeutralBuild['hogmaps'], extra: Partial<NeutralBuild> = {}): NeutralBuild {
   return {
-    root: workspace.root,
-    outDir: workspace.outDir('dist'),
+    root: suite.workspace.root,
+    outDir: suite.workspace.outDir('dist'),
     entries: { ...appScenario.browserEntries },
     platform: 'browser',
     hogmaps,
@@ -83,10 +72,10 @@ async function expectIdsOnly(outcome: BuildOutcome, project: TestProject) {
 
 describe.each(runners)('$name', (runner: BundlerRunner) => {
   test('without credentials the build injects ids, warns exactly once and sends nothing', async () => {
-    const project = testServer.project();
-    const requests = testServer.countRequests();
+    const project = suite.server.project();
+    const requests = suite.server.countRequests();
     const outcome = await runner.build(
-      browserBuild({ host: testServer.server.url, logLevel: 'warn', sourcemaps: { ...SCENARIO_RELEASE } }),
+      browserBuild({ host: suite.server.server.url, logLevel: 'warn', sourcemaps: { ...SCENARIO_RELEASE } }),
     );
     await expectIdsOnly(outcome, project);
     const warnings = hogmapsWarnings(outcome);
@@ -96,8 +85,8 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('a failing server: the build succeeds with a clear warning, and the maps wait outside the output', async () => {
-    const project = testServer.project();
-    testServer.server.faults.add({
+    const project = suite.server.project();
+    suite.server.server.faults.add({
       match: { path: 'bulk_start_upload' },
       action: { status: 503 },
       times: 1_000,
@@ -112,15 +101,15 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     ).toBe(true);
     expect(project.rows().filter((row) => row.content_hash !== null)).toEqual([]);
     // Kept for `hogmaps upload --manifest` to retry: one map per chunk, outside the shipped folder.
-    const pending = readdirSync(pendingMapsDir(workspace.root));
+    const pending = readdirSync(pendingMapsDir(suite.workspace.root));
     expect(pending.sort()).toEqual([...ids.values()].map((id) => `${id}.map`).sort());
     const manifest = await readManifest(path.join(outcome.outDir, 'hogmaps-manifest.json'));
     expect(manifest.chunks.map((chunk) => chunk.status)).toEqual(files.map(() => 'failed'));
   });
 
   test('failOnError: a failing upload fails the build, and the maps still do not ship', async () => {
-    const project = testServer.project();
-    testServer.server.faults.add({
+    const project = suite.server.project();
+    suite.server.server.faults.add({
       match: { path: 'bulk_start_upload' },
       action: { status: 500 },
       times: 1_000,
@@ -131,7 +120,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
   });
 
   test('the server is down: a warning by default, a failed build with failOnError', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const host = `http://127.0.0.1:${await closedPort()}`;
     const outcome = await runner.build(browserBuild(project.options({ host })));
     const files = await readJsFiles(outcome);
@@ -141,21 +130,23 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
 
     resetBuildSessions();
     const strict = browserBuild(project.options({ host, failOnError: true }), {
-      outDir: workspace.outDir('dist-strict'),
+      outDir: suite.workspace.outDir('dist-strict'),
     });
     await expect(runner.build(strict)).rejects.toThrow(/network error|ECONNREFUSED|failed/i);
     expect(mapsIn(strict.outDir)).toEqual([]);
   });
 
   test('watch mode injects ids and uploads nothing, unless uploadInWatchMode', async () => {
-    const project = testServer.project();
+    const project = suite.server.project();
     const watchOnce = await loadWatchOnce(runner.name);
     const watched = await watchOnce(browserBuild(project.options()));
     await expectIdsOnly(watched, project);
 
     resetBuildSessions();
     const uploading = await watchOnce(
-      browserBuild(project.options({ uploadInWatchMode: true }), { outDir: workspace.outDir('dist-upload') }),
+      browserBuild(project.options({ uploadInWatchMode: true }), {
+        outDir: suite.workspace.outDir('dist-upload'),
+      }),
     );
     const files = await readJsFiles(uploading);
     expectNoShippedMaps(uploading, files);
@@ -171,7 +162,7 @@ if (selected.length === 0) {
 
 if (selected.includes('vite')) {
   describe('vite builds in one process', () => {
-    const input = (file: string) => ({ main: path.join(workspace.root, file) });
+    const input = (file: string) => ({ main: path.join(suite.workspace.root, file) });
 
     /** Every JS file under the folders; plugin-legacy's polyfill chunk is built outside the app's pipeline. */
     async function jsOf(outDirs: string[]) {
@@ -187,23 +178,23 @@ if (selected.includes('vite')) {
       const legacy = (await import('@vitejs/plugin-legacy')).default;
       const { hogmapsVitePlugin } = await import('@hogmaps/vite');
       const { recordingLogger } = await import('./harness/bundlers/vite');
-      const project = testServer.project();
+      const project = suite.server.project();
       const warnings: string[] = [];
       const common = {
-        root: workspace.root,
+        root: suite.workspace.root,
         configFile: false as const,
         envDir: false as const,
         logLevel: 'warn' as const,
         customLogger: recordingLogger(warnings),
       };
-      const client = workspace.outDir('dist/client');
-      const server = workspace.outDir('dist/server');
+      const client = suite.workspace.outDir('dist/client');
+      const server = suite.workspace.outDir('dist/server');
       // The server entry loads the same lazy module: minified alike, both builds emit the same chunk.
       await writeFile(
-        path.join(workspace.root, 'src/server.js'),
+        path.join(suite.workspace.root, 'src/server.js'),
         "export const render = () => import('./lazy.js');\n",
       );
-      const objectUploads = testServer.server.faults.add({
+      const objectUploads = suite.server.server.faults.add({
         match: { target: 'storage', method: 'POST' },
         action: { delayMs: 0 },
         times: Number.MAX_SAFE_INTEGER,
@@ -247,12 +238,12 @@ if (selected.includes('vite')) {
       const { createBuilder } = await import('vite');
       const { hogmapsVitePlugin } = await import('@hogmaps/vite');
       const { recordingLogger } = await import('./harness/bundlers/vite');
-      const project = testServer.project();
+      const project = suite.server.project();
       const warnings: string[] = [];
-      const client = workspace.outDir('app/client');
-      const server = workspace.outDir('app/server');
+      const client = suite.workspace.outDir('app/client');
+      const server = suite.workspace.outDir('app/server');
       const builder = await createBuilder({
-        root: workspace.root,
+        root: suite.workspace.root,
         configFile: false,
         envDir: false,
         logLevel: 'warn',
@@ -278,10 +269,10 @@ if (selected.includes('vite')) {
     test('the dev server injects nothing and uploads nothing', async () => {
       const { createServer: createViteServer } = await import('vite');
       const { hogmapsVitePlugin } = await import('@hogmaps/vite');
-      const project = testServer.project();
-      const requests = testServer.countRequests();
+      const project = suite.server.project();
+      const requests = suite.server.countRequests();
       const server = await createViteServer({
-        root: workspace.root,
+        root: suite.workspace.root,
         configFile: false,
         envDir: false,
         logLevel: 'silent',
