@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { isEmptySourceMap } from './empty-map';
-import { memberOf, plainStringValue, scanJsonObject } from './json-scan';
+import { memberOf, plainStringValue, scanJsonObject, scanJsonObjectOnce } from './json-scan';
 import { checkSourceMapBytes, isEmptySourceMapBytes } from './source-map-bytes';
 
 const bytes = (text: string) => Buffer.from(text, 'utf8');
@@ -134,5 +134,24 @@ describe('source maps as bytes', () => {
     expect(isEmptySourceMapBytes(bytes(text), scanJsonObject(bytes(text)))).toBe(
       isEmptySourceMap(JSON.parse(text)),
     );
+  });
+});
+
+describe('scanJsonObjectOnce', () => {
+  it('scans a byte array once: the same array gives the same scan, another one is scanned on its own', () => {
+    const text = '{"version":3,"mappings":"AAAA","sources":["a.ts"]}';
+    const map = bytes(text);
+    const first = scanJsonObjectOnce(map);
+    expect(first).toEqual(scanJsonObject(map));
+    expect(scanJsonObjectOnce(map)).toBe(first);
+    const other = bytes(text);
+    expect(scanJsonObjectOnce(other)).not.toBe(first);
+    expect(scanJsonObjectOnce(other)).toEqual(first);
+  });
+
+  it('remembers no failure: bad bytes throw every time', () => {
+    const bad = bytes('{"mappings":"AAAA",}');
+    expect(() => scanJsonObjectOnce(bad)).toThrow(SyntaxError);
+    expect(() => scanJsonObjectOnce(bad)).toThrow(SyntaxError);
   });
 });

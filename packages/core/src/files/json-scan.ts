@@ -228,6 +228,22 @@ export function scanJsonObject(bytes: Uint8Array): JsonObjectScan {
   return { members, close };
 }
 
+const scanned = new WeakMap<Uint8Array, JsonObjectScan>();
+
+/**
+ * scanJsonObject, remembered per byte array: in event mode a map is checked when its pair is loaded
+ * and scanned again to be hashed, and the second scan (a pass over every byte) is this lookup. The
+ * bytes must not change after the first scan (core never writes into a loaded pair).
+ */
+export function scanJsonObjectOnce(bytes: Uint8Array): JsonObjectScan {
+  let scan = scanned.get(bytes);
+  if (scan === undefined) {
+    scan = scanJsonObject(bytes);
+    scanned.set(bytes, scan);
+  }
+  return scan;
+}
+
 /** A string member's text, when it has no escapes (a `mappings` value always qualifies). */
 export function plainStringValue(bytes: Uint8Array, member: JsonMember): string | undefined {
   if (member.kind !== 'string') return undefined;

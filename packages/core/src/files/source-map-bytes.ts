@@ -1,6 +1,6 @@
 import { isUtf8 } from 'node:buffer';
 import { FileError } from '../errors';
-import { type JsonMember, type JsonObjectScan, memberOf, scanJsonObject } from './json-scan';
+import { type JsonMember, type JsonObjectScan, memberOf, scanJsonObjectOnce } from './json-scan';
 
 /**
  * Checks a source map file's bytes without parsing it into objects (memory stays at the size of the
@@ -11,7 +11,7 @@ export function checkSourceMapBytes(bytes: Uint8Array, file: string): JsonObject
   if (!isUtf8(bytes)) throw new FileError('invalid_source_map', file, 'is not valid UTF-8');
   let scan: JsonObjectScan;
   try {
-    scan = scanJsonObject(bytes);
+    scan = scanJsonObjectOnce(bytes);
   } catch (error) {
     throw new FileError('invalid_source_map', file, `is not valid JSON (${(error as Error).message})`);
   }

@@ -11,7 +11,7 @@
 import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInjectedSnippet } from '../chunk-id/detect';
-import { type JsonMember, type JsonObjectScan, scanJsonObject } from '../files/json-scan';
+import { type JsonMember, type JsonObjectScan, scanJsonObjectOnce } from '../files/json-scan';
 import { SNIPPET_PARTS } from '../inject/snippet';
 import { decodeMappings, encodeMappings } from './mappings-codec';
 import { splicePristineMappings } from './mappings-splice';
@@ -198,7 +198,7 @@ export function pristineMapPieces(
   if (!isUtf8(bytes)) return undefined;
   let scan: JsonObjectScan;
   try {
-    scan = scanJsonObject(bytes);
+    scan = scanJsonObjectOnce(bytes);
   } catch {
     return undefined;
   }
