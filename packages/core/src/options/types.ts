@@ -213,8 +213,10 @@ export interface SourcemapsOptions {
    *   other chunk gets the chunk-id-only snippet and keeps its bytes across releases, so a deploy
    *   renames only the entries, the chunks whose code changed, and the chunks whose code names those
    *   files. The cost: an ES-module entry runs after the chunks it imports statically, so an error
-   *   thrown while those are first evaluated (before the entry's own code runs) reaches PostHog
-   *   without `$release_id`; its stack trace still resolves (through the chunk ids).
+   *   thrown while those are first evaluated (before the entry's own code runs; with a facade entry,
+   *   which Rollup and Rolldown make when the entry module went into a shared chunk, that includes the
+   *   entry module's top-level code) reaches PostHog without `$release_id`; its stack trace still
+   *   resolves (through the chunk ids).
    * - `'startup-chunks'`: the entries and also the chunks an ES-module entry imports statically, so
    *   that even those errors carry the release; a release then renames the shared chunks and every
    *   chunk that imports them.
