@@ -52,14 +52,14 @@ export function startupOutputs(
     const given = configured.has(path.resolve(workingDir, output.entryPoint));
     if (given || !dynamicTargets.has(absolute)) entries.push(absolute);
   }
+  // A hashed chunk name cannot follow a release that is not in every name: entries alone, then.
   const chunksMayCarryIt = inNames || !HASH.test(options.chunkNames ?? '[name]-[hash]');
-  if (!chunksMayCarryIt) return new Set(entries);
   return releaseCarriers(
     entries,
     (file) =>
       metafile.outputs[path.relative(workingDir, file).split(path.sep).join('/')]?.imports
         .filter((imported) => imported.kind === 'import-statement')
         .map((imported) => path.resolve(workingDir, imported.path)),
-    injection,
+    chunksMayCarryIt ? injection : 'entries',
   );
 }

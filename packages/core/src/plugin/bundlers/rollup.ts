@@ -66,7 +66,8 @@ function mapsAreOff(sourcemap: SourcemapOption): boolean {
  * the release id. The chunk id is computed from the final code, which follows from the rendered code
  * (minifying and filling in hashed import names are deterministic), and, in symbol-set mode, from the
  * release hash id. So the snippet's text with this chunk's release id (if it carries one:
- * startup-chunks.ts), plus the release hash id, is all that is left to add: a new release renames the chunks that carry it, a new snippet format renames every chunk.
+ * startup-chunks.ts), plus the release hash id, is all that is left to add: a new release renames
+ * the chunks that carry it, a new snippet format renames every chunk.
  */
 function hashInputOf(injection: InjectionContext, releaseId: string | undefined): string {
   return JSON.stringify([createSnippet('chunk-id', releaseId), injection.releaseHashId ?? null]);
