@@ -1,7 +1,9 @@
+import { runInNewContext } from 'node:vm';
 import { describe, expect, it } from 'vitest';
 import { isHogmapsError } from '../errors';
 import {
   createChunkIdComment,
+  createReleaseScript,
   createSnippet,
   isValidChunkId,
   SNIPPET_TEMPLATE,
@@ -84,5 +86,28 @@ describe('createChunkIdComment', () => {
     expect(createChunkIdComment('0c7f7d5e-9f0a-4c43')).toBe('\n//# chunkId=0c7f7d5e-9f0a-4c43');
     expect(codeOf(() => createChunkIdComment('a"b'))).toBe('invalid_chunk_id');
     expect(codeOf(() => createChunkIdComment('a\nb'))).toBe('invalid_chunk_id');
+  });
+});
+
+describe('createReleaseScript', () => {
+  it("is the release snippet's statement alone: it sets _posthogReleaseId, and the first value stays", () => {
+    const script = createReleaseScript('0192f6a4-7c1e-7d3b-9a55-2f1c9e0b7a11');
+    const head = DOC_RELEASE_TEMPLATE.slice(0, DOC_RELEASE_TEMPLATE.indexOf('__POSTHOG_RELEASE_ID__'));
+    expect(script).toBe(`${head}"0192f6a4-7c1e-7d3b-9a55-2f1c9e0b7a11"}catch(e){}}();\n`);
+    const page: { window?: unknown; _posthogReleaseId?: string; _posthogChunkIds?: unknown } = {};
+    page.window = page;
+    runInNewContext(script, page);
+    expect(page._posthogReleaseId).toBe('0192f6a4-7c1e-7d3b-9a55-2f1c9e0b7a11');
+    expect(page._posthogChunkIds).toBeUndefined();
+    runInNewContext(createReleaseScript('later'), page);
+    expect(page._posthogReleaseId).toBe('0192f6a4-7c1e-7d3b-9a55-2f1c9e0b7a11');
+  });
+
+  it('quotes any release id as a JS string and refuses an empty one', () => {
+    const page: { window?: unknown; _posthogReleaseId?: string } = {};
+    page.window = page;
+    runInNewContext(createReleaseScript('r"});alert(1)//\u2028'), page);
+    expect(page._posthogReleaseId).toBe('r"});alert(1)//\u2028');
+    expect(codeOf(() => createReleaseScript(''))).toBe('invalid_release_id');
   });
 });

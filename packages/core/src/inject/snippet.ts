@@ -53,18 +53,31 @@ export const SNIPPET_PARTS = {
   release: { head: RELEASE_HEAD, middle: RELEASE_MIDDLE, tail: RELEASE_TAIL },
 } as const;
 
-/** The snippet for one chunk: the release variant when `releaseId` is given (event mode). */
-export function createSnippet(chunkId: string, releaseId?: string): string {
-  assertValidChunkId(chunkId);
-  const chunk = JSON.stringify(chunkId);
-  if (releaseId === undefined) return PLAIN_HEAD + chunk + PLAIN_TAIL;
+function assertValidReleaseId(releaseId: unknown): asserts releaseId is string {
   if (typeof releaseId !== 'string' || releaseId.length === 0) {
     throw new HogmapsError(
       'invalid_release_id',
       `A release id must be a non-empty string, got ${JSON.stringify(releaseId)}`,
     );
   }
+}
+
+/** The snippet for one chunk: the release variant when `releaseId` is given (event mode). */
+export function createSnippet(chunkId: string, releaseId?: string): string {
+  assertValidChunkId(chunkId);
+  const chunk = JSON.stringify(chunkId);
+  if (releaseId === undefined) return PLAIN_HEAD + chunk + PLAIN_TAIL;
+  assertValidReleaseId(releaseId);
   return RELEASE_HEAD + JSON.stringify(releaseId) + RELEASE_MIDDLE + chunk + RELEASE_TAIL;
+}
+
+/**
+ * A script that only sets the release, for a page to load before its chunks (Vite's HTML pages): the
+ * release snippet's own statement, first value wins as there, without a chunk id.
+ */
+export function createReleaseScript(releaseId: string): string {
+  assertValidReleaseId(releaseId);
+  return `${RELEASE_HEAD}${JSON.stringify(releaseId)}}catch(e){}}();\n`;
 }
 
 /** The trailing comment, `"\n//# chunkId=" + chunkId`; not JSON-encoded, as in PostHog's tools. */

@@ -131,10 +131,13 @@ describe('resolveOptions defaults', () => {
     expect(
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunk' } }, NO_ENV).sourcemaps.releaseInjection,
     ).toBe('every-chunk');
+    expect(
+      resolveOptions({ sourcemaps: { releaseInjection: 'entry-chunks' } }, NO_ENV).sourcemaps.releaseInjection,
+    ).toBe('entry-chunks');
     expect(() =>
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunks' as never } }, NO_ENV),
     ).toThrow(
-      /sourcemaps\.releaseInjection: expected one of 'entries', 'startup-chunks', 'every-chunk', got "every-chunks" \(did you mean 'every-chunk'\?\)/,
+      /sourcemaps\.releaseInjection: expected one of 'entries', 'entry-chunks', 'startup-chunks', 'every-chunk', got "every-chunks" \(did you mean 'every-chunk'\?\)/,
     );
   });
 

@@ -11,7 +11,12 @@ import {
 } from './validate';
 
 export const RELEASE_MODES: readonly ReleaseMode[] = ['symbol-set', 'event'];
-export const RELEASE_INJECTIONS: readonly ReleaseInjection[] = ['entries', 'startup-chunks', 'every-chunk'];
+export const RELEASE_INJECTIONS: readonly ReleaseInjection[] = [
+  'entries',
+  'entry-chunks',
+  'startup-chunks',
+  'every-chunk',
+];
 
 const SOURCEMAPS_KEYS = Object.keys({
   enabled: true,

@@ -217,6 +217,13 @@ export interface SourcemapsOptions {
    *   which Rollup and Rolldown make when the entry module went into a shared chunk, that includes the
    *   entry module's top-level code) reaches PostHog without `$release_id`; its stack trace still
    *   resolves (through the chunk ids).
+   *   In a Vite app built from HTML pages, each page carries it instead of its entry chunk: a small
+   *   script (`assets/hogmaps-release-[hash].js`, deferred, before the page's module scripts) sets it
+   *   before any chunk runs, so that a release alone renames no chunk, not even the lazy chunks that
+   *   import the code Vite keeps in the entry chunk. A page served other than as Vite built it (a
+   *   backend that renders its own HTML from Vite's manifest) then has no release: use
+   *   `'entry-chunks'`.
+   * - `'entry-chunks'`: the entry chunks and runtime chunks, also in Vite apps built from HTML pages.
    * - `'startup-chunks'`: the entries and also the chunks an ES-module entry imports statically, so
    *   that even those errors carry the release; a release then renames the shared chunks and every
    *   chunk that imports them.
@@ -230,7 +237,7 @@ export interface SourcemapsOptions {
 }
 
 /** Which chunks get the release id in event mode; see `SourcemapsOptions.releaseInjection`. */
-export type ReleaseInjection = 'entries' | 'startup-chunks' | 'every-chunk';
+export type ReleaseInjection = 'entries' | 'entry-chunks' | 'startup-chunks' | 'every-chunk';
 
 /** Where the API key came from, for logs: the option name or the environment variable. */
 export type ApiKeySource =

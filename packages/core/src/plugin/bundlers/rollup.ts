@@ -22,6 +22,7 @@ import {
   isInjectable,
   type OutputFileLike,
 } from './rollup-output';
+import { createPageReleaseHook, isPageEntry, pagesCarryRelease } from './vite-pages';
 
 type Flavor = 'rollup' | 'rolldown' | 'vite';
 type SourcemapOption = boolean | 'inline' | 'hidden' | undefined;
@@ -78,6 +79,14 @@ interface RenderedChunkLike {
   fileName: string;
   isEntry: boolean;
   imports: readonly string[];
+  facadeModuleId: string | null;
+}
+
+interface GraphChunk {
+  isEntry: boolean;
+  imports: string[];
+  /** Vite: the entry of an HTML page, which carries the release instead (vite-pages.ts). */
+  page: boolean;
 }
 
 function createHooks(context: PluginContext, flavor: Flavor) {
@@ -94,16 +103,18 @@ function createHooks(context: PluginContext, flavor: Flavor) {
   /**
    * The chunk graph by preliminary file name, as the banner hook sees each chunk while it is rendered
    * (before any hash is computed), and the chunks that carry the release computed from it: the
-   * entries (and what they import statically, with 'startup-chunks'; startup-chunks.ts). One module
+   * entries (and what they import statically, with 'startup-chunks'; startup-chunks.ts), except, with
+   * 'entries', a Vite HTML page's entry: its page carries the release (vite-pages.ts). One module
    * graph per build, so every output agrees.
    */
-  const graph = new Map<string, Omit<RenderedChunkLike, 'fileName'>>();
+  const graph = new Map<string, GraphChunk>();
+  const pagesCarry = flavor === 'vite' && pagesCarryRelease(context);
   let startup: Set<string> | undefined;
   const isStartup = (fileName: string): boolean => {
     // A chunk the banner hook never saw (another plugin's prebuilt chunk): the safe side.
     if (!graph.has(fileName)) return true;
     startup ??= releaseCarriers(
-      [...graph].filter(([, chunk]) => chunk.isEntry).map(([name]) => name),
+      [...graph].filter(([, chunk]) => chunk.isEntry && !(pagesCarry && chunk.page)).map(([name]) => name),
       (name) => graph.get(name)?.imports,
       options.sourcemaps.releaseInjection,
     );
@@ -160,7 +171,11 @@ function createHooks(context: PluginContext, flavor: Flavor) {
     },
 
     banner(chunk: RenderedChunkLike) {
-      graph.set(chunk.fileName, { isEntry: chunk.isEntry, imports: [...chunk.imports] });
+      graph.set(chunk.fileName, {
+        isEntry: chunk.isEntry,
+        imports: [...chunk.imports],
+        page: flavor === 'vite' && isPageEntry(chunk),
+      });
       startup = undefined;
       return '';
     },
@@ -295,5 +310,11 @@ export function createRolldownHooks(context: PluginContext): Partial<RolldownPlu
 /** Vite builds only: nothing happens in the dev server. */
 export function createViteHooks(context: PluginContext): Partial<VitePlugin> {
   const { hooks, outputOptions, configEnvironment } = createHooks(context, 'vite');
-  return { apply: 'build', ...hooks, outputOptions, configEnvironment } as unknown as Partial<VitePlugin>;
+  return {
+    apply: 'build',
+    ...hooks,
+    outputOptions,
+    configEnvironment,
+    transformIndexHtml: createPageReleaseHook(context),
+  } as unknown as Partial<VitePlugin>;
 }

@@ -1,0 +1,1 @@
+globalThis.vitePagesAbout = 'pages-about';
