@@ -1,0 +1,75 @@
+import { describe, expect, test } from 'vitest';
+import { rereleaseTargetLine } from './report';
+import type { PlainStep, ReleaseSample } from './rerelease';
+
+function sample(over: Partial<ReleaseSample>): ReleaseSample {
+  return {
+    round: 1,
+    wallMs: 1000,
+    cpuMs: 1000,
+    uploadMs: 100,
+    uploadCpuMs: 100,
+    serverCpuMs: 10,
+    uploaded: 0,
+    alreadyPresent: 150,
+    uploadedAgain: 0,
+    requests: 1,
+    bytesSent: 0,
+    stored: 150,
+    jsFiles: 150,
+    mapBytes: 30e6,
+    changedInPlace: [],
+    renamed: [],
+    holding: 1,
+    ...over,
+  };
+}
+
+const files = (count: number) => Array.from({ length: count }, (_, index) => `assets/c${index}.js`);
+const plainStep = (renamed: number): PlainStep => ({
+  bundler: 'vite',
+  step: 'route',
+  jsFiles: 150,
+  changedMapBytes: 0,
+  changedInPlace: [],
+  renamed: files(renamed),
+});
+
+describe('re-release target (issue #14 target 5)', () => {
+  test('a release alone must upload nothing', () => {
+    expect(rereleaseTargetLine({ bundler: 'vite', step: 'none' }, sample({}), undefined)).toMatch(
+      /^- met: .*\(≤ 0\)/,
+    );
+    const line = rereleaseTargetLine(
+      { bundler: 'vite', step: 'none' },
+      sample({ uploaded: 149 }),
+      plainStep(0),
+    );
+    expect(line).toMatch(
+      /^- MISSED: vite, re-release, a new release of the same code: 149 of 150 sets uploaded \(≤ 0\)/,
+    );
+  });
+
+  test('a module change may upload the chunks holding it and one more, or what the bundler itself changes', () => {
+    const step = { bundler: 'vite', step: 'route' } as const;
+    expect(rereleaseTargetLine(step, sample({ uploaded: 2 }), undefined)).toMatch(/^- met: .*\(≤ 2\)/);
+    expect(rereleaseTargetLine(step, sample({ uploaded: 149 }), undefined)).toMatch(/^- MISSED: /);
+    // The bundler alone renames 149 files, and hogmaps uploads none beyond them.
+    const own = rereleaseTargetLine(step, sample({ uploaded: 149, beyondBundler: 0 }), plainStep(149));
+    expect(own).toMatch(
+      /^- met: .*\(≤ 2, or none beyond the bundler's own\).*without a plugin 149 change, 0 sets/,
+    );
+    // One set beyond the bundler's own is hogmaps' doing.
+    expect(rereleaseTargetLine(step, sample({ uploaded: 150, beyondBundler: 1 }), plainStep(149))).toMatch(
+      /^- MISSED: /,
+    );
+    // A set PostHog already held, sent again, misses either way.
+    expect(
+      rereleaseTargetLine(
+        step,
+        sample({ uploaded: 149, beyondBundler: 0, uploadedAgain: 1 }),
+        plainStep(149),
+      ),
+    ).toMatch(/^- MISSED: /);
+  });
+});
