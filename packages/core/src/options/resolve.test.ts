@@ -132,7 +132,8 @@ describe('resolveOptions defaults', () => {
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunk' } }, NO_ENV).sourcemaps.releaseInjection,
     ).toBe('every-chunk');
     expect(
-      resolveOptions({ sourcemaps: { releaseInjection: 'entry-chunks' } }, NO_ENV).sourcemaps.releaseInjection,
+      resolveOptions({ sourcemaps: { releaseInjection: 'entry-chunks' } }, NO_ENV).sourcemaps
+        .releaseInjection,
     ).toBe('entry-chunks');
     expect(() =>
       resolveOptions({ sourcemaps: { releaseInjection: 'every-chunks' as never } }, NO_ENV),
