@@ -27,6 +27,8 @@ interface BuildSettings {
   releaseMode?: 'event' | 'symbol-set';
   base?: string;
   cspNonce?: string;
+  /** Plugins before hogmaps' (plugin-legacy). */
+  plugins?: unknown[];
 }
 
 const vites = [
@@ -72,7 +74,7 @@ async function buildPages(
     customLogger: recordingLogger(warnings) as never,
     ...(settings.base === undefined ? {} : { base: settings.base }),
     ...(settings.cspNonce === undefined ? {} : { html: { cspNonce: settings.cspNonce } }),
-    plugins: [hogmapsVitePlugin(hogmaps) as never],
+    plugins: [...(settings.plugins ?? []), hogmapsVitePlugin(hogmaps)] as never,
     build: {
       outDir,
       emptyOutDir: true,
@@ -224,4 +226,21 @@ describe.each(vites)('$name', (vite) => {
     const markers = Object.values(vitePagesScenario.markers);
     expect(project.rows().map((row) => row.ref)).toEqual(expect.arrayContaining(markers.map(chunkIdOf)));
   });
+});
+
+test('vite 8 with plugin-legacy: the page sets the release for modern and legacy browsers alike, and no chunk carries it', async () => {
+  const legacy = (await import('@vitejs/plugin-legacy')).default;
+  const project = suite.server.project();
+  const build = await buildPages(vites[0], project, {
+    version: '5.0.0',
+    plugins: [legacy({ targets: ['defaults', 'not dead'] })],
+  });
+  const releaseId = await releaseIdOf(project, '5.0.0');
+  const html = build.files.get('index.html')!;
+  // The release script comes first; plugin-legacy's nomodule scripts load the legacy entry later.
+  expect(releaseSetBy(build, 'index.html', '/')).toMatchObject({ releaseId });
+  const legacyEntry = [...chunksOf(build).keys()].find((name) => /^assets\/index-legacy-/.test(name));
+  expect(legacyEntry).toBeDefined();
+  expect(html).toMatch(new RegExp(`<script nomodule[^>]*data-src="/${legacyEntry}"`));
+  for (const [name, code] of chunksOf(build)) expect(carriesRelease(code), name).toBe(false);
 });
