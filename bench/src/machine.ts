@@ -9,6 +9,8 @@ export interface MachineInfo {
   memoryGiB: number;
   os: string;
   node: string;
+  /** What the local server ran on (absent in results written before it was recorded). */
+  server?: string;
   /** 1-minute load average when the run started and ended. */
   loadStart: number;
   loadEnd?: number;

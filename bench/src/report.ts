@@ -46,7 +46,8 @@ function machineSection(result: RunResult): string[] {
   return [
     `Measured ${result.startedAt} with \`${result.command}\`.`,
     '',
-    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}; ` +
+    `- Machine: ${machine.cpu}, ${machine.cores} cores, ${machine.memoryGiB} GiB, ${machine.os}, Node ${machine.node}` +
+      `${machine.server ? ` (the local server: ${machine.server})` : ''}; ` +
       `1-minute load average ${machine.loadStart.toFixed(1)}${load} (other work was running when it is above ~0.5).`,
     `- App: ${app.modules} modules (+ route, group and package index files), ${(app.sourceBytes / MB).toFixed(1)} MB of source, ` +
       `${app.chunks} chunks planned (entry + routes + shared groups).`,

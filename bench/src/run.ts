@@ -166,6 +166,7 @@ async function main(): Promise<void> {
   const dataDir = path.join(workDir, 'server-data');
   await rm(dataDir, { recursive: true, force: true });
   const server = await startLocalServer(script('server-child'), dataDir);
+  machine.server = server.runtime;
   const result: RunResult = { command, size, startedAt, machine, app, runs, builds: [], uploads: [] };
   try {
     const stubCli = await writeStubCli(workDir);

@@ -7,7 +7,7 @@ export type ServerRequest =
   | { id: number; type: 'project' }
   | { id: number; type: 'count'; projectId: number };
 export type ServerMessage =
-  | { type: 'ready'; url: string }
+  | { type: 'ready'; url: string; node: string; sqlite: string }
   | { id: number; type: 'project'; projectId: number; apiKey: string }
   | { id: number; type: 'count'; symbolSets: number };
 
@@ -30,7 +30,7 @@ async function main(): Promise<void> {
     }
   });
   process.on('disconnect', () => void server.close().finally(() => process.exit(0)));
-  send({ type: 'ready', url: server.url });
+  send({ type: 'ready', url: server.url, node: process.version, sqlite: server.sqlite });
 }
 
 main().catch((error: unknown) => {
