@@ -29,6 +29,8 @@ interface BuildSettings {
   cspNonce?: string;
   /** Plugins before hogmaps' (plugin-legacy). */
   plugins?: unknown[];
+  /** Plugins after hogmaps'. */
+  pluginsAfter?: unknown[];
 }
 
 const vites = [
@@ -74,7 +76,11 @@ async function buildPages(
     customLogger: recordingLogger(warnings) as never,
     ...(settings.base === undefined ? {} : { base: settings.base }),
     ...(settings.cspNonce === undefined ? {} : { html: { cspNonce: settings.cspNonce } }),
-    plugins: [...(settings.plugins ?? []), hogmapsVitePlugin(hogmaps)] as never,
+    plugins: [
+      ...(settings.plugins ?? []),
+      hogmapsVitePlugin(hogmaps),
+      ...(settings.pluginsAfter ?? []),
+    ] as never,
     build: {
       outDir,
       emptyOutDir: true,
@@ -210,6 +216,53 @@ describe.each(vites)('$name', (vite) => {
       expect(scriptsOf(absolute.files.get(page)!)[0]!.src).toMatch(/^\/app\/assets\/hogmaps-release-/);
       expect(releaseSetBy(absolute, page, '/app/')).toMatchObject({ releaseId });
     }
+  });
+
+  test('a page that no longer loads the release script after a later plugin is named in a warning', async () => {
+    const project = suite.server.project();
+    const stripped = await buildPages(vite, project, {
+      version: '6.0.0',
+      pluginsAfter: [
+        {
+          // As an HTML post-processor would: the page's own tags rewritten once Vite has written it.
+          name: 'strips-scripts',
+          enforce: 'post',
+          generateBundle(_options: unknown, bundle: Record<string, { type: string; source?: unknown }>) {
+            for (const file of Object.values(bundle)) {
+              if (file.type !== 'asset' || typeof file.source !== 'string') continue;
+              file.source = file.source.replace(
+                /<script src="[^"]*hogmaps-release[^"]*" defer><\/script>/,
+                '',
+              );
+            }
+          },
+        },
+      ],
+    });
+    const warned = stripped.warnings.filter((warning) => warning.includes('no longer loads'));
+    expect(warned).toHaveLength(Object.keys(vitePagesScenario.pages).length);
+    expect(warned.join('\n')).toMatch(/index\.html no longer loads assets\/hogmaps-release-[\w-]+\.js/);
+    expect(warned.join('\n')).toMatch(/pages\/about\.html no longer loads/);
+    expect(warned[0]).toContain("releaseInjection: 'entry-chunks'");
+
+    const removed = await buildPages(vite, project, {
+      version: '6.0.0',
+      pluginsAfter: [
+        {
+          name: 'drops-the-script',
+          enforce: 'post',
+          generateBundle(_options: unknown, bundle: Record<string, unknown>) {
+            for (const name of Object.keys(bundle)) if (isReleaseScript(name)) delete bundle[name];
+          },
+        },
+      ],
+    });
+    expect([...removed.files.keys()].filter(isReleaseScript)).toEqual([]);
+    expect(removed.warnings.filter((warning) => warning.includes('no longer loads'))).toHaveLength(2);
+
+    // The default build warns about nothing (the first test checks that every page loads it).
+    const plain = await buildPages(vite, project, { version: '6.0.0' });
+    expect(plain.warnings.filter((warning) => warning.includes('hogmaps'))).toEqual([]);
   });
 
   test('symbol-set mode: no release in the code, so no release script either', async () => {

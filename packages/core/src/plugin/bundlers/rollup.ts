@@ -22,7 +22,7 @@ import {
   isInjectable,
   type OutputFileLike,
 } from './rollup-output';
-import { createPageReleaseHook, isPageEntry, pagesCarryRelease } from './vite-pages';
+import { createVitePages, isPageEntry, pagesCarryRelease } from './vite-pages';
 
 type Flavor = 'rollup' | 'rolldown' | 'vite';
 type SourcemapOption = boolean | 'inline' | 'hidden' | undefined;
@@ -310,11 +310,21 @@ export function createRolldownHooks(context: PluginContext): Partial<RolldownPlu
 /** Vite builds only: nothing happens in the dev server. */
 export function createViteHooks(context: PluginContext): Partial<VitePlugin> {
   const { hooks, outputOptions, configEnvironment } = createHooks(context, 'vite');
+  const pages = createVitePages(context);
+  const writeBundle = {
+    ...hooks.writeBundle,
+    handler(this: HookThis, output: OutputOptionsLike, bundle: BundleLike) {
+      // Once every plugin's generateBundle is done with the pages.
+      pages.check(this, bundle);
+      return hooks.writeBundle.handler.call(this, output, bundle);
+    },
+  };
   return {
     apply: 'build',
     ...hooks,
+    writeBundle,
     outputOptions,
     configEnvironment,
-    transformIndexHtml: createPageReleaseHook(context),
+    transformIndexHtml: pages.transformIndexHtml,
   } as unknown as Partial<VitePlugin>;
 }
