@@ -1,6 +1,5 @@
 import { isUtf8 } from 'node:buffer';
 import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
-import { readFile } from 'node:fs/promises';
 import { allocateSourceAndMap } from '../container/encode';
 import { FileError } from '../errors';
 import { checkSourceMapBytes } from '../files/source-map-bytes';
@@ -88,7 +87,7 @@ export async function readSourcePair(
   if (!mapPath) {
     let minified: Buffer;
     try {
-      minified = await readFile(jsPath);
+      minified = readFileSync(jsPath);
     } catch (error) {
       throw readError(fileName, error, 'the file');
     }
