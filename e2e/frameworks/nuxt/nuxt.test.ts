@@ -232,12 +232,17 @@ describe('nuxt build with Nitro node-server', () => {
     expect(summaryLines(second)).toHaveLength(2);
     expect(redeployed.map((file) => file.file).sort()).toEqual([...before.keys()].sort());
     // Nuxt writes a new build id and the public files' mtimes into Nitro's main chunk, and lists the SSR
-    // styles in no fixed order: those chunks are new code, so new symbol sets. The client is unchanged.
+    // styles in no fixed order; now and then its SSR build bundles unctx into the server entry instead of
+    // importing it (1 in 20 builds without hogmaps here). Those chunks are new code, so new symbol sets.
+    // The client is unchanged.
     const changed = redeployed.filter((file) => before.get(file.file) !== hashOf(file.code));
     expect(changed.map((file) => file.file)).toContain('server/chunks/nitro/nitro.mjs');
-    for (const file of changed) {
-      expect(['server/chunks/nitro/nitro.mjs', 'server/chunks/virtual/styles.mjs']).toContain(file.file);
-    }
+    const nuxtChanges = [
+      'server/chunks/nitro/nitro.mjs',
+      'server/chunks/virtual/styles.mjs',
+      'server/chunks/virtual/entry.mjs',
+    ];
+    for (const file of changed) expect(nuxtChanges).toContain(file.file);
     const fresh = (await local.uploadedChunkIds()).filter((id) => !uploadedBefore.includes(id));
     expect(fresh.sort()).toEqual(changed.map((file) => file.commentId).sort());
   });
