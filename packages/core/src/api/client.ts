@@ -10,6 +10,7 @@ import { type ApiBasePath, errorTrackingPaths, type PresignedPost } from './prot
 import { createReleasesApi, type ReleasesApi } from './releases-api';
 import { DEFAULT_RETRY_POLICY, type RetryPolicy } from './retry';
 import { createSymbolSetsApi, type SymbolSetsApi } from './symbol-sets-api';
+import { agentClasses } from './undici';
 import { userAgent as buildUserAgent } from './user-agent';
 
 export interface PostHogClientOptions {
@@ -115,21 +116,22 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
   };
 
   // One keep-alive agent for the client's lifetime (and one per proxy in use). undici is loaded on
-  // the first request: a build that uploads nothing (dev, no credentials) never pays for it.
+  // the first request (only the parts used, see undici.ts): a build that uploads nothing (dev, no
+  // credentials) never pays for it.
   let direct: Dispatcher | undefined;
   const proxied = new Map<string, Dispatcher>();
   const dispatcherFor = async (url: URL): Promise<Dispatcher> => {
     if (options.dispatcher) return options.dispatcher;
     const proxy = options.proxyFor ? options.proxyFor(url.href) : options.proxy;
     registerUrlCredentials(proxy);
-    const { Agent, ProxyAgent } = await import('undici');
+    const { Agent, ProxyAgent } = agentClasses();
     if (!proxy) {
       direct ??= new Agent(agentOptions);
       return direct;
     }
     let agent = proxied.get(proxy);
     if (!agent) {
-      agent = new ProxyAgent({ uri: proxy, ...agentOptions });
+      agent = new (ProxyAgent())({ uri: proxy, ...agentOptions });
       proxied.set(proxy, agent);
     }
     return agent;
