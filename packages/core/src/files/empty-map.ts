@@ -1,5 +1,5 @@
-import { readFile } from 'node:fs/promises';
 import { memberOf, scanJsonObject } from './json-scan';
+import { ReusedReader } from './reused-reader';
 
 function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -107,11 +107,14 @@ function isSpace(c: number | undefined): boolean {
  * parsed into objects); an index map is parsed. A map that cannot be read or is not JSON is not
  * judged here (false): the upload reports it.
  */
-export async function mapFileMapsNothing(mapPath: string): Promise<boolean> {
+export async function mapFileMapsNothing(
+  mapPath: string,
+  reader: ReusedReader = new ReusedReader(),
+): Promise<boolean> {
   let bytes: Buffer;
   let scan: ReturnType<typeof scanJsonObject>;
   try {
-    bytes = await readFile(mapPath);
+    bytes = reader.read(mapPath);
     if (surelyMapsSomething(bytes)) return false;
     scan = scanJsonObject(bytes);
   } catch {

@@ -1,5 +1,6 @@
 import { stat } from 'node:fs/promises';
 import { mapFileMapsNothing } from '../files/empty-map';
+import { ReusedReader } from '../files/reused-reader';
 
 interface ChunkFiles {
   jsPath: string;
@@ -40,10 +41,12 @@ export async function sortByMap<T extends ChunkFiles>(
   checkMaps: boolean,
 ): Promise<SortedByMap<T>> {
   const sorted: SortedByMap<T> = { uploadable: [], mapless: [], missing: [], mappingNothing: [] };
+  const reader = new ReusedReader();
   for (const chunk of chunks) {
     if (!(await isFile(chunk.jsPath))) sorted.missing.push(chunk);
     else if (!(await isFile(chunk.mapPath))) sorted.mapless.push(chunk);
-    else if (checkMaps && (await mapFileMapsNothing(chunk.mapPath!))) sorted.mappingNothing.push(chunk);
+    else if (checkMaps && (await mapFileMapsNothing(chunk.mapPath!, reader)))
+      sorted.mappingNothing.push(chunk);
     else sorted.uploadable.push(chunk);
   }
   return sorted;
