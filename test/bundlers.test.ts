@@ -36,8 +36,14 @@ function browserBuild(outDir: string, project: TestProject, extra: Partial<Neutr
   };
 }
 
+/** The Node build uploads from a worker thread (the browser build, from its own: a small heap). */
 function nodeBuild(outDir: string, project: TestProject): NeutralBuild {
-  return { ...browserBuild(outDir, project), entries: { ...appScenario.nodeEntries }, platform: 'node' };
+  return {
+    ...browserBuild(outDir, project),
+    entries: { ...appScenario.nodeEntries },
+    platform: 'node',
+    hogmaps: project.options({ uploadThread: 'worker' }),
+  };
 }
 
 /** Which JS file holds `message`. */

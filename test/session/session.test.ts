@@ -78,6 +78,41 @@ describe('build session', () => {
     expect(existsSync(sharedAgain.mapPath)).toBe(false);
   });
 
+  test('uploads from a worker thread when asked (or the heap is large), else from its own', async () => {
+    const build = async (extra: Options, env: NodeJS.ProcessEnv, dir: string) => {
+      const { session: s, lines } = session(extra, env, 'debug');
+      await s.prepare();
+      const chunk = await emitChunk(path.join(work, dir), 'app', `app_${dir}();`, (c) => s.chunkIdFor(c));
+      const report = await s.finishBuild({ outDir: path.join(work, dir), chunks: [chunk] });
+      const offThread = lines.some((line) => line.includes('symbol sets from a worker thread'));
+      return { report, chunk, lines, offThread };
+    };
+    const worker = await build({ uploadThread: 'worker' }, {}, 'worker');
+    expect(worker.offThread).toBe(true);
+    expect(worker.report.upload?.uploaded).toEqual([worker.chunk.chunkId]);
+    // The worker's own lines reach the build's logger: the same chunk again is already uploaded.
+    const again = await build({ uploadThread: 'worker' }, {}, 'worker');
+    expect(again.chunk.chunkId).toBe(worker.chunk.chunkId);
+    expect(again.report.upload?.alreadyPresent).toEqual([worker.chunk.chunkId]);
+    expect(again.lines).toContainEqual(
+      expect.stringMatching(new RegExp(`app\\.js: already uploaded \\(chunk ${worker.chunk.chunkId}\\)`)),
+    );
+
+    // 'auto' with this test's small heap, and 'worker' with a proxy variable (proxying is then a
+    // function of the URL, which a worker cannot be given): this thread. The server is http and only
+    // HTTPS_PROXY is set, so requests still go straight to it.
+    const auto = await build({}, {}, 'auto');
+    const proxied = await build({ uploadThread: 'worker' }, { HTTPS_PROXY: 'http://127.0.0.1:9' }, 'proxied');
+    for (const run of [auto, proxied]) {
+      expect(run.offThread).toBe(false);
+      expect(run.report.upload?.uploaded).toEqual([run.chunk.chunkId]);
+    }
+    const refs = (await listSets()).results.map((set) => set.ref);
+    expect(refs).toEqual(
+      expect.arrayContaining([worker.chunk.chunkId, auto.chunk.chunkId, proxied.chunk.chunkId]),
+    );
+  });
+
   test('a chunk whose map maps nothing is not uploaded, and its map, being ours, still goes', async () => {
     const { session: s } = session();
     await s.prepare();

@@ -132,6 +132,7 @@ export type {
   ReleaseMode,
   ResolvedOptions,
   SourcemapsOptions,
+  UploadThread,
 } from './options/types';
 export {
   type BuildReporter,

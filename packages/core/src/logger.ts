@@ -23,6 +23,11 @@ export interface LoggerOptions {
 
 const RANK: Record<LogLevel, number> = { debug: 0, info: 1, warn: 2, error: 3, silent: 4 };
 
+/** Whether a logger at `level` prints lines of level `at`. */
+export function logsAt(level: LogLevel, at: Exclude<LogLevel, 'silent'>): boolean {
+  return RANK[at] >= RANK[level];
+}
+
 export function isLogLevel(value: unknown): value is LogLevel {
   return typeof value === 'string' && (LOG_LEVELS as readonly string[]).includes(value);
 }
@@ -32,7 +37,7 @@ export function createLogger(options: LoggerOptions = {}): Logger {
   const prefix = options.prefix ?? '[hogmaps]';
   const write = options.write ?? ((line: string) => process.stderr.write(`${line}\n`));
   const emit = (at: Exclude<LogLevel, 'silent'>, message: string) => {
-    if (RANK[at] < RANK[level]) return;
+    if (!logsAt(level, at)) return;
     const tag = at === 'warn' ? ' warning:' : at === 'error' ? ' error:' : '';
     write(maskSecrets(`${prefix}${tag} ${message}`), at);
   };

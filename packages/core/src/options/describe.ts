@@ -22,6 +22,7 @@ export function describeOptions(resolved: ResolvedOptions): string {
     `timeout=${resolved.timeout}ms`,
     `requestTimeout=${resolved.requestTimeout}ms`,
     `uploadTimeout=${resolved.uploadTimeout}ms`,
+    `uploadThread=${resolved.uploadThread}`,
     `retries=${resolved.retries}`,
     `proxy=${resolved.proxy ? maskUrlCredentials(resolved.proxy) : 'none'}`,
     `conflicts=${resolved.force ? 'force' : resolved.skipOnConflict ? 'skip' : 'error'}`,

@@ -15,8 +15,8 @@ describe('proxy from the environment', () => {
   it('uses HTTPS_PROXY for the https host and for other https URLs', () => {
     const resolved = resolveOptions({}, { HTTPS_PROXY: 'http://proxy.corp:3128' });
     expect(resolved.proxy).toBe('http://proxy.corp:3128');
-    expect(resolved.proxyFor(S3)).toBe('http://proxy.corp:3128');
-    expect(resolved.proxyFor('http://plain.example/')).toBeUndefined();
+    expect(resolved.proxyFor?.(S3)).toBe('http://proxy.corp:3128');
+    expect(resolved.proxyFor?.('http://plain.example/')).toBeUndefined();
     expect(resolved.notes).toContainEqual({
       level: 'debug',
       message: 'proxy http://proxy.corp:3128 from HTTPS_PROXY',
@@ -31,35 +31,35 @@ describe('proxy from the environment', () => {
   it('falls back to HTTP_PROXY for https URLs and uses it for http ones', () => {
     const resolved = resolveOptions({ host: 'http://ph.internal' }, { HTTP_PROXY: 'proxy.corp:8080' });
     expect(resolved.proxy).toBe('http://proxy.corp:8080');
-    expect(resolved.proxyFor(S3)).toBe('http://proxy.corp:8080');
+    expect(resolved.proxyFor?.(S3)).toBe('http://proxy.corp:8080');
   });
 
   it('honours NO_PROXY for the host and per URL', () => {
     const env = { HTTPS_PROXY: 'http://proxy:3128', NO_PROXY: 'localhost, .posthog.com 127.0.0.1:8010' };
     const resolved = resolveOptions({}, env);
     expect(resolved.proxy).toBeUndefined();
-    expect(resolved.proxyFor(S3)).toBe('http://proxy:3128');
-    expect(resolved.proxyFor('http://127.0.0.1:8010/api')).toBeUndefined();
-    expect(resolved.proxyFor('https://127.0.0.1:9000/api')).toBe('http://proxy:3128');
-    expect(resolved.proxyFor('not a url')).toBeUndefined();
-    expect(resolveOptions({}, { ...env, no_proxy: '*' }).proxyFor(S3)).toBeUndefined();
+    expect(resolved.proxyFor?.(S3)).toBe('http://proxy:3128');
+    expect(resolved.proxyFor?.('http://127.0.0.1:8010/api')).toBeUndefined();
+    expect(resolved.proxyFor?.('https://127.0.0.1:9000/api')).toBe('http://proxy:3128');
+    expect(resolved.proxyFor?.('not a url')).toBeUndefined();
+    expect(resolveOptions({}, { ...env, no_proxy: '*' }).proxyFor?.(S3)).toBeUndefined();
   });
 
   it('snapshots the environment at resolve time', () => {
     const env: NodeJS.ProcessEnv = { HTTPS_PROXY: 'http://proxy:3128' };
     const resolved = resolveOptions({}, env);
     env.NO_PROXY = '*';
-    expect(resolved.proxyFor(S3)).toBe('http://proxy:3128');
+    expect(resolved.proxyFor?.(S3)).toBe('http://proxy:3128');
   });
 
   it('lets an explicit proxy apply to every URL, and false disable the environment', () => {
     const env = { HTTPS_PROXY: 'http://env-proxy:1', NO_PROXY: '*' };
     const explicit = resolveOptions({ proxy: 'https://user:pw@explicit:443/' }, env);
     expect(explicit.proxy).toBe('https://user:pw@explicit');
-    expect(explicit.proxyFor(S3)).toBe('https://user:pw@explicit');
+    expect(explicit.proxyFor?.(S3)).toBe('https://user:pw@explicit');
     const off = resolveOptions({ proxy: false }, { HTTPS_PROXY: 'http://env-proxy:1' });
     expect(off.proxy).toBeUndefined();
-    expect(off.proxyFor(S3)).toBeUndefined();
+    expect(off.proxyFor).toBeUndefined();
   });
 
   it('ignores a malformed variable with a warning that hides its password', () => {

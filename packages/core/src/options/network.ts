@@ -45,10 +45,11 @@ export function resolveHost(issues: Issues, option: unknown, env: NodeJS.Process
 
 export interface ResolvedProxy {
   proxy: string | undefined;
-  proxyFor: (url: string) => string | undefined;
+  /** Undefined when no request can go through a proxy (no option, no variable). */
+  proxyFor: ((url: string) => string | undefined) | undefined;
 }
 
-const NO_PROXY: ResolvedProxy = { proxy: undefined, proxyFor: () => undefined };
+const NO_PROXY: ResolvedProxy = { proxy: undefined, proxyFor: undefined };
 
 /**
  * An explicit `proxy` applies to every request; `false` disables proxying; otherwise the
@@ -90,6 +91,7 @@ export function resolveProxy(
     https: validEnvProxy(raw.https, notes, secrets),
     noProxy: raw.noProxy,
   };
+  if (!proxyEnv.http && !proxyEnv.https) return NO_PROXY;
   const proxyFor = (target: string): string | undefined => {
     let url: URL;
     try {

@@ -48,11 +48,13 @@ describe('resolveOptions defaults', () => {
       force: true,
       skipOnConflict: false,
       compression: 'auto',
+      uploadThread: 'auto',
       cwd: path.resolve('/tmp/project'),
       notes: [],
     });
     expect(resolved.filter('assets/index-abc.js')).toBe(true);
-    expect(resolved.proxyFor('https://bucket.s3.amazonaws.com/')).toBeUndefined();
+    // No option, no variable: no request can be proxied, and that is visible as no function at all.
+    expect(resolved.proxyFor).toBeUndefined();
   });
 
   it('defaults cwd to the process working directory and resolves a relative one', () => {
@@ -88,6 +90,7 @@ describe('resolveOptions defaults', () => {
         uploadInWatchMode: true,
         skipOnConflict: true,
         compression: 'none',
+        uploadThread: 'worker',
       },
       NO_ENV,
     );
@@ -113,6 +116,7 @@ describe('resolveOptions defaults', () => {
       force: false,
       skipOnConflict: true,
       compression: 'none',
+      uploadThread: 'worker',
     });
   });
 

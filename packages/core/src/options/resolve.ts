@@ -6,7 +6,7 @@ import { resolveCredentialParts } from './credentials';
 import { createFileFilter } from './filter';
 import { resolveHeaders, resolveHost, resolveProxy } from './network';
 import { resolveConflictPolicy, resolveSourcemaps } from './sourcemaps';
-import type { Compression, OptionNote, Options, ResolvedOptions } from './types';
+import type { Compression, OptionNote, Options, ResolvedOptions, UploadThread } from './types';
 import {
   checkUnknownKeys,
   createIssues,
@@ -20,6 +20,7 @@ import {
 export const DEFAULT_MANIFEST_FILE = 'hogmaps-manifest.json';
 
 const COMPRESSIONS: readonly Compression[] = ['auto', 'zstd', 'none'];
+const UPLOAD_THREADS: readonly UploadThread[] = ['auto', 'worker', 'main'];
 
 // One entry per option; `satisfies` makes a missing or extra key a compile error.
 const OPTION_KEY_SET = {
@@ -36,6 +37,7 @@ const OPTION_KEY_SET = {
   timeout: true,
   requestTimeout: true,
   uploadTimeout: true,
+  uploadThread: true,
   retries: true,
   proxy: true,
   headers: true,
@@ -135,6 +137,7 @@ export function resolveOptions(
       max: 2 ** 31 - 1,
       fallback: 600_000,
     }),
+    uploadThread: readEnum(issues, 'uploadThread', input.uploadThread, UPLOAD_THREADS, 'auto'),
     retries: readInteger(issues, 'retries', input.retries, { min: 0, max: 10, fallback: 2 }),
     proxy: proxy.proxy,
     proxyFor: proxy.proxyFor,

@@ -1,7 +1,14 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { LogLevel } from '../logger';
 import { resolveOptions } from './resolve';
-import type { Compression, FilePattern, Options, ReleaseMode, ResolvedOptions } from './types';
+import type {
+  Compression,
+  FilePattern,
+  Options,
+  ReleaseMode,
+  ResolvedOptions,
+  UploadThread,
+} from './types';
 
 describe('Options type', () => {
   it('makes every option optional', () => {
@@ -38,6 +45,8 @@ describe('Options type', () => {
     expectTypeOf<Options['proxy']>().toEqualTypeOf<string | false | undefined>();
     expectTypeOf<Options['logLevel']>().toEqualTypeOf<LogLevel | undefined>();
     expectTypeOf<Options['compression']>().toEqualTypeOf<Compression | undefined>();
+    expectTypeOf<UploadThread>().toEqualTypeOf<'auto' | 'worker' | 'main'>();
+    expectTypeOf<Options['uploadThread']>().toEqualTypeOf<UploadThread | undefined>();
     // @ts-expect-error: a mistyped release mode is a compile error
     expectTypeOf({ sourcemaps: { releaseMode: 'symbolset' } }).toExtend<Options>();
   });

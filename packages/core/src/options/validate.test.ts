@@ -53,6 +53,7 @@ describe('validation', () => {
       force: true,
       skipOnConflict: true,
       compression: 'gzip',
+      uploadThread: 'thread',
     });
     const paths = error.issues.map((issue) => issue.path);
     expect(paths.sort()).toEqual(
@@ -84,10 +85,11 @@ describe('validation', () => {
         'uploadInWatchMode',
         'force',
         'compression',
+        'uploadThread',
       ].sort(),
     );
     for (const issue of error.issues) expect(error.message).toContain(`  - ${issue.path}: ${issue.message}`);
-    expect(error.message).toMatch(/^Invalid hogmaps options \(27 problems\):\n/);
+    expect(error.message).toMatch(/^Invalid hogmaps options \(28 problems\):\n/);
     expect(error.code).toBe('invalid_options');
   });
 
@@ -98,6 +100,7 @@ describe('validation', () => {
         host: 'us.i.posthog.com',
         logLevel: 'warning',
         compression: 'zst',
+        uploadThread: 'workers',
         manifest: 'dist/',
         sourcemaps: { batchSize: '50' },
       }).issues.map((issue) => [issue.path, issue.message]),
@@ -108,6 +111,7 @@ describe('validation', () => {
       logLevel:
         "expected one of 'debug', 'info', 'warn', 'error', 'silent', got \"warning\" (did you mean 'warn'?)",
       compression: "expected one of 'auto', 'zstd', 'none', got \"zst\" (did you mean 'zstd'?)",
+      uploadThread: "expected one of 'auto', 'worker', 'main', got \"workers\" (did you mean 'worker'?)",
       manifest: 'expected a file name, got a directory ("dist/")',
       'sourcemaps.batchSize': 'expected an integer from 1 to 1000, got "50"',
     });

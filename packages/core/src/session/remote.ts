@@ -1,11 +1,12 @@
 // What a build session does over the network: register the release, upload the chunks. The session
 // imports this module when a build first needs it, so a build without credentials (most local builds)
 // never loads the API client or the upload pipeline; at build end a few ms of loading go unnoticed.
-import { createClientFromOptions } from '../api/client-from-options';
+import { clientOptionsFrom, createClientFromOptions } from '../api/client-from-options';
 import type { Logger } from '../logger';
 import type { ResolvedOptions } from '../options/types';
 import type { ReleaseIdentity } from '../release/identity';
 import { fetchOrCreateRelease } from '../release/resolve';
+import { uploadOffThread, uploadThreadFor } from '../upload/off-thread';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { readSourcePair } from '../upload/read-pair';
 import { rewriteMapSources } from '../upload/rewrite-sources';
@@ -51,7 +52,10 @@ function toInputs(result: BuildResult, chunks: readonly BuildChunk[]): UploadInp
   });
 }
 
-/** Uploads the symbol sets of one build's chunks, bound to the release `bindTo` names (symbol-set mode). */
+/**
+ * Uploads the symbol sets of one build's chunks, bound to the release `bindTo` names (symbol-set mode):
+ * from a worker thread or this one, as uploadThreadFor decides.
+ */
 export async function uploadChunks(
   options: ResolvedOptions,
   meta: RemoteMeta,
@@ -59,13 +63,26 @@ export async function uploadChunks(
   chunks: readonly BuildChunk[],
   bindTo: () => Promise<string | undefined>,
 ): Promise<UploadSummary> {
+  const settings = { releaseId: (await bindTo()) ?? null, ...uploadSettingsFrom(options) };
+  const script = uploadThreadFor(options.uploadThread, {
+    proxy: options.proxyFor !== undefined,
+    rewrite: result.rewriteSource !== undefined,
+  });
+  if (script) {
+    const { logger: _logger, proxyFor: _proxyFor, ...client } = clientOptionsFrom(options, meta);
+    const inputs = chunks.map((chunk) => ({
+      chunkId: chunk.chunkId,
+      fileName: toManifestPath(result.outDir, chunk.jsPath),
+      jsPath: chunk.jsPath,
+      mapPath: chunk.mapPath,
+    }));
+    const job = { client, inputs, options: settings, logLevel: meta.logger.level };
+    meta.logger.debug(`uploading ${inputs.length} symbol sets from a worker thread`);
+    return uploadOffThread(script, job, meta.logger);
+  }
   const api = createClientFromOptions(options, meta);
   try {
-    return await uploadSymbolSets(api, toInputs(result, chunks), {
-      releaseId: (await bindTo()) ?? null,
-      ...uploadSettingsFrom(options),
-      logger: meta.logger,
-    });
+    return await uploadSymbolSets(api, toInputs(result, chunks), { ...settings, logger: meta.logger });
   } finally {
     await api.close();
   }

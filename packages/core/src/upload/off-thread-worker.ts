@@ -1,0 +1,51 @@
+// The worker side of off-thread.ts: one upload, from the job in workerData, its log lines and its
+// result posted back. Built as an entry of its own (dist/upload/off-thread-worker.js).
+
+import { parentPort, workerData } from 'node:worker_threads';
+import { createPostHogClient } from '../api/client';
+import { errorMessage, HogmapsError } from '../errors';
+import { type Logger, type LogLevel, logsAt } from '../logger';
+import type { OffThreadJob, OffThreadMessage } from './off-thread';
+import { uploadSymbolSets } from './pipeline';
+import { readSourcePair } from './read-pair';
+
+function post(message: OffThreadMessage): void {
+  parentPort?.postMessage(message);
+}
+
+/** Lines at or above the caller's level, posted as they come (the caller's logger masks and prints). */
+function forwardingLogger(level: LogLevel): Logger {
+  const line = (at: Exclude<LogLevel, 'silent'>) => (message: string) => {
+    if (logsAt(level, at)) post({ type: 'log', level: at, message });
+  };
+  const logger: Logger = {
+    level,
+    debug: line('debug'),
+    info: line('info'),
+    warn: line('warn'),
+    error: line('error'),
+    child: () => logger,
+  };
+  return logger;
+}
+
+async function run(job: OffThreadJob): Promise<void> {
+  const logger = forwardingLogger(job.logLevel);
+  const client = createPostHogClient({ ...job.client, logger });
+  try {
+    const inputs = job.inputs.map((input) => ({
+      chunkId: input.chunkId,
+      fileName: input.fileName,
+      load: () => readSourcePair(input.jsPath, input.mapPath, input.fileName),
+    }));
+    const summary = await uploadSymbolSets(client, inputs, { ...job.options, logger });
+    post({ type: 'done', summary });
+  } finally {
+    await client.close();
+  }
+}
+
+run(workerData as OffThreadJob).catch((error: unknown) => {
+  const code = error instanceof HogmapsError ? error.code : 'upload_failed';
+  post({ type: 'error', code, message: errorMessage(error) });
+});
