@@ -132,6 +132,20 @@ describe('uploadOffThread', () => {
       message: expect.stringMatching(/the upload worker failed: the worker broke/),
     });
 
+    // A failure after the summary (closing the client) loses nothing: the summary stands.
+    const closing = path.join(dir, 'closing.mjs');
+    const summary = { uploaded: ['x'], alreadyPresent: [], tooLarge: [], failed: [], bytes: 1 };
+    await writeFile(
+      closing,
+      `import { parentPort } from 'node:worker_threads';
+parentPort.postMessage({ type: 'done', summary: ${JSON.stringify({ ...summary, requests: 3, durationMs: 5, dryRun: false })} });
+parentPort.postMessage({ type: 'error', code: 'upload_failed', message: 'close failed' });
+`,
+    );
+    await expect(uploadOffThread(pathToFileURL(closing), job([]), collect().logger)).resolves.toMatchObject(
+      summary,
+    );
+
     const exiting = path.join(dir, 'exiting.mjs');
     await writeFile(exiting, 'process.exit(3);\n');
     await expect(uploadOffThread(pathToFileURL(exiting), job([]), collect().logger)).rejects.toMatchObject({

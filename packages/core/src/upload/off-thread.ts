@@ -88,7 +88,8 @@ export function uploadOffThread(script: URL, job: OffThreadJob, logger: Logger):
     worker.on('message', (message: OffThreadMessage) => {
       if (message.type === 'log') logger[message.level](message.message);
       else if (message.type === 'done') outcome = { summary: message.summary };
-      else outcome = { error: new HogmapsError(message.code, message.message) };
+      // After the summary, a failure (closing the client) loses nothing: the summary stands.
+      else outcome ??= { error: new HogmapsError(message.code, message.message) };
     });
     worker.on('error', (error) => {
       outcome ??= {
