@@ -2,7 +2,7 @@
 // exit, and peak RSS of the whole process tree (esbuild's service is a separate Go process; rspack
 // and rolldown threads are in the Node process), sampled from /proc.
 import { fork } from 'node:child_process';
-import { readdirSync, readFileSync } from 'node:fs';
+import { appendFileSync, readdirSync, readFileSync } from 'node:fs';
 
 export interface Measured<T> {
   wallMs: number;
@@ -101,8 +101,11 @@ export function forkMeasured<T>(
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
+    // `BENCH_CHILD_LOG=/tmp/children.log`: all of the children's output too (e.g. `--trace-gc` lines).
+    const log = process.env.BENCH_CHILD_LOG;
     const keep = (chunk: Buffer) => {
       output = (output + chunk.toString('utf8')).slice(-OUTPUT_TAIL);
+      if (log) appendFileSync(log, chunk);
     };
     child.stdout?.on('data', keep);
     child.stderr?.on('data', keep);

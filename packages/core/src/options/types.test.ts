@@ -1,14 +1,7 @@
 import { describe, expectTypeOf, it } from 'vitest';
 import type { LogLevel } from '../logger';
 import { resolveOptions } from './resolve';
-import type {
-  Compression,
-  FilePattern,
-  Options,
-  ReleaseMode,
-  ResolvedOptions,
-  UploadThread,
-} from './types';
+import type { Compression, FilePattern, Options, ReleaseMode, ResolvedOptions, UploadThread } from './types';
 
 describe('Options type', () => {
   it('makes every option optional', () => {

@@ -7,11 +7,10 @@ import type { ResolvedOptions } from '../options/types';
 import type { ReleaseIdentity } from '../release/identity';
 import { fetchOrCreateRelease } from '../release/resolve';
 import { uploadOffThread, uploadThreadFor } from '../upload/off-thread';
+import { type PathInput, uploadInputsFrom } from '../upload/path-inputs';
 import { uploadSymbolSets } from '../upload/pipeline';
-import { readSourcePair } from '../upload/read-pair';
-import { rewriteMapSources } from '../upload/rewrite-sources';
 import { uploadSettingsFrom } from '../upload/settings';
-import type { UploadInput, UploadSummary } from '../upload/types';
+import type { UploadSummary } from '../upload/types';
 import { toManifestPath } from './manifest';
 import type { BuildChunk, BuildResult } from './session';
 
@@ -35,21 +34,14 @@ export async function registerRelease(
   }
 }
 
-function toInputs(result: BuildResult, chunks: readonly BuildChunk[]): UploadInput[] {
-  return chunks.map((chunk) => {
-    const fileName = toManifestPath(result.outDir, chunk.jsPath);
-    const rewrite = result.rewriteSource;
-    return {
-      chunkId: chunk.chunkId,
-      fileName,
-      load: async () => {
-        const pair = await readSourcePair(chunk.jsPath, chunk.mapPath, fileName);
-        if (!rewrite || !chunk.mapPath) return pair;
-        const mapPath = chunk.mapPath;
-        return { ...pair, map: rewriteMapSources(pair.map, (source) => rewrite(source, mapPath)) };
-      },
-    };
-  });
+/** The chunks as files (what a worker can be given), named in messages as in the manifest. */
+function pathInputs(result: BuildResult, chunks: readonly BuildChunk[]): PathInput[] {
+  return chunks.map((chunk) => ({
+    chunkId: chunk.chunkId,
+    fileName: toManifestPath(result.outDir, chunk.jsPath),
+    jsPath: chunk.jsPath,
+    mapPath: chunk.mapPath,
+  }));
 }
 
 /**
@@ -68,21 +60,17 @@ export async function uploadChunks(
     proxy: options.proxyFor !== undefined,
     rewrite: result.rewriteSource !== undefined,
   });
+  const inputs = pathInputs(result, chunks);
   if (script) {
     const { logger: _logger, proxyFor: _proxyFor, ...client } = clientOptionsFrom(options, meta);
-    const inputs = chunks.map((chunk) => ({
-      chunkId: chunk.chunkId,
-      fileName: toManifestPath(result.outDir, chunk.jsPath),
-      jsPath: chunk.jsPath,
-      mapPath: chunk.mapPath,
-    }));
     const job = { client, inputs, options: settings, logLevel: meta.logger.level };
     meta.logger.debug(`uploading ${inputs.length} symbol sets from a worker thread`);
     return uploadOffThread(script, job, meta.logger);
   }
   const api = createClientFromOptions(options, meta);
   try {
-    return await uploadSymbolSets(api, toInputs(result, chunks), { ...settings, logger: meta.logger });
+    const loaded = uploadInputsFrom(inputs, result.rewriteSource);
+    return await uploadSymbolSets(api, loaded, { ...settings, logger: meta.logger });
   } finally {
     await api.close();
   }

@@ -6,8 +6,8 @@ import { createPostHogClient } from '../api/client';
 import { errorMessage, HogmapsError } from '../errors';
 import { type Logger, type LogLevel, logsAt } from '../logger';
 import type { OffThreadJob, OffThreadMessage } from './off-thread';
+import { uploadInputsFrom } from './path-inputs';
 import { uploadSymbolSets } from './pipeline';
-import { readSourcePair } from './read-pair';
 
 function post(message: OffThreadMessage): void {
   parentPort?.postMessage(message);
@@ -33,12 +33,7 @@ async function run(job: OffThreadJob): Promise<void> {
   const logger = forwardingLogger(job.logLevel);
   const client = createPostHogClient({ ...job.client, logger });
   try {
-    const inputs = job.inputs.map((input) => ({
-      chunkId: input.chunkId,
-      fileName: input.fileName,
-      load: () => readSourcePair(input.jsPath, input.mapPath, input.fileName),
-    }));
-    const summary = await uploadSymbolSets(client, inputs, { ...job.options, logger });
+    const summary = await uploadSymbolSets(client, uploadInputsFrom(job.inputs), { ...job.options, logger });
     post({ type: 'done', summary });
   } finally {
     await client.close();

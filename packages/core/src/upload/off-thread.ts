@@ -16,15 +16,8 @@ import type { PostHogClientOptions } from '../api/client';
 import { HogmapsError } from '../errors';
 import type { Logger, LogLevel } from '../logger';
 import type { UploadThread } from '../options/types';
+import type { PathInput } from './path-inputs';
 import type { UploadOptions, UploadSummary } from './types';
-
-/** One pair to upload, as files. */
-export interface PathInput {
-  chunkId: string;
-  fileName: string;
-  jsPath: string;
-  mapPath: string | undefined;
-}
 
 export interface OffThreadJob {
   client: Omit<PostHogClientOptions, 'proxyFor' | 'logger' | 'dispatcher'>;
