@@ -1,7 +1,8 @@
 import { isUtf8 } from 'node:buffer';
-import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs';
+import { closeSync, fstatSync, openSync, readFileSync } from 'node:fs';
 import { allocateSourceAndMap } from '../container/encode';
 import { FileError } from '../errors';
+import { fillFromFile } from '../files/fill-from-file';
 import { checkSourceMapBytes } from '../files/source-map-bytes';
 import { findSourceMappingUrl } from '../files/source-mapping-url';
 
@@ -12,17 +13,6 @@ function readError(file: string, error: unknown, what: string): FileError {
   return new FileError('read_failed', file, `cannot read ${what}: ${(error as Error).message}`, {
     cause: error,
   });
-}
-
-/** Fills `into` from the file; false when the file no longer has exactly that many bytes. */
-function fill(fd: number, into: Buffer): boolean {
-  let at = 0;
-  while (at < into.length) {
-    const bytesRead = readSync(fd, into, at, into.length - at, at);
-    if (bytesRead === 0) return false;
-    at += bytesRead;
-  }
-  return readSync(fd, Buffer.alloc(1), 0, 1, at) === 0;
 }
 
 /**
@@ -56,7 +46,10 @@ export async function readPairLaidOut(
       step('the file', () => fstatSync(js)).size,
       step(mapWhat, () => fstatSync(map)).size,
     );
-    if (step('the file', () => fill(js, pair.minified)) && step(mapWhat, () => fill(map, pair.map)))
+    if (
+      step('the file', () => fillFromFile(js, pair.minified)) &&
+      step(mapWhat, () => fillFromFile(map, pair.map))
+    )
       return pair;
   } finally {
     for (const fd of opened) {
