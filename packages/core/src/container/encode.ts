@@ -89,9 +89,10 @@ function plan(input: SymbolSetInput, options: EncodeSymbolSetOptions): Plan {
 export function allocateSourceAndMap(
   minifiedLength: number,
   mapLength: number,
+  allocate: (size: number) => Buffer = Buffer.allocUnsafe,
 ): { minified: Buffer; map: Buffer } {
   const header = headerLength(2);
-  const out = Buffer.allocUnsafe(header + 16 + minifiedLength + mapLength);
+  const out = allocate(header + 16 + minifiedLength + mapLength);
   writeHeader(out, 2, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_NONE);
   out.writeBigUInt64LE(BigInt(minifiedLength), header);
   const mapPrefix = header + 8 + minifiedLength;

@@ -4,6 +4,7 @@ import { isEmptySourceMap } from '../files/empty-map';
 import { scanJsonObject } from '../files/json-scan';
 import { isEmptySourceMapBytes } from '../files/source-map-bytes';
 import type { ResolvedOptions } from '../options/types';
+import { PairMemory } from '../upload/pair-memory';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { readPairLaidOut } from '../upload/read-pair';
 import { uploadSettingsFrom } from '../upload/settings';
@@ -70,12 +71,14 @@ export function uploadEntries(
   releaseId: string | null,
   onProgress?: (event: UploadProgressEvent) => void,
 ): Promise<UploadSummary> {
+  // One run's pairs share memory: the pipeline gives each pair's back once it is packed or dropped.
+  const memory = new PairMemory();
   const inputs: UploadInput[] = entries.map((entry) => ({
     chunkId: entry.chunkId,
     fileName: displayPath(context.cwd, entry.jsPath),
     load:
       entry.load ??
-      (() => readPairLaidOut(entry.jsPath, entry.mapPath, displayPath(context.cwd, entry.jsPath))),
+      (() => readPairLaidOut(entry.jsPath, entry.mapPath, displayPath(context.cwd, entry.jsPath), memory)),
   }));
   return uploadSymbolSets(client, inputs, {
     releaseId,

@@ -4,6 +4,7 @@ import { headerLength } from '../container/format';
 import { errorMessage, FileError, HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
 import { eventContentHash } from './event-hash';
+import { recyclePair } from './pair-memory';
 import type { UploadInput } from './types';
 
 /** A loaded JS file and its map. */
@@ -90,5 +91,6 @@ export async function packInput(
   const bytes = await packPair(pair, compression, input.fileName);
   const hash =
     releaseMode === 'event' ? eventHash(pair, input) : createHash('sha512').update(bytes).digest('hex');
+  recyclePair(pair, bytes);
   return { bytes, hash };
 }

@@ -5,6 +5,7 @@ import { FileError } from '../errors';
 import { fillFromFile } from '../files/fill-from-file';
 import { checkSourceMapBytes } from '../files/source-map-bytes';
 import { findSourceMappingUrl } from '../files/source-mapping-url';
+import type { PairMemory } from './pair-memory';
 
 function readError(file: string, error: unknown, what: string): FileError {
   const code = (error as NodeJS.ErrnoException).code;
@@ -27,6 +28,7 @@ export async function readPairLaidOut(
   jsPath: string,
   mapPath: string,
   fileName: string,
+  memory?: PairMemory,
 ): Promise<{ minified: Buffer; map: Buffer }> {
   const opened: number[] = [];
   const step = <T>(what: string, run: () => T): T => {
@@ -45,12 +47,15 @@ export async function readPairLaidOut(
     const pair = allocateSourceAndMap(
       step('the file', () => fstatSync(js)).size,
       step(mapWhat, () => fstatSync(map)).size,
+      memory && ((size) => memory.allocate(size)),
     );
     if (
       step('the file', () => fillFromFile(js, pair.minified)) &&
       step(mapWhat, () => fillFromFile(map, pair.map))
-    )
+    ) {
+      memory?.lend(pair);
       return pair;
+    }
   } finally {
     for (const fd of opened) {
       try {
@@ -72,10 +77,20 @@ export async function readPairLaidOut(
  * that is not a source-map JSON object. The two are views into one buffer laid out as the symbol-set
  * container (see readPairLaidOut).
  */
-export async function readSourcePair(
+export function readSourcePair(
   jsPath: string,
   mapPath: string | undefined,
   fileName: string = jsPath,
+): Promise<{ minified: Buffer; map: Buffer }> {
+  return readSourcePairInto(undefined, jsPath, mapPath, fileName);
+}
+
+/** readSourcePair into memory an upload run reuses (pair-memory.ts); fresh memory without one. */
+export async function readSourcePairInto(
+  memory: PairMemory | undefined,
+  jsPath: string,
+  mapPath: string | undefined,
+  fileName: string,
 ): Promise<{ minified: Buffer; map: Buffer }> {
   if (!mapPath) {
     let minified: Buffer;
@@ -94,7 +109,7 @@ export async function readSourcePair(
         : 'has no source map',
     );
   }
-  const pair = await readPairLaidOut(jsPath, mapPath, fileName);
+  const pair = await readPairLaidOut(jsPath, mapPath, fileName, memory);
   if (!isUtf8(pair.minified)) throw new FileError('invalid_utf8', fileName, 'is not valid UTF-8 JavaScript');
   // Checked as bytes: parsing a map of hundreds of MiB would cost gigabytes.
   checkSourceMapBytes(pair.map, mapPath);

@@ -3,6 +3,7 @@ import { ApiError, FileError, HogmapsError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReleaseMode } from '../options/types';
 import { type Pair, packInput, packPair } from './pack';
+import { recyclePair } from './pair-memory';
 import type { ChunkRef, Report } from './report';
 import type { UploadClient, UploadInput } from './types';
 
@@ -67,6 +68,7 @@ export function hold(
 }
 
 export function releaseBytes(context: RunContext, chunk: Chunk): void {
+  if (chunk.pair) recyclePair(chunk.pair);
   context.bufferedBytes -= chunk.held;
   chunk.held = 0;
   chunk.bytes = undefined;
@@ -93,7 +95,10 @@ async function packAgain(context: RunContext, chunk: Chunk): Promise<Buffer> {
  */
 export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
   if (chunk.bytes) return chunk.bytes;
+  const pair = chunk.pair;
   const bytes = await context.packLimit(() => packAgain(context, chunk), true);
+  // Before releaseBytes: a container that is the pair's own memory (no compression) keeps it.
+  if (pair) recyclePair(pair, bytes);
   releaseBytes(context, chunk);
   if (chunk.size === 0) {
     // Packed for the first time (event mode): the bound checked before bulk_check_upload holds.

@@ -1,0 +1,96 @@
+// Memory for the pairs one upload run reads, handed out again once a pair is packed or dropped. A
+// fresh process pays for fresh memory: the kernel faults each page in on first touch, and V8 counts
+// every new buffer as external memory. Reading 30 pairs of 1 MiB into fresh buffers cost `hogmaps
+// upload` (and the upload bench) about 0.3 s of CPU more than reading them into reused memory
+// (docs/benchmarks.md, round 9).
+
+/** A pair as read-pair lays it out: two views into one buffer. */
+interface PairViews {
+  minified: Uint8Array;
+  map: Uint8Array;
+}
+
+interface Lease {
+  memory: PairMemory;
+  buffer: Buffer;
+  /** The `minified` view of the pair it was lent for: only that pair can give it back. */
+  holder: Uint8Array | undefined;
+}
+
+/** Buffers lent by some PairMemory, by their ArrayBuffer. Nothing else is ever recycled. */
+const leases = new WeakMap<ArrayBufferLike, Lease>();
+
+/** Free memory kept per run at most: as much as the pipeline keeps buffered by default. */
+const MAX_FREE_BYTES = 64 * 1024 * 1024;
+/** Capacity is rounded up, with some room, so pairs of similar size fit one another's memory. */
+const GRANULE = 64 * 1024;
+
+export class PairMemory {
+  private free: Buffer[] = [];
+  private freeBytes = 0;
+
+  /** `size` bytes for one pair: reused memory when some is free and large enough, else fresh. */
+  allocate(size: number): Buffer {
+    let best = -1;
+    for (let index = 0; index < this.free.length; index++) {
+      const capacity = this.free[index]!.length;
+      if (capacity >= size && (best < 0 || capacity < this.free[best]!.length)) best = index;
+    }
+    let buffer: Buffer;
+    if (best >= 0) {
+      buffer = this.free[best]!;
+      this.free.splice(best, 1);
+      this.freeBytes -= buffer.length;
+    } else {
+      // Never Node's shared pool (allocUnsafe of a small size): this memory must be ours alone.
+      buffer = Buffer.allocUnsafeSlow(Math.ceil((size + (size >>> 3)) / GRANULE) * GRANULE);
+      leases.set(buffer.buffer, { memory: this, buffer, holder: undefined });
+    }
+    return buffer.subarray(0, size);
+  }
+
+  /** Marks memory from allocate as the pair's: recyclePair gives it back only with that pair. */
+  lend(pair: PairViews): void {
+    const lease = leases.get(pair.minified.buffer);
+    if (lease?.memory === this && pair.map.buffer === pair.minified.buffer) lease.holder = pair.minified;
+  }
+
+  /** @internal */
+  giveBack(lease: Lease): void {
+    lease.holder = undefined;
+    if (this.freeBytes + lease.buffer.length > MAX_FREE_BYTES) {
+      leases.delete(lease.buffer.buffer);
+      return;
+    }
+    this.free.push(lease.buffer);
+    this.freeBytes += lease.buffer.length;
+  }
+}
+
+function leaseOf(pair: PairViews): Lease | undefined {
+  const { minified } = pair;
+  if (!(minified instanceof Uint8Array)) return undefined;
+  const lease = leases.get(minified.buffer);
+  return lease?.holder === minified ? lease : undefined;
+}
+
+/**
+ * The pipeline is done with a pair it loaded: its memory goes back to the PairMemory that lent it,
+ * for the next pair. A no-op for pairs that memory did not come from (a caller's own `load`), and
+ * for a pair given back before. Pass `packed` when a container was made from the pair: when that
+ * container is the pair's own memory (no compression), the memory is never reused.
+ */
+export function recyclePair(
+  pair: { minified: string | Uint8Array; map: string | Uint8Array },
+  packed?: Uint8Array,
+): void {
+  if (typeof pair.minified === 'string' || typeof pair.map === 'string') return;
+  const lease = leaseOf(pair as PairViews);
+  if (!lease) return;
+  if (packed?.buffer === lease.buffer.buffer) {
+    lease.holder = undefined;
+    leases.delete(lease.buffer.buffer);
+    return;
+  }
+  lease.memory.giveBack(lease);
+}
