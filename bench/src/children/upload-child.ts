@@ -3,7 +3,7 @@
 // (read, zstd level 3, SHA-512), so the upload's speed can be set against the speed of its own work.
 import { createHash, randomUUID } from 'node:crypto';
 import { readFile } from 'node:fs/promises';
-import { createPostHogClient, readSourcePair, uploadSymbolSets } from '@hogmaps/core';
+import { createPostHogClient, uploadInputsFrom, uploadSymbolSets } from '@hogmaps/core';
 import type { SymbolSetFile } from '../upload/sets';
 import type { ServerTarget } from '../variants';
 
@@ -40,12 +40,10 @@ async function upload(job: UploadJob) {
   const release = await setup.releases.create({ project: 'bench-upload', version: randomUUID() });
   await setup.close();
   const client = createPostHogClient(clientOptions);
-  const inputs = job.sets.map((set) => ({
-    chunkId: randomUUID(),
-    fileName: set.js,
-    // As a build and `hogmaps upload` load a pair: read, UTF-8 and map checks.
-    load: () => readSourcePair(set.js, set.map),
-  }));
+  // As a build and `hogmaps upload` load pairs: read, UTF-8 and map checks.
+  const inputs = uploadInputsFrom(
+    job.sets.map((set) => ({ chunkId: randomUUID(), fileName: set.js, jsPath: set.js, mapPath: set.map })),
+  );
   const rssBefore = process.memoryUsage.rss();
   const maxRssBefore = process.resourceUsage().maxRSS * 1024;
   let sampled = rssBefore;
@@ -89,6 +87,22 @@ async function work(sets: SymbolSetFile[]) {
   return totals;
 }
 
+/**
+ * The fastest of three passes of the work. A single pass right after the upload ran at whatever
+ * speed the memory the upload left behind allowed (fresh pages fault in slowly here), so it moved
+ * with the upload's own allocations; the fastest pass is the work's speed on warm memory.
+ */
+async function fastestWork(sets: SymbolSetFile[]) {
+  let fastest: Awaited<ReturnType<typeof work>> | undefined;
+  const total = (totals: Awaited<ReturnType<typeof work>>) =>
+    totals.readMs + totals.zstdMs + totals.shaContainerMs;
+  for (let pass = 0; pass < 3; pass++) {
+    const totals = await work(sets);
+    if (!fastest || total(totals) < total(fastest)) fastest = totals;
+  }
+  return fastest!;
+}
+
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as UploadJob;
   const { summary, uploadMs, cpuMs, rssBefore, rssPeak } = await upload(job);
@@ -101,7 +115,7 @@ async function main(): Promise<void> {
     failed: summary.failed.map((failure) => `${failure.fileName}: ${failure.error}`),
     rssBefore,
     rssPeak,
-    work: await work(job.sets),
+    work: await fastestWork(job.sets),
     zstd: '@toondepauw/node-zstd level 3',
   };
   process.send?.(report, () => process.disconnect());
