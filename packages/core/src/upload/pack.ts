@@ -81,16 +81,25 @@ export function packedSizeBound(pair: Pair): number {
   return headerLength(2) + payload + (payload >>> 8) + 1024;
 }
 
+/** Packs and hashes a loaded pair; its memory then goes to the next pair (pair-memory.ts). */
+export async function packLoaded(
+  pair: Pair,
+  input: UploadInput,
+  compression: 'auto' | 'zstd' | 'none',
+  releaseMode: ReleaseMode = 'symbol-set',
+): Promise<PackedChunk> {
+  const bytes = await packPair(pair, compression, input.fileName);
+  const hash =
+    releaseMode === 'event' ? eventHash(pair, input) : createHash('sha512').update(bytes).digest('hex');
+  recyclePair(pair, bytes);
+  return { bytes, hash };
+}
+
 /** Loads one input and packs it into a container; every failure becomes a FileError naming the file. */
 export async function packInput(
   input: UploadInput,
   compression: 'auto' | 'zstd' | 'none',
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
-  const pair = await loadInput(input);
-  const bytes = await packPair(pair, compression, input.fileName);
-  const hash =
-    releaseMode === 'event' ? eventHash(pair, input) : createHash('sha512').update(bytes).digest('hex');
-  recyclePair(pair, bytes);
-  return { bytes, hash };
+  return packLoaded(await loadInput(input), input, compression, releaseMode);
 }

@@ -67,13 +67,6 @@ export class PairMemory {
   }
 }
 
-function leaseOf(pair: PairViews): Lease | undefined {
-  const { minified } = pair;
-  if (!(minified instanceof Uint8Array)) return undefined;
-  const lease = leases.get(minified.buffer);
-  return lease?.holder === minified ? lease : undefined;
-}
-
 /**
  * The pipeline is done with a pair it loaded: its memory goes back to the PairMemory that lent it,
  * for the next pair. A no-op for pairs that memory did not come from (a caller's own `load`), and
@@ -84,9 +77,10 @@ export function recyclePair(
   pair: { minified: string | Uint8Array; map: string | Uint8Array },
   packed?: Uint8Array,
 ): void {
-  if (typeof pair.minified === 'string' || typeof pair.map === 'string') return;
-  const lease = leaseOf(pair as PairViews);
-  if (!lease) return;
+  const { minified } = pair;
+  if (typeof minified === 'string') return;
+  const lease = leases.get(minified.buffer);
+  if (lease?.holder !== minified) return;
   if (packed?.buffer === lease.buffer.buffer) {
     lease.holder = undefined;
     leases.delete(lease.buffer.buffer);

@@ -8,7 +8,7 @@ import {
 import { zstdAvailable } from '../container/zstd';
 import { ApiError, errorMessage, HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import { uploadBatch } from './batch';
-import { eventHash, loadInput, type Pair, packedSizeBound, packInput, packPair, pairBytes } from './pack';
+import { eventHash, loadInput, type Pair, packedSizeBound, packLoaded, pairBytes } from './pack';
 import { recyclePair } from './pair-memory';
 import { createLimiter, forEachConcurrent, chunk as slices } from './pool';
 import { createReport } from './report';
@@ -80,20 +80,15 @@ async function collectInputs(
   return { unique, duplicates, firstFile };
 }
 
-/** Packs and hashes a pair loaded for event mode; its memory is then free for the next pair. */
-async function packLoaded(pair: Pair, context: RunContext, input: UploadInput) {
-  const bytes = await packPair(pair, context.compression, input.fileName);
-  const hash = eventHash(pair, input);
-  recyclePair(pair, bytes);
-  return { bytes, hash };
-}
-
 /** Loads, packs and hashes one input, keeping its container within the buffer budget. */
 async function packed(context: RunContext, input: UploadInput, pair?: Pair): Promise<Chunk | undefined> {
   const ref = { chunkId: input.chunkId, fileName: input.fileName };
-  const { bytes, hash } = pair
-    ? await packLoaded(pair, context, input)
-    : await packInput(input, context.compression, context.releaseMode);
+  const { bytes, hash } = await packLoaded(
+    pair ?? (await loadInput(input)),
+    input,
+    context.compression,
+    context.releaseMode,
+  );
   if (bytes.length > context.maxPayloadBytes) {
     context.report.tooLarge(ref, bytes.length, context.maxPayloadBytes);
     return undefined;
