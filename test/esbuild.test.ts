@@ -309,6 +309,105 @@ describe('esbuild: files finished where esbuild wrote them', () => {
   });
 });
 
+describe('esbuild: hashed entry names follow the release, and only they', () => {
+  /** Builds release `version` with linked maps; a later plugin reads the metafile esbuild returns. */
+  async function release(out: string, version: string, extra: Partial<BuildOptions> = {}) {
+    resetBuildSessions();
+    const config = neutral(out, undefined, { sourcemap: 'external' });
+    let outputs: string[] = [];
+    const result = await build({
+      ...esbuildOptions(config),
+      ...extra,
+      plugins: [
+        hogmapsEsbuildPlugin(withCredentials({ sourcemaps: { ...RELEASE, releaseVersion: version } })),
+        {
+          name: 'metafile-reader',
+          setup(pluginBuild) {
+            pluginBuild.onEnd((built) => {
+              outputs = Object.keys(built.metafile?.outputs ?? {});
+            });
+          },
+        },
+      ],
+    });
+    const files = outputs.map((file) => path.relative(config.outDir, path.resolve(root, file))).sort();
+    return { result, outDir: config.outDir, files, warnings: result.warnings.map((warning) => warning.text) };
+  }
+
+  test('a new release renames the entry (and its map) alone; the metafile, the map link and the upload follow', async () => {
+    const a = await release('a', '1.0.0');
+    const rowsA = uploaded();
+    const b = await release('b', '1.0.1');
+    expect(b.warnings).toEqual([]);
+    const mainA = js(a.files, 'main-');
+    const mainB = js(b.files, 'main-');
+    expect(mainB).toMatch(/^main-[A-Z2-7]{8}\.js$/);
+    expect(mainB).not.toBe(mainA);
+    // Every other file keeps its name and bytes (the entry's CSS too); the metafile names what is on disk.
+    const others = (files: string[]) =>
+      files.filter((file) => !file.startsWith('main-') || file.endsWith('.css'));
+    expect(others(b.files)).toEqual(others(a.files));
+    for (const file of others(b.files)) expect(await read(b.outDir, file)).toBe(await read(a.outDir, file));
+    for (const file of b.files) expect(existsSync(path.join(b.outDir, file)), file).toBe(true);
+    expect(b.files).toContain(`${mainB}.map`);
+    expect(b.files).not.toContain(mainA);
+    // The entry's bytes carry the new release, and its comment names its renamed map.
+    const code = await read(b.outDir, mainB);
+    expect(code).toContain('_posthogReleaseId||');
+    expect(code).toMatch(new RegExp(`\\n//# sourceMappingURL=${mainB}\\.map\\n$`));
+    // Same code: only the entry is sent again, since its sourceMappingURL (which the content hash
+    // covers, as posthog-cli's does) names its new map. The chunks are not.
+    const stored = new Map(rowsA.map((row) => [row.ref, row.storage_ptr]));
+    const resent = uploaded().filter((row) => stored.get(row.ref) !== row.storage_ptr);
+    expect(resent.map((row) => row.ref)).toEqual([await chunkIdsIn(path.join(b.outDir, mainB))].flat());
+    expect(uploaded()).toHaveLength(rowsA.length);
+    // The renamed entry still runs, loads its chunks, and its map resolves its throw.
+    const app = await runApp(path.join(b.outDir, mainB));
+    const frame = app.throws.main;
+    expect(path.basename(frame.file)).toBe(mainB);
+    const map = new TraceMap(await readFile(`${frame.file}.map`, 'utf8'));
+    expectOriginal('main', originalPositionFor(map, { line: frame.line, column: frame.column - 1 }));
+
+    // The same release built again: the same names, byte for byte.
+    const again = await release('again', '1.0.1');
+    expect(again.files).toEqual(b.files);
+    for (const file of b.files) expect(await read(again.outDir, file)).toBe(await read(b.outDir, file));
+  });
+
+  test('write: false: the entry is renamed in outputFiles and in the metafile alike', async () => {
+    const a = await release('a', '2.0.0', { write: false });
+    const b = await release('b', '2.0.1', { write: false });
+    const paths = (built: typeof a) =>
+      built.result.outputFiles!.map((file) => path.relative(built.outDir, file.path)).sort();
+    expect(paths(b)).toEqual(b.files);
+    const mainA = js(a.files, 'main-');
+    const mainB = js(b.files, 'main-');
+    expect(mainB).not.toBe(mainA);
+    expect(b.files.filter((file) => !file.startsWith('main-'))).toEqual(
+      a.files.filter((file) => !file.startsWith('main-')),
+    );
+    const entry = b.result.outputFiles!.find((file) => file.path.endsWith(`/${mainB}`))!;
+    expect(entry.text).toContain('_posthogReleaseId||');
+    expect(entry.text).toMatch(new RegExp(`\\n//# sourceMappingURL=${mainB}\\.map\\n$`));
+    expect(existsSync(b.outDir)).toBe(false);
+  });
+
+  test('an entry that another entry loads with import() keeps its name, with a warning', async () => {
+    const both = { entryPoints: { main: 'src/main.js', 'lazy-a': 'src/lazy-a.js' } };
+    const a = await release('a', '3.0.0', both);
+    const b = await release('b', '3.0.1', both);
+    expect(b.warnings).toEqual([
+      expect.stringMatching(
+        /b\/lazy-a-[A-Z2-7]{8}\.js carries the release id but keeps its name \(another chunk loads it with import\(\)\)/,
+      ),
+    ]);
+    const lazyA = js(b.files, 'lazy-a-');
+    expect(js(a.files, 'lazy-a-')).toBe(lazyA);
+    expect(await read(b.outDir, lazyA)).not.toBe(await read(a.outDir, lazyA));
+    expect(js(b.files, 'main-')).not.toBe(js(a.files, 'main-'));
+  });
+});
+
 describe('esbuild: options and output shapes', () => {
   test('the same code built twice in one process: uploaded once, and neither copy ships a map', async () => {
     const first = await esbuildRunner.build(neutral('one', withCredentials()));

@@ -38,9 +38,6 @@ async function buildRelease(
     outDir: suite.workspace.outDir(`dist-${++builds}`),
     entries: { ...entries },
     platform: 'browser',
-    // esbuild has one banner for every file, so it keeps release-free names only with unhashed entry
-    // names (its default); every other bundler hashes entries too.
-    hashedEntryNames: runner.name !== 'esbuild',
     hogmaps: project.options({
       sourcemaps: { releaseVersion: version, releaseMode, ...(releaseInjection ? { releaseInjection } : {}) },
     }),
@@ -102,8 +99,7 @@ describe.each(runners)('$name', (runner: BundlerRunner) => {
     // and the shared code keep their names and bytes, so browsers keep them cached.
     expect(await changedFiles(a, b)).toEqual([main, routeA].sort());
     expect(fileWith(a, releasesScenario.markers.routeB)).toBe(routeB);
-    // (esbuild's entry is named `main.js` here, so only its bytes can change.)
-    if (runner.hashesNames && runner.name !== 'esbuild') await expectNamesFollowContent(a.outcome, b.outcome);
+    if (runner.hashesNames) await expectNamesFollowContent(a.outcome, b.outcome);
 
     // Uploaded in B: exactly the chunks with new code (new ids); nothing else was sent again.
     const oldIds = new Set(a.ids.values());

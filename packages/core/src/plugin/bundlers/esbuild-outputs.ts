@@ -17,6 +17,7 @@ import {
   finalizeChunk,
   planChunk,
 } from './esbuild-placeholders';
+import { type Renamed, renameInMemory, renameWritten } from './esbuild-release-names';
 
 const JS_EXTENSIONS = new Set(['.js', '.mjs', '.cjs']);
 const FILE_CONCURRENCY = 16;
@@ -33,6 +34,13 @@ export interface FinishRun {
   context: PluginContext;
   /** A file that cannot be finished: reported, and the others are still finished. */
   fail(error: unknown): void;
+  /**
+   * The new path of an output that now carries `releaseId`, when its name must follow the release
+   * (esbuild-release-names.ts); undefined to keep its name.
+   */
+  releaseNameFor?(file: string, releaseId: string): string | undefined;
+  /** Filled with the outputs renamed (absolute paths, old → new; maps included). */
+  renames: Map<string, string>;
 }
 
 function isJs(file: string, run: FinishRun): boolean {
@@ -78,10 +86,27 @@ export function finishInMemory(files: readonly OutputFile[], run: FinishRun): Bu
     if (mapFile && finished.map !== undefined && finished.map !== mapFile.text) {
       mapFile.contents = encoder.encode(finished.map);
     }
-    const chunk = toChunk(finished.chunkId, file.path, mapFile?.path, run);
+    const next = finished.injected ? nextName(file.path, run) : undefined;
+    const paths =
+      next === undefined
+        ? undefined
+        : record(file.path, mapFile?.path, renameInMemory(file, mapFile, next), run);
+    const chunk = toChunk(finished.chunkId, paths?.jsPath ?? file.path, paths?.mapPath ?? mapFile?.path, run);
     if (chunk) chunks.push(chunk);
   }
   return chunks;
+}
+
+/** Where an output that got its snippet goes, when the release it carries renames it. */
+function nextName(file: string, run: FinishRun): string | undefined {
+  const releaseId = run.releaseIdFor(file);
+  return releaseId === undefined ? undefined : run.releaseNameFor?.(file, releaseId);
+}
+
+function record(jsPath: string, mapPath: string | undefined, renamed: Renamed, run: FinishRun): Renamed {
+  run.renames.set(jsPath, renamed.jsPath);
+  if (mapPath !== undefined && renamed.mapPath !== mapPath) run.renames.set(mapPath, renamed.mapPath!);
+  return renamed;
 }
 
 /** The absolute paths of a build's output files, from its metafile (keys are relative to the working dir). */
@@ -97,7 +122,13 @@ export async function finishOnDisk(files: readonly string[], run: FinishRun): Pr
   await forEachConcurrent(js, FILE_CONCURRENCY, async (file, index) => {
     const mapPath = written.has(`${file}.map`) ? `${file}.map` : undefined;
     try {
-      chunks[index] = await finishWritten(file, mapPath, run);
+      const finished = await finishWritten(file, mapPath, run);
+      const next = finished.injected ? nextName(file, run) : undefined;
+      if (next === undefined || finished.chunk === undefined) chunks[index] = finished.chunk;
+      else {
+        const renamed = record(file, mapPath, await renameWritten(file, mapPath, next), run);
+        chunks[index] = { ...finished.chunk, ...renamed };
+      }
     } catch (error) {
       run.fail(
         isHogmapsError(error)
@@ -115,7 +146,7 @@ async function finishWritten(
   file: string,
   mapPath: string | undefined,
   run: FinishRun,
-): Promise<BuildChunk | undefined> {
+): Promise<{ chunk: BuildChunk | undefined; injected: boolean }> {
   const options = finalizeOptions(file, run);
   const handle = await open(file, 'r+');
   let code: string;
@@ -123,13 +154,13 @@ async function finishWritten(
     const bytes = await handle.readFile();
     code = bytes.toString('utf8');
     const plan = planChunk(code, run.placeholders, options);
-    if (plan === undefined) return undefined;
+    if (plan === undefined) return { chunk: undefined, injected: false };
     if (plan !== 'moves') {
       // The placeholders are ASCII, so their byte offsets are found in the bytes themselves.
       await overwrite(handle, plan.snippet, bytes.indexOf(run.placeholders.banner));
       if (plan.footer) await overwrite(handle, plan.comment, bytes.lastIndexOf(run.placeholders.footer));
       else await overwrite(handle, createChunkIdComment(plan.chunkId), bytes.length);
-      return toChunk(plan.chunkId, file, mapPath, run);
+      return { chunk: toChunk(plan.chunkId, file, mapPath, run), injected: true };
     }
   } finally {
     await handle.close();
@@ -138,12 +169,12 @@ async function finishWritten(
   // the map with it.
   const map = mapPath === undefined ? undefined : await readFile(mapPath, 'utf8');
   const finished = finalizeChunk({ code, map }, run.placeholders, options);
-  if (!finished) return undefined;
+  if (!finished) return { chunk: undefined, injected: false };
   await writeFile(file, finished.code);
   if (mapPath !== undefined && finished.map !== undefined && finished.map !== map) {
     await writeFile(mapPath, finished.map);
   }
-  return toChunk(finished.chunkId, file, mapPath, run);
+  return { chunk: toChunk(finished.chunkId, file, mapPath, run), injected: finished.injected };
 }
 
 async function overwrite(handle: FileHandle, text: string, position: number): Promise<void> {

@@ -36,7 +36,9 @@ export interface EsbuildPlaceholders {
  */
 export function createPlaceholders(injection: InjectionContext, releaseInNames = true): EsbuildPlaceholders {
   const length = createSnippet(SAMPLE_CHUNK_ID, injection.releaseId).length;
+  // The snippet's own text too: a new snippet format renames every file.
   const release = [
+    createSnippet(SAMPLE_CHUNK_ID),
     injection.releaseMode,
     releaseInNames ? (injection.releaseId ?? '') : injection.releaseId ? 'release' : '',
     injection.releaseHashId ?? '',

@@ -1,20 +1,26 @@
 // Which esbuild outputs carry the release id in event mode (startup-chunks.ts). esbuild has one banner
-// for every file, so a name's `[hash]` can only follow the release if every name's does: the release
-// goes into the placeholder (and so into every name) only with `releaseInjection: 'every-chunk'` or
-// when entry names are hashed (entries always carry the release). Otherwise an output carries it when
-// esbuild can let its bytes change under the same name: an entry (esbuild names entries `[dir]/[name]`
-// by default), or, with 'startup-chunks', a chunk an entry imports statically when chunk names are not
-// hashed either.
+// for every file, so the release goes into the placeholder (and so into every `[hash]` name) only with
+// `releaseInjection: 'every-chunk'`, or when entry names hash into a folder. Otherwise an output
+// carries it when its name can follow it: an entry (unhashed, as esbuild names entries by default, or
+// renamed once it carries the release: esbuild-release-names.ts), or, with 'startup-chunks', a chunk
+// an entry imports statically when chunk names are not hashed.
 import path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import type { ReleaseInjection } from '../../options/types';
 import { releaseCarriers } from '../startup-chunks';
+import { entryNameFormat } from './esbuild-release-names';
 
 const HASH = /\[hash\]/;
 
+/** How entries are named, when their `[hash]` can be renamed to follow the release they carry. */
+export function entryFormatOf(options: BuildOptions) {
+  return entryNameFormat(options.entryNames, options.outExtension?.['.js']);
+}
+
 /** Whether the release goes into the banner placeholder, and so into every `[hash]` name. */
 export function releaseInNames(options: BuildOptions, injection: ReleaseInjection): boolean {
-  return injection === 'every-chunk' || HASH.test(options.entryNames ?? '[dir]/[name]');
+  if (injection === 'every-chunk') return true;
+  return HASH.test(options.entryNames ?? '[dir]/[name]') && entryFormatOf(options) === undefined;
 }
 
 /** The absolute paths of the entry points the build was given (not the targets of import()). */

@@ -8,7 +8,8 @@ import { errorMessage, HogmapsError, shouldFailBuild } from '../../errors';
 import type { PluginContext } from '../context';
 import { type FinishRun, finishInMemory, finishOnDisk, outputPaths } from './esbuild-outputs';
 import { createPlaceholders } from './esbuild-placeholders';
-import { releaseInNames, startupOutputs } from './esbuild-startup';
+import { entryReleaseNames, renameInMetafile } from './esbuild-release-names';
+import { entryFormatOf, releaseInNames, startupOutputs } from './esbuild-startup';
 
 type UserSettings = Pick<BuildOptions, 'write' | 'sourcemap' | 'banner' | 'footer' | 'metafile'>;
 const SETTINGS = ['write', 'sourcemap', 'banner', 'footer', 'metafile'] as const;
@@ -74,6 +75,8 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
     else if (context.wantsMaps && user.sourcemap === 'inline') warnNow(MAPS_INLINE);
 
     const inNames = releaseInNames(initial, options.sourcemaps.releaseInjection);
+    // Hashed entry names without the release in them: an entry is renamed once it carries it.
+    const entryFormat = inNames ? undefined : entryFormatOf(initial);
     const placeholders = createPlaceholders(injection, inNames);
     originals.set(initial, user);
     // The metafile names every file esbuild wrote, for onEnd to finish, and which ones run first.
@@ -131,8 +134,9 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
     ) {
       // A failed build writes nothing.
       if (result.errors.length > 0 || outDir === undefined) return;
-      const startup = result.metafile
-        ? startupOutputs(result.metafile, initial, workingDir, inNames, options.sourcemaps.releaseInjection)
+      const { metafile } = result;
+      const startup = metafile
+        ? startupOutputs(metafile, initial, workingDir, inNames, options.sourcemaps.releaseInjection)
         : undefined;
       const finish: FinishRun = {
         outDir,
@@ -143,24 +147,31 @@ export function createEsbuildSetup(context: PluginContext): (build: PluginBuild)
         mapsAreOurs,
         context,
         fail: run.fail,
+        renames: new Map(),
+        releaseNameFor:
+          metafile && entryFormat
+            ? entryReleaseNames(metafile, workingDir, entryFormat, run.warn)
+            : undefined,
       };
       if (result.outputFiles) {
         // write is off (the user's setting, or a later plugin's): nothing is on disk to upload.
         finishInMemory(result.outputFiles, finish);
+        if (metafile) renameInMetafile(metafile, finish.renames, workingDir);
         if (write && context.wantsMaps) run.warn(NOT_WRITTEN);
         // Maps hogmaps turned on must not ship with what that plugin writes.
         if (mapsAreOurs)
           result.outputFiles = result.outputFiles.filter((file) => !file.path.endsWith('.map'));
         return;
       }
-      if (!result.metafile) {
+      if (!metafile) {
         throw new HogmapsError(
           'esbuild_no_metafile',
           'esbuild returned no metafile: the written files are unknown',
         );
       }
-      const files = outputPaths(result.metafile, workingDir);
-      const chunks = await finishOnDisk(files, finish);
+      const chunks = await finishOnDisk(outputPaths(metafile, workingDir), finish);
+      renameInMetafile(metafile, finish.renames, workingDir);
+      const files = outputPaths(metafile, workingDir);
 
       const maps = mapsAreOurs ? files.filter((file) => file.endsWith('.map')) : [];
       const chunkMaps = new Set(chunks.map((chunk) => chunk.mapPath));
