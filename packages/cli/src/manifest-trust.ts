@@ -3,9 +3,9 @@ import {
   type Manifest,
   type ManifestChunk,
   type ResolvedOptions,
-  readSourcePair,
   resolveManifestChunkFiles,
   type UploadInput,
+  uploadInputsFrom,
 } from '@hogmaps/core';
 import { UsageError } from './args';
 import type { CommandContext } from './context';
@@ -53,30 +53,33 @@ export function checkManifestTarget(
 /**
  * The upload inputs of manifest entries. Every path is checked first (inside the manifest's folder,
  * or a pending map a build moved aside), so a tampered manifest is refused before anything is read or
- * sent; each file is then validated as it is read (UTF-8 JavaScript, a JSON source map).
+ * sent; each file is then validated as it is read (UTF-8 JavaScript, a JSON source map), into memory
+ * the run reuses as a build's upload does.
  */
 export async function manifestInputs(
   manifestFile: string,
   manifest: Manifest,
   chunks: readonly ManifestChunk[],
 ): Promise<UploadInput[]> {
-  return Promise.all(
-    chunks.map(async (chunk): Promise<UploadInput> => {
-      const { jsPath, mapPath } = await resolveManifestChunkFiles(
-        manifestFile,
-        chunk,
-        manifest.chunks.indexOf(chunk),
-      );
-      return {
-        chunkId: chunk.chunkId,
-        fileName: chunk.file,
-        load() {
-          if (!mapPath) {
-            throw new FileError('map_not_found', chunk.file, 'the manifest records no source map for it');
-          }
-          return readSourcePair(jsPath, mapPath, chunk.file);
+  const files = await Promise.all(
+    chunks.map((chunk) => resolveManifestChunkFiles(manifestFile, chunk, manifest.chunks.indexOf(chunk))),
+  );
+  const inputs = uploadInputsFrom(
+    files.map(({ jsPath, mapPath }, index) => ({
+      chunkId: chunks[index]!.chunkId,
+      fileName: chunks[index]!.file,
+      jsPath,
+      mapPath,
+    })),
+  );
+  return inputs.map((input, index) =>
+    files[index]!.mapPath
+      ? input
+      : {
+          ...input,
+          load() {
+            throw new FileError('map_not_found', input.fileName, 'the manifest records no source map for it');
+          },
         },
-      };
-    }),
   );
 }
