@@ -16,6 +16,11 @@ import { createSnippet } from '../../inject/snippet';
 const BASE32 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const PARTS = /(\[(?:name|hash|ext)\])/;
 
+/** A metafile key: the path relative to the working folder, with forward slashes. */
+export function metafileKey(workingDir: string, file: string): string {
+  return path.relative(workingDir, file).split(path.sep).join('/');
+}
+
 function escapeRegExp(text: string): string {
   return text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 }
@@ -166,7 +171,7 @@ export function entryReleaseNames(
   }
   return (file, releaseId) => {
     if (!entries.has(file)) return undefined;
-    const name = path.relative(workingDir, file).split(path.sep).join('/');
+    const name = metafileKey(workingDir, file);
     const next = imported.has(file) ? undefined : releaseFileName(path.basename(file), format, releaseId);
     if (next === undefined) {
       warn(
@@ -186,8 +191,9 @@ export function renameInMetafile(
   workingDir: string,
 ): void {
   if (renames.size === 0) return;
-  const key = (file: string) => path.relative(workingDir, file).split(path.sep).join('/');
-  const byKey = new Map([...renames].map(([from, to]) => [key(from), key(to)]));
+  const byKey = new Map(
+    [...renames].map(([from, to]) => [metafileKey(workingDir, from), metafileKey(workingDir, to)]),
+  );
   const outputs: Metafile['outputs'] = {};
   for (const [name, output] of Object.entries(metafile.outputs)) outputs[byKey.get(name) ?? name] = output;
   metafile.outputs = outputs;

@@ -8,7 +8,7 @@ import path from 'node:path';
 import type { BuildOptions, Metafile } from 'esbuild';
 import type { ReleaseInjection } from '../../options/types';
 import { releaseCarriers } from '../startup-chunks';
-import { entryNameFormat } from './esbuild-release-names';
+import { entryNameFormat, metafileKey } from './esbuild-release-names';
 
 const HASH = /\[hash\]/;
 
@@ -63,7 +63,7 @@ export function startupOutputs(
   return releaseCarriers(
     entries,
     (file) =>
-      metafile.outputs[path.relative(workingDir, file).split(path.sep).join('/')]?.imports
+      metafile.outputs[metafileKey(workingDir, file)]?.imports
         .filter((imported) => imported.kind === 'import-statement')
         .map((imported) => path.resolve(workingDir, imported.path)),
     chunksMayCarryIt ? injection : 'entries',
