@@ -217,7 +217,8 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
       });
 
       const result = await npx(
-        ['sourcemap', 'process', 'dist', '--release-name', 'scratch', '--release-version', '1'],
+        // --verbose: every request and its time, should this step ever stall.
+        ['sourcemap', 'process', 'dist', '--release-name', 'scratch', '--release-version', '1', '--verbose'],
         connection,
       );
 

@@ -2,20 +2,25 @@
 // off (`--ignore-scripts`), dependencies from the registry (npm's cache first), every @hogmaps package from
 // its tarball. Peer dependencies (the bundlers, which a user already has) are not installed by npm; the
 // ones the workspace has installed are linked in instead, so nothing large is downloaded.
-import { execFile, spawn } from 'node:child_process';
+import { spawn } from 'node:child_process';
 import { existsSync, realpathSync } from 'node:fs';
 import { mkdir, mkdtemp, rm, symlink, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
-import { promisify } from 'node:util';
 import type { PackedPackage } from './packages';
-
-const run = promisify(execFile);
 
 export interface ScratchApp {
   dir: string;
-  /** Runs a command in the app (npm, npx, node), collecting its output; rejects with it on failure. */
-  exec(command: string, args: string[], env?: NodeJS.ProcessEnv): Promise<{ stdout: string; stderr: string }>;
+  /**
+   * Runs a command in the app (npm, npx, node), collecting its output; rejects with it on failure, or
+   * when it has not finished within `limitMs` (then it and everything it started are killed).
+   */
+  exec(
+    command: string,
+    args: string[],
+    env?: NodeJS.ProcessEnv,
+    limitMs?: number,
+  ): Promise<{ stdout: string; stderr: string }>;
   /** Starts a long-running command in the app; resolves once its stdout matches `ready`. */
   start(command: string, args: string[], ready: RegExp, env?: NodeJS.ProcessEnv): Promise<Started>;
   dispose(): Promise<void>;
@@ -47,18 +52,15 @@ export async function createScratchApp(packages: PackedPackage[]): Promise<Scrat
     npm_config_fund: 'false',
     ...env,
   });
-  const exec: ScratchApp['exec'] = async (command, args, env = {}) => {
-    try {
-      return await run(command, args, { cwd: dir, env: appEnv(env), maxBuffer: 64 * 1024 * 1024 });
-    } catch (error) {
-      const { stdout = '', stderr = '' } = error as { stdout?: string; stderr?: string };
-      throw new Error(`${command} ${args.join(' ')} failed in ${dir}:\n${stdout}\n${stderr}`, {
-        cause: error,
-      });
-    }
-  };
+  const exec: ScratchApp['exec'] = (command, args, env = {}, limitMs = COMMAND_LIMIT_MS) =>
+    execBounded(command, args, { cwd: dir, env: appEnv(env) }, limitMs);
 
-  await exec('npm', ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--prefer-offline']);
+  await exec(
+    'npm',
+    ['install', '--ignore-scripts', '--legacy-peer-deps', '--no-audit', '--prefer-offline'],
+    {},
+    INSTALL_LIMIT_MS,
+  );
   for (const pkg of packages) await linkPeers(pkg, dir);
   const started = new Set<Started>();
   const start: ScratchApp['start'] = (command, args, ready, env = {}) =>
@@ -77,6 +79,64 @@ export async function createScratchApp(packages: PackedPackage[]): Promise<Scrat
   };
 }
 
+/**
+ * How long one command may run: far beyond what it takes on a loaded machine (seconds), so that a
+ * command that hangs fails on its own, naming itself and showing what it printed, instead of the
+ * test's timeout saying nothing about which of its commands never finished.
+ */
+const COMMAND_LIMIT_MS = 90_000;
+const INSTALL_LIMIT_MS = 240_000;
+
+/** Runs `command` in its own process group; on failure or past `limitMs`, rejects with its output. */
+function execBounded(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  limitMs: number,
+): Promise<{ stdout: string; stderr: string }> {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  let stdout = '';
+  let stderr = '';
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    stdout += chunk;
+  });
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    stderr += chunk;
+  });
+  let timedOut = false;
+  const timer = setTimeout(() => {
+    timedOut = true;
+    killGroup(child.pid, 'SIGKILL');
+  }, limitMs);
+  return new Promise((resolve, reject) => {
+    const failed = (reason: string, cause?: unknown) =>
+      reject(
+        new Error(`${command} ${args.join(' ')} ${reason} in ${options.cwd}:\n${stdout}\n${stderr}`, {
+          cause,
+        }),
+      );
+    child.once('error', (error) => {
+      clearTimeout(timer);
+      failed(`could not start (${error.message})`, error);
+    });
+    child.once('close', (code, signal) => {
+      clearTimeout(timer);
+      if (timedOut) failed(`did not finish within ${limitMs / 1000} s (killed)`);
+      else if (code === 0) resolve({ stdout, stderr });
+      else failed(`failed (${signal ?? `exit code ${code}`})`);
+    });
+  });
+}
+
+function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
+  if (!pid) return;
+  try {
+    process.kill(-pid, signal);
+  } catch {
+    // Already gone.
+  }
+}
+
 /** Spawns `command` in its own process group, so stopping it also stops what it started. */
 function startProcess(
   command: string,
@@ -89,13 +149,7 @@ function startProcess(
   let stderr = '';
   const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
   const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null && child.pid) {
-      try {
-        process.kill(-child.pid, 'SIGTERM');
-      } catch {
-        // Already gone.
-      }
-    }
+    if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, 'SIGTERM');
     await exited;
   };
   return new Promise<Started>((resolve, reject) => {
