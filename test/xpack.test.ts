@@ -265,3 +265,61 @@ describe.each([
     expect(recorder.count('POST', 'bulk_start_upload')).toBe(0);
   });
 });
+
+describe('rspack: the line reserved after minification', () => {
+  it('fills it in every chunk, and leaves a chunk another plugin rewrote after minification without an id, saying so', async () => {
+    const root = writeApp();
+    const outDir = path.join(root, 'dist');
+    // Rewrites the entry chunk between minification and the devtool, as an obfuscator would: the
+    // reserved line is gone from it.
+    const rewrite = {
+      apply(compiler: import('@rspack/core').Compiler) {
+        compiler.hooks.thisCompilation.tap('rewrite', (compilation) => {
+          compilation.hooks.processAssets.tap(
+            { name: 'rewrite', stage: rspack.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 10 },
+            () => {
+              for (const asset of compilation.getAssets()) {
+                if (!asset.name.startsWith('main.')) continue;
+                const code = asset.source.source().toString();
+                compilation.updateAsset(
+                  asset.name,
+                  new rspack.sources.RawSource(code.slice(code.indexOf('\n') + 1)),
+                );
+              }
+            },
+          );
+        });
+      },
+    };
+    const compiler = rspack({
+      mode: 'production',
+      context: root,
+      entry: { main: './src/main.js' },
+      output: { path: outDir, filename: '[name].[contenthash].js' },
+      devtool: 'source-map',
+      infrastructureLogging: { level: 'error' },
+      plugins: [rewrite, hogmapsRspackPlugin({ logLevel: 'error', sourcemaps: RELEASE })],
+    });
+    const result = await runOnce(compiler);
+    expect(result.errors).toEqual([]);
+    const ids = chunkIdsIn(outDir);
+    const main = [...ids.keys()].find((file) => file.startsWith('main.'))!;
+    // Named as it was then: realContentHash renames it afterwards.
+    expect(hogmapsWarnings(result)).toEqual([
+      expect.stringMatching(
+        /1 JavaScript file\(s\) added or rewritten by another plugin after minification, without the line hogmaps reserves there, got no chunk id: main\.[0-9a-f]+\.js/,
+      ),
+    ]);
+    expect(ids.get(main)).toBeUndefined();
+    const chunks = [...ids].filter(([file]) => file !== main);
+    expect(chunks.length).toBeGreaterThan(0);
+    for (const [file, id] of chunks) {
+      expect(id, file).toMatch(/^[0-9a-f-]{36}$/);
+      const code = readFileSync(path.join(outDir, file), 'utf8');
+      // No placeholder left, the snippet on line 1, the devtool's comment still last.
+      expect(code).not.toContain('hogmaps:chunk-id-snippet');
+      expect(code.split('\n')[0]).toContain('_posthogChunkIds');
+      expect(code).toMatch(/\n\/\/# chunkId=[0-9a-f-]{36}\n\/\/# sourceMappingURL=\S+\.map$/);
+    }
+  });
+});

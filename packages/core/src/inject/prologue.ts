@@ -12,6 +12,18 @@ import { continuesExpression, isLineTerminator, scanString, skipTrivia } from '.
  * (`"a"\n+b`, `"a".length`) is code, not a directive, so the snippet goes before it.
  */
 export function findInjectionOffset(code: string): number {
+  return scanPrologue(code).offset;
+}
+
+/** One directive of a prologue: its string literal, through its `;` when it has one. */
+export interface Directive {
+  start: number;
+  end: number;
+}
+
+/** `findInjectionOffset`, with the directives it passed on the way. */
+export function scanPrologue(code: string): { offset: number; directives: Directive[] } {
+  const directives: Directive[] = [];
   let pos = code.charCodeAt(0) === 0xfeff ? 1 : 0;
   if (code.startsWith('#!', pos)) {
     while (pos < code.length && !isLineTerminator(code.charCodeAt(pos))) pos++;
@@ -19,18 +31,20 @@ export function findInjectionOffset(code: string): number {
   for (;;) {
     const before = skipTrivia(code, pos);
     const quote = code[before.pos];
-    if (before.unterminated || (quote !== '"' && quote !== "'")) return before.pos;
+    if (before.unterminated || (quote !== '"' && quote !== "'")) return { offset: before.pos, directives };
     const end = scanString(code, before.pos);
-    if (end < 0) return before.pos;
+    if (end < 0) return { offset: before.pos, directives };
     const after = skipTrivia(code, end);
-    if (after.unterminated) return before.pos;
+    if (after.unterminated) return { offset: before.pos, directives };
     if (code[after.pos] === ';') {
       pos = after.pos + 1;
+      directives.push({ start: before.pos, end: pos });
     } else if (after.pos >= code.length || (after.newline && !continuesExpression(code, after.pos))) {
       // Automatic semicolon insertion ends the directive at the line break.
       pos = end;
+      directives.push({ start: before.pos, end });
     } else {
-      return before.pos;
+      return { offset: before.pos, directives };
     }
   }
 }

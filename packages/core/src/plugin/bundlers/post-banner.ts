@@ -35,7 +35,7 @@ export function withPlaceholder(user: PostBanner): PostBanner {
 }
 
 /** Where the placeholder's line is: at the start of the code, or right after a hashbang line. */
-function locate(code: string): { start: number; end: number } | undefined {
+export function locateReservedLine(code: string): { start: number; end: number } | undefined {
   let start = 0;
   if (code.startsWith('#!')) {
     const newline = code.indexOf('\n');
@@ -67,7 +67,7 @@ export function injectChunkInBundle(
   options: PlaceholderInjectOptions,
 ): string | undefined {
   const code = chunk.code;
-  const found = locate(code);
+  const found = locateReservedLine(code);
   if (!found) return options.inject(code) ? injectOutputChunk(chunk, bundle, options, code) : undefined;
   const head = code.slice(0, found.start);
   const rest = code.slice(found.end);
@@ -92,7 +92,22 @@ export function injectChunkInBundle(
     }
   }
   const chunkId = options.chunkIdFor(emptied, () => undefined);
-  const { body, tail } = splitSourceMappingUrl(rest);
-  chunk.code = head + createSnippet(chunkId, options.releaseId) + body + createChunkIdComment(chunkId) + tail;
+  chunk.code = fillReservedLine(head, rest, { chunkId, releaseId: options.releaseId });
   return chunkId;
+}
+
+/**
+ * The code with its reserved line filled: `head` (a hashbang line, or nothing), then on the line
+ * `lead` (directives moved up onto it, if any) and the snippet, then `rest` (from the line break that
+ * ended the placeholder) with the chunk-id comment before any `sourceMappingURL` comment. No line
+ * after the reserved one moves, so a map made with the placeholder in place still fits.
+ */
+export function fillReservedLine(
+  head: string,
+  rest: string,
+  ids: { chunkId: string; releaseId: string | undefined; lead?: string },
+): string {
+  const { body, tail } = splitSourceMappingUrl(rest);
+  const { chunkId, releaseId, lead = '' } = ids;
+  return head + lead + createSnippet(chunkId, releaseId) + body + createChunkIdComment(chunkId) + tail;
 }

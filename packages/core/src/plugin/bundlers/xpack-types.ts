@@ -85,6 +85,13 @@ export interface XpackApi {
     options: XpackSourceMapDevToolOptions,
   ) => { apply(compiler: XpackCompiler): void };
   WebpackError?: new (message: string) => Error;
+  /** rspack's is native (xpack-reserved-line.ts). */
+  BannerPlugin?: new (options: {
+    banner: string;
+    raw: boolean;
+    test: RegExp;
+    stage: number;
+  }) => { apply(compiler: XpackCompiler): void };
   sources: XpackSources;
 }
 

@@ -10,6 +10,7 @@ import {
 } from './xpack-chunks';
 import { hasMapPlugin, hiddenMapOptions, planSourceMaps, type SourceMapPlan } from './xpack-devtool';
 import { injectAssets } from './xpack-inject';
+import { applyReservedLine, fillAssets, reservedLineStage, reservesLine } from './xpack-reserved-line';
 import type { XpackApi, XpackCompiler } from './xpack-types';
 
 export type { XpackCompiler } from './xpack-types';
@@ -36,10 +37,12 @@ function bundlerApi(compiler: XpackCompiler, context: PluginContext): XpackApi {
  * - The release is prepared from the start of each run (`beforeRun` / `watchRun`), awaited before
  *   injecting.
  * - Every JavaScript file of every chunk is injected in `processAssets`, after minification
- *   (OPTIMIZE_SIZE) and before source maps are made (DEV_TOOLING) and real content hashes computed
- *   (OPTIMIZE_HASH): `[contenthash]` names and SRI hashes cover the injected code. The asset becomes
- *   a ReplaceSource over its own source: a map, if the devtool makes one, maps through the insertions
- *   exactly, in the same single pass and at the same size as without hogmaps.
+ *   (OPTIMIZE_SIZE) and before real content hashes are computed (OPTIMIZE_HASH): `[contenthash]`
+ *   names and SRI hashes cover the injected code. webpack injects before source maps are made
+ *   (DEV_TOOLING): the asset becomes a ReplaceSource over its own source, and a map, if the devtool
+ *   makes one, maps through the insertions exactly, in the same single pass and at the same size as
+ *   without hogmaps. rspack fills a line reserved for the snippet after the maps are made
+ *   (xpack-reserved-line.ts), so no map leaves Rust.
  * - With no devtool configured, hidden maps (no sourceMappingURL) are added for the upload and deleted
  *   afterwards; a user's devtool is respected; an explicit `false` gets one warning (ids only).
  * - After emit (files on disk), the files are handed to the process-wide session, which uploads each
@@ -51,6 +54,8 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
   // Read now: webpack and rspack replace an unset devtool with their default right after plugins apply.
   const configuredDevtool = compiler.options.devtool;
   const userMapPlugin = hasMapPlugin(compiler, api);
+  const reserved = reservesLine(context, api);
+  if (reserved) applyReservedLine(compiler, api);
   let plan: SourceMapPlan | undefined;
   let warned = false;
   let records: ChunkRecords = createChunkRecords();
@@ -93,7 +98,7 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
     const currentPlan = plan;
     const current = createChunkRecords();
     records = current;
-    const stage = api.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 1;
+    const stage = reserved ? reservedLineStage(api) : api.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 1;
     compilation.hooks.processAssets.tapPromise({ name: NAME, stage }, async () => {
       // Missing maps only matter to a build that uploads; watch rebuilds do not, unless asked.
       if (currentPlan.warning && !warned && uploads()) {
@@ -101,7 +106,16 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
         compilation.warnings.push(bundlerError(api, currentPlan.warning));
       }
       await prepare(); // started in beforeRun / watchRun, unless a tool compiles without running
-      injectAssets(compilation, api, context, current);
+      if (!reserved) return injectAssets(compilation, api, context, current);
+      const late = fillAssets(compilation, api, context, current);
+      if (late.length > 0) {
+        compilation.warnings.push(
+          bundlerError(
+            api,
+            `${late.length} JavaScript file(s) added or rewritten by another plugin after minification, without the line hogmaps reserves there, got no chunk id: ${late.slice(0, 5).join(', ')}`,
+          ),
+        );
+      }
     });
     // After OPTIMIZE_HASH: files renamed by realContentHash are recorded under their final names.
     compilation.hooks.processAssets.tapPromise(
