@@ -34,6 +34,17 @@ export const APP_FILES: Record<string, string> = {
 
 const folders: string[] = [];
 
+/** The app's production config for webpack and rspack: `main` with content-hashed names into `outDir`. */
+export function appConfig(root: string, outDir: string, filename = '[name].[contenthash].js') {
+  return {
+    mode: 'production' as const,
+    context: root,
+    entry: { main: './src/main.js' },
+    output: { path: outDir, filename },
+    infrastructureLogging: { level: 'error' as const },
+  };
+}
+
 export function writeApp(files: Record<string, string> = APP_FILES): string {
   const root = mkdtempSync(path.join(tmpdir(), 'hogmaps-xpack-'));
   folders.push(root);

@@ -11,6 +11,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import webpack from 'webpack';
 import { isolateBuild } from './harness/isolation';
 import {
+  appConfig,
   chunkIdsIn,
   credentials,
   filesIn,
@@ -80,12 +81,8 @@ async function build(
   const outDir = path.join(root, 'dist');
   const compiler = bundler.create(
     {
-      mode: 'production',
-      context: root,
-      entry: { main: './src/main.js' },
-      output: { path: outDir, filename: extra.filename ?? '[name].[contenthash].js' },
+      ...appConfig(root, outDir, extra.filename),
       ...(extra.devtool === undefined ? {} : { devtool: extra.devtool }),
-      infrastructureLogging: { level: 'error' },
     },
     options,
   );
@@ -202,14 +199,7 @@ describe('webpack plugin applied to an already created compiler', () => {
   it("still injects every chunk and keeps the user's maps exact", async () => {
     const root = writeApp();
     const outDir = path.join(root, 'dist');
-    const compiler = webpack({
-      mode: 'production',
-      context: root,
-      entry: { main: './src/main.js' },
-      output: { path: outDir, filename: '[name].[contenthash].js' },
-      devtool: 'source-map',
-      infrastructureLogging: { level: 'error' },
-    });
+    const compiler = webpack({ ...appConfig(root, outDir), devtool: 'source-map' });
     hogmapsWebpackPlugin({ ...credentials(recorder.server), sourcemaps: RELEASE }).apply(compiler);
     const result = await runOnce(compiler);
     expect(result.errors).toEqual([]);

@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import webpack from 'webpack';
 import { isolateBuild } from './harness/isolation';
 import {
+  appConfig,
   chunkIdsIn,
   credentials,
   filesIn,
@@ -246,11 +247,7 @@ describe.each([
     const root = writeApp();
     const outDir = path.join(root, 'dist');
     const compiler = webpack({
-      mode: 'production',
-      context: root,
-      entry: { main: './src/main.js' },
-      output: { path: outDir, filename: '[name].[contenthash].js' },
-      infrastructureLogging: { level: 'error' },
+      ...appConfig(root, outDir),
       plugins: [hogmapsWebpackPlugin({ ...options(), sourcemaps: RELEASE })],
     });
     const memory = memoryFileSystem();
@@ -292,12 +289,8 @@ describe('rspack: the line reserved after minification', () => {
       },
     };
     const compiler = rspack({
-      mode: 'production',
-      context: root,
-      entry: { main: './src/main.js' },
-      output: { path: outDir, filename: '[name].[contenthash].js' },
+      ...appConfig(root, outDir),
       devtool: 'source-map',
-      infrastructureLogging: { level: 'error' },
       plugins: [rewrite, hogmapsRspackPlugin({ logLevel: 'error', sourcemaps: RELEASE })],
     });
     const result = await runOnce(compiler);
