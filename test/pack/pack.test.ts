@@ -165,6 +165,10 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
   // Offline: npx must run the installed package, never fetch one.
   const npx = (args: string[], env: NodeJS.ProcessEnv = {}) =>
     app.exec('npx', ['@hogmaps/cli', ...args], { npm_config_offline: 'true', ...env });
+  // The command npm installed, as a package.json script runs it: what it does, without npm's seconds
+  // of start-up around every call (npx itself is checked above and by `serve`).
+  const hogmaps = (args: string[], env: NodeJS.ProcessEnv = {}) =>
+    app.exec(path.join(app.dir, 'node_modules', '.bin', 'hogmaps'), args, env);
 
   it('runs the installed command', async () => {
     const { stdout } = await npx(['--version']);
@@ -216,7 +220,7 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
         logLevel: 'silent',
       });
 
-      const result = await npx(
+      const result = await hogmaps(
         // --verbose: every request and its time, should this step ever stall.
         ['sourcemap', 'process', 'dist', '--release-name', 'scratch', '--release-version', '1', '--verbose'],
         connection,
@@ -225,12 +229,12 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
       const code = await readFile(path.join(app.dir, 'dist/main.js'), 'utf8');
       const chunkId = /\/\/# chunkId=(\S+)/.exec(code)?.[1];
       expect(chunkId, `${result.stdout}${result.stderr}`).toBeDefined();
-      const { stdout } = await npx(['symbol-sets', 'list', '--json'], connection);
+      const { stdout } = await hogmaps(['symbol-sets', 'list', '--json'], connection);
       const sets = JSON.parse(stdout) as { ref: string; has_uploaded_file?: boolean }[];
       expect(sets.map(({ ref, has_uploaded_file }) => ({ ref, has_uploaded_file }))).toEqual([
         { ref: chunkId, has_uploaded_file: true },
       ]);
-      const releases = JSON.parse((await npx(['releases', 'list', '--json'], connection)).stdout);
+      const releases = JSON.parse((await hogmaps(['releases', 'list', '--json'], connection)).stdout);
       expect(releases).toMatchObject([{ project: 'scratch', version: '1' }]);
     });
 
@@ -260,7 +264,7 @@ describe('an npm install of the tarballs in an app outside the workspace', () =>
         const code = await readFile(path.join(app.dir, `out-${name}`, `${name}.js`), 'utf8');
         chunkIds.push(/\/\/# chunkId=(\S+)/.exec(code)?.[1] ?? `no chunk id in ${name}`);
       }
-      const { stdout } = await npx(['symbol-sets', 'list', '--json'], connection);
+      const { stdout } = await hogmaps(['symbol-sets', 'list', '--json'], connection);
       const sets = JSON.parse(stdout) as { ref: string; has_uploaded_file?: boolean }[];
       for (const chunkId of chunkIds)
         expect(sets).toContainEqual(expect.objectContaining({ ref: chunkId, has_uploaded_file: true }));
