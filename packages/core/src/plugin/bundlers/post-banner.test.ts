@@ -15,7 +15,7 @@ import { detectChunkId, findInjectedSnippet } from '../../chunk-id/detect';
 import { createChunkIdComment, createSnippet } from '../../inject/snippet';
 import type { Options } from '../../options/types';
 import { createHogmapsUnplugin } from '../factory';
-import { POST_BANNER_PLACEHOLDER } from './post-banner';
+import { fillLine, POST_BANNER_PLACEHOLDER } from './post-banner';
 
 const SOURCE = [
   'export function explode(input) {',
@@ -108,14 +108,20 @@ describe('rolldown: the snippet on the reserved line', () => {
     expect(originalLineOfThrow(code, map)).toBe(THROW_LINE);
   });
 
-  test('a directive prologue after the reserved line: the snippet goes after it, the line stays empty', async () => {
+  test('a directive prologue after the reserved line moves up onto it, ahead of the snippet; the map is rolldown’s', async () => {
     const { code, mapText } = await build({ banner: '"use client";' });
+    const plain = await build(
+      { banner: '"use client";', postBanner: POST_BANNER_PLACEHOLDER },
+      [],
+      'plain-prologue',
+    );
     const lines = code.split('\n');
-    expect(lines[0]).toBe('');
-    const snippet = findInjectedSnippet(code);
-    expect(snippet).toBeDefined();
-    expect(code.slice(0, snippet!.start)).toBe('\n"use client";');
+    const chunkId = detectChunkId(code)!;
+    expect(lines[0]).toBe(`"use client";${createSnippet(chunkId)}`);
+    expect(lines[1]).toBe(plain.code.split('\n')[1]!.replace('"use client";', ' '.repeat(13)));
+    expect(await mapText()).toBe(await plain.mapText());
     expect(originalLineOfThrow(code, JSON.parse(await mapText()))).toBe(THROW_LINE);
+    expect(chunkId).toBe(computeChunkId(plain.code.replace(POST_BANNER_PLACEHOLDER, '')));
   });
 });
 
@@ -204,5 +210,120 @@ describe('a debug id that only the map carries (another plugin wrote it)', () =>
       await bundle.close();
     }
     expect(detectChunkId(await readFile(path.join(projectDir(), 'dist', 'main.js'), 'utf8'))).toBe(DEBUG_ID);
+  });
+});
+
+// The line filled in (rspack after its devtool, rolldown in generateBundle): no line after it may
+// move, directives stay ahead of the snippet, and the id is of the file without what hogmaps put in.
+const FILL_RELEASE = '0190d7a1-1111-7222-8333-444455556666';
+const fillIds = {
+  inject: (emptied: string) => emptied.trim() !== '',
+  chunkIdFor: (emptied: string) => computeChunkId(emptied),
+  releaseId: FILL_RELEASE,
+};
+
+/** Every line after the first, with each line's columns: what a map made before the fill points at. */
+function columnsAfterFirstLine(code: string): string[] {
+  return code
+    .split('\n')
+    .slice(1)
+    .map((line) => line.replace(/^ +/, (spaces) => '_'.repeat(spaces.length)));
+}
+
+describe('fillLine', () => {
+  test('puts the snippet on the reserved line and the chunk-id comment at the end', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\n(self.chunk=self.chunk||[]).push([[1],{}]);`;
+    const filled = fillLine(code, fillIds)!;
+    const emptied = `\n(self.chunk=self.chunk||[]).push([[1],{}]);`;
+    expect(filled.chunkId).toBe(computeChunkId(emptied));
+    expect(filled.code).toBe(
+      `${createSnippet(filled.chunkId!, FILL_RELEASE)}\n(self.chunk=self.chunk||[]).push([[1],{}]);\n//# chunkId=${filled.chunkId}`,
+    );
+    expect(detectChunkId(filled.code)).toBe(filled.chunkId);
+  });
+
+  test('moves a directive onto the line, ahead of the snippet, and blanks its old place', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\n"use strict";(self.chunk=self.chunk||[]).push([[1],{a(){throw new Error("x")}}]);\nfoo();`;
+    const filled = fillLine(code, fillIds)!;
+    const lines = filled.code.split('\n');
+    expect(lines[0]).toBe(`"use strict";${createSnippet(filled.chunkId!, FILL_RELEASE)}`);
+    expect(lines[1]).toBe(
+      `${' '.repeat('"use strict";'.length)}(self.chunk=self.chunk||[]).push([[1],{a(){throw new Error("x")}}]);`,
+    );
+    // Every column after the reserved line is where it was.
+    const before = code.split('\n').slice(1);
+    expect(lines.slice(1, 3).map((line) => line.length)).toEqual(before.map((line) => line.length));
+    expect(lines[1]!.indexOf('throw')).toBe(before[0]!.indexOf('throw'));
+    // Still strict: the directive is the first statement, and the snippet is recognised.
+    expect(() => new Function(filled.code.replace('foo();', 'undeclared = 1;'))()).toThrow(ReferenceError);
+    expect(findInjectedSnippet(filled.code, filled.chunkId)).toBeDefined();
+    expect(filled.chunkId).toBe(computeChunkId(code.slice(POST_BANNER_PLACEHOLDER.length)));
+  });
+
+  test('several directives, with and without semicolons, keep their order', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\n'use client'\n"use strict";\nrun();`;
+    const filled = fillLine(code, fillIds)!;
+    expect(filled.code.split('\n')[0]).toBe(
+      `'use client';"use strict";${createSnippet(filled.chunkId!, FILL_RELEASE)}`,
+    );
+    expect(columnsAfterFirstLine(filled.code).slice(0, 3)).toEqual([
+      '____________',
+      '_____________',
+      'run();',
+    ]);
+  });
+
+  test('a directive continued over a line break is left where it is, and the file gets no id', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\n"use \\\nstrict";run();`;
+    expect(fillLine(code, fillIds)).toEqual({
+      code: code.slice(POST_BANNER_PLACEHOLDER.length),
+      chunkId: undefined,
+    });
+  });
+
+  test('a hashbang a banner put after the reserved line goes back to line 1', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\n#!/usr/bin/env node\n"use strict";run();`;
+    const filled = fillLine(code, fillIds)!;
+    const lines = filled.code.split('\n');
+    expect(lines[0]).toBe('#!/usr/bin/env node');
+    expect(lines[1]).toBe(`"use strict";${createSnippet(filled.chunkId!, FILL_RELEASE)}`);
+    expect(lines[2]).toBe(`${' '.repeat(13)}run();`);
+    expect(filled.chunkId).toBe(computeChunkId('#!/usr/bin/env node\n\n"use strict";run();'));
+  });
+
+  test('a reserved line after a hashbang is filled where it is', () => {
+    const code = `#!/usr/bin/env node\n${POST_BANNER_PLACEHOLDER}\nrun();`;
+    const filled = fillLine(code, fillIds)!;
+    expect(filled.code.split('\n').slice(0, 3)).toEqual([
+      '#!/usr/bin/env node',
+      createSnippet(filled.chunkId!, FILL_RELEASE),
+      'run();',
+    ]);
+  });
+
+  test('the chunk-id comment goes before the devtool’s sourceMappingURL comment', () => {
+    const code = `${POST_BANNER_PLACEHOLDER}\nrun();\n//# sourceMappingURL=main.js.map`;
+    const filled = fillLine(code, fillIds)!;
+    expect(filled.code.endsWith(`\n//# chunkId=${filled.chunkId}\n//# sourceMappingURL=main.js.map`)).toBe(
+      true,
+    );
+    expect(detectChunkId(filled.code)).toBe(filled.chunkId);
+  });
+
+  test('an already injected file keeps its id, and an empty one gets none; the line goes empty', () => {
+    const injected = `\nrun();\n//# chunkId=0e9b3c7a-5d1f-42a8-b6c4-e2d0f8a17593`;
+    expect(fillLine(`${POST_BANNER_PLACEHOLDER}${injected}`, fillIds)).toEqual({
+      code: injected,
+      chunkId: '0e9b3c7a-5d1f-42a8-b6c4-e2d0f8a17593',
+    });
+    expect(fillLine(`${POST_BANNER_PLACEHOLDER}\n  \n`, fillIds)).toEqual({
+      code: '\n  \n',
+      chunkId: undefined,
+    });
+  });
+
+  test('a file without the reserved line is not touched', () => {
+    expect(fillLine('"use strict";run();', fillIds)).toBeUndefined();
+    expect(fillLine(`run();${POST_BANNER_PLACEHOLDER}\n`, fillIds)).toBeUndefined();
   });
 });

@@ -2,13 +2,13 @@
 // after minification on a line of its own (after a hashbang) and leaves unmapped in the map it makes.
 // generateBundle then writes the snippet over that line and appends the `//# chunkId=` comment: only
 // `chunk.code` crosses the Rust/JS boundary, the map is neither read nor written (reading every map
-// made rolldown materialise ~30 MB of strings, +20% CPU). Code that must not start with the snippet
-// (a directive prologue follows: the snippet would demote it) keeps the line empty and is injected
-// after the prologue as rollup's chunks are, with the map's columns moved.
+// made rolldown materialise ~30 MB of strings, +20% CPU). A directive prologue that follows the line
+// (the snippet must not demote it) moves up onto it, ahead of the snippet (fillLine). rspack fills the
+// same line, reserved by its BannerPlugin (xpack-reserved-line.ts).
 import { detectChunkId } from '../../chunk-id/detect';
 import { splitSourceMappingUrl } from '../../inject/inject-final';
+import { scanPrologue } from '../../inject/prologue';
 import { createChunkIdComment, createSnippet } from '../../inject/snippet';
-import { startsWithPrologue } from './esbuild-placeholders';
 import {
   type BundleLike,
   injectOutputChunk,
@@ -57,9 +57,9 @@ export interface PlaceholderInjectOptions extends OutputInjectOptions {
 
 /**
  * Injects one output chunk (rollup, rolldown, Vite) in generateBundle. Returns its chunk id, or
- * undefined when it gets none. Its reserved line, if it has one, gets the snippet or goes empty; a
- * chunk without one (rollup, Vite 7, a chunk made before hogmaps' postBanner) is injected after its
- * prologue by `injectOutputChunk`, with its map's columns moved.
+ * undefined when it gets none. Its reserved line, if it has one, is filled (`fillLine`); a chunk
+ * without one (rollup, Vite 7, a chunk made before hogmaps' postBanner), or whose directives cannot
+ * move, is injected after its prologue by `injectOutputChunk`, with its map's columns moved.
  */
 export function injectChunkInBundle(
   chunk: OutputChunkLike,
@@ -67,33 +67,71 @@ export function injectChunkInBundle(
   options: PlaceholderInjectOptions,
 ): string | undefined {
   const code = chunk.code;
+  let unmoved: string | undefined;
+  const filled = fillLine(code, {
+    inject: options.inject,
+    chunkIdFor: (emptied) => options.chunkIdFor(emptied, () => undefined),
+    releaseId: options.releaseId,
+    unmovable: (emptied) => {
+      unmoved = emptied;
+      return { code: emptied, chunkId: undefined };
+    },
+  });
+  if (!filled) return options.inject(code) ? injectOutputChunk(chunk, bundle, options, code) : undefined;
+  chunk.code = filled.code;
+  return unmoved === undefined ? filled.chunkId : injectOutputChunk(chunk, bundle, options, unmoved);
+}
+
+export interface LineFill {
+  code: string;
+  /** Undefined when the file gets no snippet; an earlier id when it already carried one. */
+  chunkId: string | undefined;
+}
+
+export interface LineFillOptions {
+  /** Whether the code (the file without the placeholder) gets a snippet at all. */
+  inject(emptied: string): boolean;
+  chunkIdFor(emptied: string): string;
+  releaseId: string | undefined;
+  /** A directive continued over a line break, which cannot move up: by default, no snippet. */
+  unmovable?(emptied: string): LineFill;
+}
+
+/**
+ * The code with its reserved line filled in, or undefined when it has no such line. The line gets
+ * the snippet, or stays empty (nothing to inject, or an id already there). Directives after the line
+ * (`"use strict";`, before which the snippet must not go) move up onto it, ahead of the snippet, and
+ * their old place is blanked with spaces; a hashbang that another banner put first goes back to line
+ * 1, ahead of the line. Every line after the reserved one keeps its columns, so a map made with the
+ * placeholder in place still fits. The chunk id is of the file without what hogmaps put in.
+ */
+export function fillLine(code: string, options: LineFillOptions): LineFill | undefined {
   const found = locateReservedLine(code);
-  if (!found) return options.inject(code) ? injectOutputChunk(chunk, bundle, options, code) : undefined;
-  const head = code.slice(0, found.start);
-  const rest = code.slice(found.end);
-  // The line stays, empty where the snippet does not go, so the map (which has it) still fits. The
-  // chunk id is of this code: the file as written, with the snippet and the comment cut out.
+  if (!found) return undefined;
+  let head = code.slice(0, found.start);
+  let rest = code.slice(found.end);
+  if (head === '' && rest.startsWith('\n#!')) {
+    const end = rest.indexOf('\n', 1);
+    head = `${end < 0 ? rest.slice(1) : rest.slice(1, end)}\n`;
+    rest = end < 0 ? '' : rest.slice(end);
+  }
   const emptied = head + rest;
-  if (!options.inject(emptied)) {
-    chunk.code = emptied;
-    return undefined;
-  }
+  if (!options.inject(emptied)) return { code: emptied, chunkId: undefined };
   const existing = detectChunkId(rest);
-  if (existing !== undefined) {
-    chunk.code = emptied;
-    return existing;
-  }
-  if (startsWithPrologue(rest, 0)) {
-    try {
-      return injectOutputChunk(chunk, bundle, options, emptied);
-    } catch (error) {
-      chunk.code = emptied;
-      throw error;
+  if (existing !== undefined) return { code: emptied, chunkId: existing };
+  let lead = '';
+  let blanked = rest;
+  for (const { start, end } of scanPrologue(rest).directives) {
+    const text = rest.slice(start, end);
+    // A string continued over a line break: moving it would move lines.
+    if (/[\n\r\u2028\u2029]/.test(text)) {
+      return options.unmovable?.(emptied) ?? { code: emptied, chunkId: undefined };
     }
+    lead += text.endsWith(';') ? text : `${text};`;
+    blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
   }
-  const chunkId = options.chunkIdFor(emptied, () => undefined);
-  chunk.code = fillReservedLine(head, rest, { chunkId, releaseId: options.releaseId });
-  return chunkId;
+  const chunkId = options.chunkIdFor(emptied);
+  return { code: fillReservedLine(head, blanked, { chunkId, releaseId: options.releaseId, lead }), chunkId };
 }
 
 /**

@@ -5,13 +5,9 @@
 // the read alone). After the devtool an asset is its code only, and a map made with the placeholder
 // line in place still fits once that line holds the snippet: nothing after it moves.
 //
-// rspack's chunks start with `"use strict";`, and the snippet must not come before a directive (it
-// would demote it). The directives move up onto the reserved line, ahead of the snippet, and their old
-// place is blanked with spaces: every column after them stays where the map has it.
-import { detectChunkId } from '../../chunk-id/detect';
-import { scanPrologue } from '../../inject/prologue';
+// rspack's chunks start with `"use strict";`: it moves up onto the line, ahead of the snippet (fillLine).
 import type { PluginContext } from '../context';
-import { fillReservedLine, locateReservedLine, POST_BANNER_PLACEHOLDER } from './post-banner';
+import { fillLine, POST_BANNER_PLACEHOLDER } from './post-banner';
 import { CHUNK_ID_INFO, type ChunkRecords, recordChunk, startupFiles } from './xpack-chunks';
 import { JS_ASSET } from './xpack-devtool';
 import type { XpackApi, XpackCompilation, XpackCompiler } from './xpack-types';
@@ -41,47 +37,6 @@ export function reservedLineStage(api: XpackApi): number {
 }
 
 /**
- * The code with its reserved line filled in: `undefined` when it has no such line; `chunkId` undefined
- * when it gets no snippet (empty, or a directive spread over lines); otherwise the id it carries (an
- * earlier one's, when the code was already injected, with the line left empty).
- */
-export function fillLine(
-  code: string,
-  ids: { chunkIdFor(emptied: string): string; releaseId: string | undefined },
-): { code: string; chunkId: string | undefined } | undefined {
-  const found = locateReservedLine(code);
-  if (!found) return undefined;
-  let head = code.slice(0, found.start);
-  let rest = code.slice(found.end);
-  // A hashbang a banner of the user's put first (BannerPlugin's default stage runs before ours) goes
-  // back to line 1, and the reserved line follows it: the same lines, in another order.
-  if (head === '' && rest.startsWith('\n#!')) {
-    const end = rest.indexOf('\n', 1);
-    head = `${end < 0 ? rest.slice(1) : rest.slice(1, end)}\n`;
-    rest = end < 0 ? '' : rest.slice(end);
-  }
-  // What the chunk id is of: the file as written, its snippet, comment and moved directives cut out.
-  const emptied = head + rest;
-  if (rest.trim() === '') return { code: emptied, chunkId: undefined };
-  const existing = detectChunkId(rest);
-  if (existing !== undefined) return { code: emptied, chunkId: existing };
-  const { directives } = scanPrologue(rest);
-  let lead = '';
-  let blanked = rest;
-  for (const { start, end } of directives) {
-    const text = rest.slice(start, end);
-    // A string continued over a line break: moving it would move lines.
-    if (/[\n\r\u2028\u2029]/.test(text)) {
-      return { code: emptied, chunkId: undefined };
-    }
-    lead += text.endsWith(';') ? text : `${text};`;
-    blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
-  }
-  const chunkId = ids.chunkIdFor(emptied);
-  return { code: fillReservedLine(head, blanked, { chunkId, releaseId: ids.releaseId, lead }), chunkId };
-}
-
-/**
  * Fills the reserved line of each JavaScript file of each chunk, recording the ids. Returns the files
  * that had no such line (added or rewritten by another plugin after minification): they get no id, as
  * a snippet there would move the columns of a map already made.
@@ -99,6 +54,7 @@ export function fillAssets(
     const source = asset.source.source();
     const code = typeof source === 'string' ? source : source.toString('utf8');
     const filled = fillLine(code, {
+      inject: (emptied) => emptied.trim() !== '',
       chunkIdFor: (emptied) => context.session.chunkIdFor(emptied),
       releaseId: context.releaseIdFor(startup),
     });
