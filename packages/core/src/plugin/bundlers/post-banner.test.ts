@@ -29,7 +29,17 @@ const THROW_LINE = 2;
 const APP_SOURCE = `${SOURCE.replace('export function', 'function')}globalThis.explode = explode;\n`;
 const DEBUG_ID = '6a3a6d2e-3f1c-4b9e-9d1a-0c5e2f7b8a41';
 
-const projectDir = useTempProject('hogmaps-post-banner-', { 'main.js': SOURCE, 'app.js': APP_SOURCE });
+/** An app entry that loads two chunks sharing a third: Vite then puts `__vite__mapDeps` on top of it. */
+const PRELOADING_SOURCE = `${APP_SOURCE}globalThis.a = () => import('./lazy-a.js');\nglobalThis.b = () => import('./lazy-b.js');\n`;
+
+const projectDir = useTempProject('hogmaps-post-banner-', {
+  'main.js': SOURCE,
+  'app.js': APP_SOURCE,
+  'preloading.js': PRELOADING_SOURCE,
+  'lazy-a.js': "import { common } from './common.js';\nexport const a = common() + 1;\n",
+  'lazy-b.js': "import { common } from './common.js';\nexport const b = common() + 2;\n",
+  'common.js': 'export function common() {\n  return Math.random();\n}\n',
+});
 
 const INJECT_ONLY: Options = { logLevel: 'silent', manifest: false };
 const hogmaps = () => createHogmapsUnplugin().rolldown(INJECT_ONLY) as Plugin;
@@ -131,9 +141,10 @@ async function buildWithVite(
   plugins: unknown[],
   out: string,
   output: Record<string, unknown> = {},
+  entry = 'app',
 ) {
   const options = {
-    input: { app: path.join(projectDir(), 'app.js') },
+    input: { [entry]: path.join(projectDir(), `${entry}.js`) },
     output: { entryFileNames: '[name].js', ...output },
   };
   const config = {
@@ -148,10 +159,37 @@ async function buildWithVite(
   if (vite === 8) await viteBuild({ ...config, build: { ...config.build, rolldownOptions: options } });
   else await vite7Build({ ...config, build: { ...config.build, rollupOptions: options } });
   const read = (name: string) => readFile(path.join(projectDir(), out, name), 'utf8');
-  return { code: await read('app.js'), mapText: await read('app.js.map') };
+  return { code: await read(`${entry}.js`), mapText: await read(`${entry}.js.map`) };
 }
 
 describe('Vite: the path follows the bundler underneath', () => {
+  test('Vite 8, an entry that preloads chunks: the snippet goes ahead of Vite’s __vite__mapDeps line', async () => {
+    const plugins = [createHogmapsUnplugin().vite(INJECT_ONLY)];
+    const injected = await buildWithVite(8, plugins, 'dist-preloading', {}, 'preloading');
+    const plain = await buildWithVite(
+      8,
+      [],
+      'plain-preloading',
+      { postBanner: POST_BANNER_PLACEHOLDER },
+      'preloading',
+    );
+    const plainLines = plain.code.split('\n');
+    expect(plainLines[0]).toMatch(/^const __vite__mapDeps=/);
+    expect(plainLines[1]).toBe(POST_BANNER_PLACEHOLDER);
+
+    const chunkId = detectChunkId(injected.code)!;
+    const lines = injected.code.split('\n');
+    // First in the file, ahead of Vite's line (which the map has nothing on); the reserved line empty.
+    expect(lines[0]!.startsWith(`${createSnippet(chunkId)}const __vite__mapDeps=`)).toBe(true);
+    expect(findInjectedSnippet(injected.code, chunkId)?.start).toBe(0);
+    expect(lines[1]).toBe('');
+    // The same code on the same columns (the chunks it names have other hashes with hogmaps).
+    expect(lines[2]!.length).toBe(plainLines[2]!.length);
+    expect(injected.mapText).toBe(plain.mapText);
+    expect(originalLineOfThrow(injected.code, JSON.parse(injected.mapText))).toBe(THROW_LINE);
+    expect(chunkId).toBe(computeChunkId(withoutInjection(injected.code, chunkId)));
+  });
+
   test('Vite 8 (rolldown >= 1.3 since Vite 8.4): the reserved line, the map as rolldown made it', async () => {
     const [major, minor] = rolldownVersion.split('.').map(Number);
     expect(major! > 1 || minor! >= 3, `Vite's rolldown is ${rolldownVersion}`).toBe(true);
@@ -299,6 +337,20 @@ describe('fillLine', () => {
       createSnippet(filled.chunkId!, FILL_RELEASE),
       'run();',
     ]);
+  });
+
+  test('after Vite’s __vite__mapDeps line, the snippet goes ahead of that line and the line stays empty', () => {
+    const mapDeps =
+      'const __vite__mapDeps=(i,m=__vite__mapDeps,d=(m.f||(m.f=["assets/a.js"])))=>i.map(i=>d[i]);';
+    for (const hashbang of ['', '#!/usr/bin/env node\n']) {
+      const code = `${hashbang}${mapDeps}\n${POST_BANNER_PLACEHOLDER}\n"use strict";run();`;
+      const filled = fillLine(code, fillIds)!;
+      const snippet = createSnippet(filled.chunkId!, FILL_RELEASE);
+      expect(filled.code).toBe(
+        `${hashbang}${snippet}${mapDeps}\n\n"use strict";run();\n//# chunkId=${filled.chunkId}`,
+      );
+      expect(filled.chunkId).toBe(computeChunkId(`${hashbang}${mapDeps}\n\n"use strict";run();`));
+    }
   });
 
   test('the chunk-id comment goes before the devtool’s sourceMappingURL comment', () => {

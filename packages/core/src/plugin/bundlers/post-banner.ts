@@ -34,11 +34,22 @@ export function withPlaceholder(user: PostBanner): PostBanner {
   };
 }
 
-/** Where the placeholder's line is: at the start of the code, or right after a hashbang line. */
+/**
+ * What Vite puts on a line of its own at the top of a chunk that preloads others, after rolldown has
+ * added the banners: the reserved line is then the next one. Vite generates that line, and the map
+ * has nothing on it.
+ */
+const VITE_MAP_DEPS = 'const __vite__mapDeps=';
+
+/**
+ * Where the placeholder's line is: at the start of the code, after a hashbang line, after Vite's
+ * `__vite__mapDeps` line, or after both.
+ */
 export function locateReservedLine(code: string): { start: number; end: number } | undefined {
   let start = 0;
-  if (code.startsWith('#!')) {
-    const newline = code.indexOf('\n');
+  for (const lineStart of ['#!', VITE_MAP_DEPS]) {
+    if (!code.startsWith(lineStart, start)) continue;
+    const newline = code.indexOf('\n', start);
     if (newline < 0) return undefined;
     start = newline + 1;
   }
@@ -102,7 +113,7 @@ export interface LineFillOptions {
  * the snippet, or stays empty (nothing to inject, or an id already there). Directives after the line
  * (`"use strict";`, before which the snippet must not go) move up onto it, ahead of the snippet, and
  * their old place is blanked with spaces; a hashbang that another banner put first goes back to line
- * 1, ahead of the line. Every line after the reserved one keeps its columns, so a map made with the
+ * 1, ahead of the line; after Vite's `__vite__mapDeps` line, the snippet goes ahead of that line. Every line after the reserved one keeps its columns, so a map made with the
  * placeholder in place still fits. The chunk id is of the file without what hogmaps put in.
  */
 export function fillLine(code: string, options: LineFillOptions): LineFill | undefined {
@@ -119,6 +130,15 @@ export function fillLine(code: string, options: LineFillOptions): LineFill | und
   if (!options.inject(emptied)) return { code: emptied, chunkId: undefined };
   const existing = detectChunkId(rest);
   if (existing !== undefined) return { code: emptied, chunkId: existing };
+  const { releaseId } = options;
+  // Vite's line is generated code the map has nothing on: the snippet goes ahead of it, first in the
+  // file as everywhere else (after a hashbang), and the reserved line stays empty.
+  const mapDepsAt = head.indexOf(VITE_MAP_DEPS);
+  if (mapDepsAt >= 0) {
+    const chunkId = options.chunkIdFor(emptied);
+    const after = head.slice(mapDepsAt) + rest;
+    return { code: fillReservedLine(head.slice(0, mapDepsAt), after, { chunkId, releaseId }), chunkId };
+  }
   let lead = '';
   let blanked = rest;
   for (const { start, end } of scanPrologue(rest).directives) {
@@ -131,14 +151,14 @@ export function fillLine(code: string, options: LineFillOptions): LineFill | und
     blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
   }
   const chunkId = options.chunkIdFor(emptied);
-  return { code: fillReservedLine(head, blanked, { chunkId, releaseId: options.releaseId, lead }), chunkId };
+  return { code: fillReservedLine(head, blanked, { chunkId, releaseId, lead }), chunkId };
 }
 
 /**
- * The code with its reserved line filled: `head` (a hashbang line, or nothing), then on the line
- * `lead` (directives moved up onto it, if any) and the snippet, then `rest` (from the line break that
- * ended the placeholder) with the chunk-id comment before any `sourceMappingURL` comment. No line
- * after the reserved one moves, so a map made with the placeholder in place still fits.
+ * The code with the snippet between `head` and `rest`: `head` ends where the snippet goes (a hashbang
+ * line, or nothing, or the start of a line the map has nothing on), then `lead` (directives moved up,
+ * if any) and the snippet, then `rest` with the chunk-id comment before any `sourceMappingURL`
+ * comment. No line after the snippet's moves, so a map made with the placeholder in place still fits.
  */
 export function fillReservedLine(
   head: string,
