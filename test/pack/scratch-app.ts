@@ -87,83 +87,90 @@ export async function createScratchApp(packages: PackedPackage[]): Promise<Scrat
 const COMMAND_LIMIT_MS = 90_000;
 const INSTALL_LIMIT_MS = 240_000;
 
-/** Runs `command` in its own process group; on failure or past `limitMs`, rejects with its output. */
+/**
+ * Spawns `command` in its own process group (so killing the group stops what it started), collecting
+ * its output; `failure` builds the error that names the command, where it ran and what it printed.
+ */
+function spawnInGroup(
+  command: string,
+  args: string[],
+  options: { cwd: string; env: NodeJS.ProcessEnv },
+  onStdout: (stdout: string) => void = () => {},
+) {
+  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
+  const output = { stdout: '', stderr: '' };
+  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stderr += chunk;
+  });
+  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
+    output.stdout += chunk;
+    onStdout(output.stdout);
+  });
+  const failure = (reason: string, cause?: unknown) =>
+    new Error(
+      `${command} ${args.join(' ')} ${reason} in ${options.cwd}:\n${output.stdout}\n${output.stderr}`,
+      {
+        cause,
+      },
+    );
+  const kill = (signal: NodeJS.Signals) => {
+    if (!child.pid) return;
+    try {
+      process.kill(-child.pid, signal);
+    } catch {
+      // Already gone.
+    }
+  };
+  return { child, output, failure, kill };
+}
+
+/** Runs `command` to its end; on failure or past `limitMs` (then killed), rejects with its output. */
 function execBounded(
   command: string,
   args: string[],
   options: { cwd: string; env: NodeJS.ProcessEnv },
   limitMs: number,
 ): Promise<{ stdout: string; stderr: string }> {
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-    stdout += chunk;
-  });
-  child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-    stderr += chunk;
-  });
+  const { child, output, failure, kill } = spawnInGroup(command, args, options);
   let timedOut = false;
   const timer = setTimeout(() => {
     timedOut = true;
-    killGroup(child.pid, 'SIGKILL');
+    kill('SIGKILL');
   }, limitMs);
   return new Promise((resolve, reject) => {
-    const failed = (reason: string, cause?: unknown) =>
-      reject(
-        new Error(`${command} ${args.join(' ')} ${reason} in ${options.cwd}:\n${stdout}\n${stderr}`, {
-          cause,
-        }),
-      );
     child.once('error', (error) => {
       clearTimeout(timer);
-      failed(`could not start (${error.message})`, error);
+      reject(failure(`could not start (${error.message})`, error));
     });
     child.once('close', (code, signal) => {
       clearTimeout(timer);
-      if (timedOut) failed(`did not finish within ${limitMs / 1000} s (killed)`);
-      else if (code === 0) resolve({ stdout, stderr });
-      else failed(`failed (${signal ?? `exit code ${code}`})`);
+      if (timedOut) reject(failure(`did not finish within ${limitMs / 1000} s (killed)`));
+      else if (code === 0) resolve(output);
+      else reject(failure(`failed (${signal ?? `exit code ${code}`})`));
     });
   });
 }
 
-function killGroup(pid: number | undefined, signal: NodeJS.Signals): void {
-  if (!pid) return;
-  try {
-    process.kill(-pid, signal);
-  } catch {
-    // Already gone.
-  }
-}
-
-/** Spawns `command` in its own process group, so stopping it also stops what it started. */
+/** Starts `command`; resolves once its stdout matches `ready`, with a way to stop it and its children. */
 function startProcess(
   command: string,
   args: string[],
   ready: RegExp,
   options: { cwd: string; env: NodeJS.ProcessEnv },
 ): Promise<Started> {
-  const child = spawn(command, args, { ...options, detached: true, stdio: ['ignore', 'pipe', 'pipe'] });
-  let stdout = '';
-  let stderr = '';
-  const exited = new Promise<void>((resolve) => child.once('close', () => resolve()));
-  const stop = async () => {
-    if (child.exitCode === null && child.signalCode === null) killGroup(child.pid, 'SIGTERM');
-    await exited;
-  };
   return new Promise<Started>((resolve, reject) => {
-    const failed = (reason: string) => {
-      void stop();
-      reject(new Error(`${command} ${args.join(' ')} ${reason} in ${options.cwd}:\n${stdout}\n${stderr}`));
-    };
-    child.stderr.setEncoding('utf8').on('data', (chunk: string) => {
-      stderr += chunk;
-    });
-    child.stdout.setEncoding('utf8').on('data', (chunk: string) => {
-      stdout += chunk;
+    const { child, failure, kill } = spawnInGroup(command, args, options, (stdout) => {
       if (ready.test(stdout)) resolve({ stdout, stop });
     });
+    const exited = new Promise<void>((done) => child.once('close', () => done()));
+    const stop = async () => {
+      if (child.exitCode === null && child.signalCode === null) kill('SIGTERM');
+      await exited;
+    };
+    const failed = (reason: string) => {
+      void stop();
+      reject(failure(reason));
+    };
     child.once('error', (error) => failed(`could not start (${error.message})`));
     child.once('close', (code, signal) => failed(`exited (${signal ?? code}) before it was ready`));
   });

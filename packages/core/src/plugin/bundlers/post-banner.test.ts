@@ -316,6 +316,7 @@ describe('fillLine', () => {
     expect(fillLine(code, fillIds)).toEqual({
       code: code.slice(POST_BANNER_PLACEHOLDER.length),
       chunkId: undefined,
+      directivesStay: true,
     });
   });
 

@@ -45,7 +45,7 @@ const VITE_MAP_DEPS = 'const __vite__mapDeps=';
  * Where the placeholder's line is: at the start of the code, after a hashbang line, after Vite's
  * `__vite__mapDeps` line, or after both.
  */
-export function locateReservedLine(code: string): { start: number; end: number } | undefined {
+function locateReservedLine(code: string): { start: number; end: number } | undefined {
   let start = 0;
   for (const lineStart of ['#!', VITE_MAP_DEPS]) {
     if (!code.startsWith(lineStart, start)) continue;
@@ -78,25 +78,22 @@ export function injectChunkInBundle(
   options: PlaceholderInjectOptions,
 ): string | undefined {
   const code = chunk.code;
-  let unmoved: string | undefined;
   const filled = fillLine(code, {
     inject: options.inject,
     chunkIdFor: (emptied) => options.chunkIdFor(emptied, () => undefined),
     releaseId: options.releaseId,
-    unmovable: (emptied) => {
-      unmoved = emptied;
-      return { code: emptied, chunkId: undefined };
-    },
   });
   if (!filled) return options.inject(code) ? injectOutputChunk(chunk, bundle, options, code) : undefined;
   chunk.code = filled.code;
-  return unmoved === undefined ? filled.chunkId : injectOutputChunk(chunk, bundle, options, unmoved);
+  return filled.directivesStay ? injectOutputChunk(chunk, bundle, options, filled.code) : filled.chunkId;
 }
 
 export interface LineFill {
   code: string;
   /** Undefined when the file gets no snippet; an earlier id when it already carried one. */
   chunkId: string | undefined;
+  /** A directive continued over a line break cannot move up: the line is left empty, no snippet. */
+  directivesStay?: true;
 }
 
 export interface LineFillOptions {
@@ -104,8 +101,6 @@ export interface LineFillOptions {
   inject(emptied: string): boolean;
   chunkIdFor(emptied: string): string;
   releaseId: string | undefined;
-  /** A directive continued over a line break, which cannot move up: by default, no snippet. */
-  unmovable?(emptied: string): LineFill;
 }
 
 /**
@@ -113,8 +108,9 @@ export interface LineFillOptions {
  * the snippet, or stays empty (nothing to inject, or an id already there). Directives after the line
  * (`"use strict";`, before which the snippet must not go) move up onto it, ahead of the snippet, and
  * their old place is blanked with spaces; a hashbang that another banner put first goes back to line
- * 1, ahead of the line; after Vite's `__vite__mapDeps` line, the snippet goes ahead of that line. Every line after the reserved one keeps its columns, so a map made with the
- * placeholder in place still fits. The chunk id is of the file without what hogmaps put in.
+ * 1, ahead of the line; after Vite's `__vite__mapDeps` line, the snippet goes ahead of that line.
+ * Every line after the reserved one keeps its columns, so a map made with the placeholder in place
+ * still fits. The chunk id is of the file without what hogmaps put in.
  */
 export function fillLine(code: string, options: LineFillOptions): LineFill | undefined {
   const found = locateReservedLine(code);
@@ -145,7 +141,7 @@ export function fillLine(code: string, options: LineFillOptions): LineFill | und
     const text = rest.slice(start, end);
     // A string continued over a line break: moving it would move lines.
     if (/[\n\r\u2028\u2029]/.test(text)) {
-      return options.unmovable?.(emptied) ?? { code: emptied, chunkId: undefined };
+      return { code: emptied, chunkId: undefined, directivesStay: true };
     }
     lead += text.endsWith(';') ? text : `${text};`;
     blanked = blanked.slice(0, start) + ' '.repeat(end - start) + blanked.slice(end);
@@ -160,7 +156,7 @@ export function fillLine(code: string, options: LineFillOptions): LineFill | und
  * if any) and the snippet, then `rest` with the chunk-id comment before any `sourceMappingURL`
  * comment. No line after the snippet's moves, so a map made with the placeholder in place still fits.
  */
-export function fillReservedLine(
+function fillReservedLine(
   head: string,
   rest: string,
   ids: { chunkId: string; releaseId: string | undefined; lead?: string },
