@@ -27,7 +27,7 @@ const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const CACHE = path.join(ROOT, '.cache/hogmaps-build');
 const TYPES = path.join(CACHE, 'types');
 const SHARED_INPUTS = ['tsup.base.ts', 'tsconfig.base.json', 'tsconfig.build.json', 'pnpm-lock.yaml'];
-const SHARED_SCRIPTS = ['scripts/build.mjs', 'scripts/build-lock.mjs'];
+const SHARED_SCRIPTS = ['scripts/build.mjs', 'scripts/build-lock.mjs', 'scripts/bundled-licenses.mjs'];
 const require = createRequire(import.meta.url);
 
 const args = process.argv.slice(2);

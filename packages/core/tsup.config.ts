@@ -1,5 +1,16 @@
 import { defineConfig } from 'tsup';
+import { writeBundledLicenses } from '../../scripts/bundled-licenses.mjs';
 import { packageBuild } from '../../tsup.base';
+
+/**
+ * Packages bundled into core's chunks rather than imported at run time: what the plugin entry loads.
+ * Node resolves and loads a package file by file (package.json lookups, `exports`, CJS lexing for
+ * picomatch): unplugin with picomatch and @jridgewell/* cost a config load about 30 ms, the same code
+ * inside our chunk about 6 ms (docs/benchmarks.md, round 12). They stay dependencies of core, so
+ * installs, audits and unplugin's types (which our declarations import) see them as before; their
+ * notices ship in dist/THIRD-PARTY-LICENSES.md.
+ */
+const BUNDLED_DEPENDENCIES = ['unplugin', 'picomatch', /^@jridgewell\//];
 
 // Two entries over shared chunks: `@hogmaps/core/plugin` (what the adapters load) and the whole API.
 // Split, so both see one copy of each module, and the session's `import()` of the upload path is a
@@ -11,5 +22,15 @@ export default defineConfig(
     entry: ['src/index.ts', 'src/plugin/index.ts', 'src/upload/off-thread-worker.ts'],
     splitting: true,
     shims: true,
+    noExternal: BUNDLED_DEPENDENCIES,
+    esbuildOptions(options, { format }) {
+      // unplugin locates its webpack/rspack loaders with `import.meta.dirname`, which CJS lacks (a
+      // syntax error there). hogmaps gives unplugin no transform or load hook, so they are never used.
+      if (format === 'cjs') options.define = { ...options.define, 'import.meta.dirname': '__dirname' };
+    },
+    metafile: true,
+    onSuccess: async () => {
+      await writeBundledLicenses('dist');
+    },
   }),
 );

@@ -1,8 +1,9 @@
 // What loading an adapter loads (issue #14: "load only what the build will use"): the static import
 // graph of each adapter's built ESM entry, followed through @hogmaps/core's exports and its chunks. The
 // plugin path (options, session, injection, chunk ids) is in it; the upload pipeline, the API client and
-// the folder pipeline are reached only through the session's `import()`, and of the packages only
-// unplugin and picomatch (which unplugin imports anyway) are loaded up front.
+// the folder pipeline are reached only through the session's `import()`, and no package is loaded up
+// front: unplugin, picomatch and @jridgewell/* are bundled into core's chunks (one file to load instead
+// of a dozen across seven packages), stay core's dependencies, and their notices ship with core.
 import { existsSync, readFileSync } from 'node:fs';
 import { isBuiltin } from 'node:module';
 import path from 'node:path';
@@ -25,6 +26,8 @@ const UPLOAD_ONLY = [
 interface Graph {
   /** Package sources (relative to packages/) bundled into the files reached. */
   sources: Set<string>;
+  /** npm packages bundled into the files reached (from their maps' sources). */
+  bundled: Set<string>;
   /** npm packages imported (builtins left out). */
   packages: Set<string>;
 }
@@ -42,7 +45,7 @@ function resolveWorkspace(specifier: string): string {
 }
 
 function importGraph(entry: string, { dynamic }: { dynamic: boolean }): Graph {
-  const graph: Graph = { sources: new Set(), packages: new Set() };
+  const graph: Graph = { sources: new Set(), bundled: new Set(), packages: new Set() };
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -50,10 +53,14 @@ function importGraph(entry: string, { dynamic }: { dynamic: boolean }): Graph {
     const code = readFileSync(file, 'utf8');
     const map = `${file}.map`;
     if (existsSync(map)) {
-      for (const source of JSON.parse(readFileSync(map, 'utf8')).sources as string[])
-        graph.sources.add(
-          path.relative(path.join(ROOT, 'packages'), path.resolve(path.dirname(file), source)),
-        );
+      for (const source of JSON.parse(readFileSync(map, 'utf8')).sources as string[]) {
+        const inPackage = /.*\/node_modules\/((?:@[^/]+\/)?[^/]+)\//.exec(source)?.[1];
+        if (inPackage) graph.bundled.add(inPackage);
+        else
+          graph.sources.add(
+            path.relative(path.join(ROOT, 'packages'), path.resolve(path.dirname(file), source)),
+          );
+      }
     }
     const specifiers = [...code.matchAll(STATIC), ...(dynamic ? code.matchAll(DYNAMIC) : [])].map(
       (match) => match[1]!,
@@ -77,12 +84,31 @@ function importGraph(entry: string, { dynamic }: { dynamic: boolean }): Graph {
 describe.each(ADAPTERS)('loading @hogmaps/%s (built ESM)', (adapter) => {
   const entry = path.join(ROOT, 'packages', adapter, 'dist', 'index.js');
 
-  it('loads the plugin path and, of the packages, only unplugin and picomatch', () => {
+  it('loads the plugin path and no package: unplugin and what it imports are bundled', () => {
     const graph = importGraph(entry, { dynamic: false });
     expect(graph.sources).toContain('core/src/plugin/factory.ts');
     expect(graph.sources).toContain('core/src/session/session.ts');
     expect(UPLOAD_ONLY.filter((source) => graph.sources.has(source))).toEqual([]);
-    expect([...graph.packages].sort()).toEqual(['picomatch', 'unplugin']);
+    expect([...graph.packages]).toEqual([]);
+    expect(graph.bundled).toContain('unplugin');
+    expect(graph.bundled).toContain('picomatch');
+  });
+
+  it('bundles only packages core depends on, and ships their license notices', () => {
+    const graph = importGraph(entry, { dynamic: true });
+    const core = JSON.parse(readFileSync(path.join(ROOT, 'packages/core/package.json'), 'utf8'));
+    const declared = new Set(Object.keys(core.dependencies));
+    // Direct dependencies, and what they depend on (installed with them): every bundled package is one.
+    const installed = new Set(declared);
+    for (const name of declared) {
+      const manifest = path.join(ROOT, 'packages/core/node_modules', name, 'package.json');
+      for (const dependency of Object.keys(JSON.parse(readFileSync(manifest, 'utf8')).dependencies ?? {}))
+        installed.add(dependency);
+    }
+    const bundled = [...graph.bundled].filter((name) => name !== 'tsup'); // tsup's ESM shim
+    expect(bundled.filter((name) => !installed.has(name))).toEqual([]);
+    const notices = readFileSync(path.join(ROOT, 'packages/core/dist/THIRD-PARTY-LICENSES.md'), 'utf8');
+    expect(bundled.filter((name) => !notices.includes(`## ${name}@`))).toEqual([]);
   });
 
   it('reaches the upload path through the session’s import()', () => {
