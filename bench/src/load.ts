@@ -18,8 +18,9 @@ export interface LoadCheckout {
   /** The checkout's root: its built adapters are `packages/<bundler>/dist/index.js`. */
   root: string;
   /**
-   * `this` and `against` (`--load-against`) load the adapter; `unplugin` imports unplugin alone, as
-   * core resolves it: the floor of any unplugin-based plugin.
+   * `this` and `against` (`--load-against`) load the adapter; `unplugin` imports unplugin's package
+   * alone, as core resolves it: what a plugin that imports unplugin at run time loads before its own code
+   * (core bundles it instead).
    */
   role: 'this' | 'against' | 'unplugin';
 }
@@ -113,7 +114,7 @@ export function loadTable(results: readonly LoadResult[]): string {
     ...rows.map(line),
     '',
     'Times in ms, min / median over the rounds; each sample is a fresh process. "unplugin alone" imports',
-    "unplugin's index and nothing else after the bundler: the part of the load no unplugin-based plugin avoids.",
+    "unplugin's package and nothing else after the bundler: what a plugin importing unplugin at run time loads before its own code (core bundles it).",
   ].join('\n');
 }
 

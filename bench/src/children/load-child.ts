@@ -40,7 +40,8 @@ async function timed<T>(task: () => T | Promise<T>): Promise<{ value: T; cpuMs: 
 
 async function main(): Promise<void> {
   const [bundler, root, what] = process.argv.slice(2) as [Bundler, string, 'adapter' | 'unplugin'];
-  // `unplugin`: unplugin's own index alone, as core resolves it (the floor of any unplugin-based plugin).
+  // `unplugin`: unplugin's package alone, as core resolves it (what a plugin importing it at run time
+  // loads first; core bundles it).
   const adapterFile =
     what === 'unplugin'
       ? createRequire(path.join(root, 'packages', 'core', 'package.json')).resolve('unplugin')
