@@ -10,6 +10,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import webpack from 'webpack';
 import { isolateBuild } from './harness/isolation';
 import {
+  APP_FILES,
   appConfig,
   chunkIdsIn,
   credentials,
@@ -265,10 +266,15 @@ describe.each([
 
 describe('rspack: the line reserved after minification', () => {
   it('fills it in every chunk, and leaves a chunk another plugin rewrote after minification without an id, saying so', async () => {
-    const root = writeApp();
+    const root = writeApp({
+      ...APP_FILES,
+      'src/main.js': `${APP_FILES['src/main.js']}globalThis.loadOther = () => import('./other.js');\n`,
+      'src/other.js': "globalThis.other = 'the other chunk';\n",
+    });
     const outDir = path.join(root, 'dist');
-    // Rewrites the entry chunk between minification and the devtool, as an obfuscator would: the
-    // reserved line is gone from it.
+    // Between minification and the devtool, as an obfuscator would: rewrites the entry chunk without
+    // the reserved line, and starts the other lazy chunk with a directive continued over a line break.
+    let multiLine: string | undefined;
     const rewrite = {
       apply(compiler: import('@rspack/core').Compiler) {
         compiler.hooks.thisCompilation.tap('rewrite', (compilation) => {
@@ -276,12 +282,19 @@ describe('rspack: the line reserved after minification', () => {
             { name: 'rewrite', stage: rspack.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING - 10 },
             () => {
               for (const asset of compilation.getAssets()) {
-                if (!asset.name.startsWith('main.')) continue;
+                if (!asset.name.endsWith('.js')) continue;
                 const code = asset.source.source().toString();
-                compilation.updateAsset(
-                  asset.name,
-                  new rspack.sources.RawSource(code.slice(code.indexOf('\n') + 1)),
-                );
+                const line = code.indexOf('\n') + 1;
+                if (asset.name.startsWith('main.'))
+                  compilation.updateAsset(asset.name, new rspack.sources.RawSource(code.slice(line)));
+                else if (code.includes('the other chunk')) {
+                  multiLine = asset.name;
+                  const directive = '"split\\\nover two lines";';
+                  compilation.updateAsset(
+                    asset.name,
+                    new rspack.sources.RawSource(code.slice(0, line) + directive + code.slice(line)),
+                  );
+                }
               }
             },
           );
@@ -298,13 +311,22 @@ describe('rspack: the line reserved after minification', () => {
     const ids = chunkIdsIn(outDir);
     const main = [...ids.keys()].find((file) => file.startsWith('main.'))!;
     // Named as it was then: realContentHash renames it afterwards.
+    const lazy = [...ids.keys()].find((file) => file.startsWith(multiLine!.split('.')[0]!))!;
     expect(hogmapsWarnings(result)).toEqual([
       expect.stringMatching(
         /1 JavaScript file\(s\) added or rewritten by another plugin after minification, without the line hogmaps reserves there, got no chunk id: main\.[0-9a-f]+\.js/,
       ),
+      expect.stringContaining(
+        `1 JavaScript file(s) starting with a directive continued over a line break, which cannot move onto the line hogmaps reserves, got no chunk id: ${multiLine}`,
+      ),
     ]);
     expect(ids.get(main)).toBeUndefined();
-    const chunks = [...ids].filter(([file]) => file !== main);
+    expect(ids.get(lazy)).toBeUndefined();
+    // Its reserved line is left empty: the directive, and every line the map covers, stay where they were.
+    const lazyCode = readFileSync(path.join(outDir, lazy), 'utf8');
+    expect(lazyCode).not.toContain('hogmaps:chunk-id-snippet');
+    expect(lazyCode.startsWith('\n"split\\\nover two lines";')).toBe(true);
+    const chunks = [...ids].filter(([file]) => file !== main && file !== lazy);
     expect(chunks.length).toBeGreaterThan(0);
     for (const [file, id] of chunks) {
       expect(id, file).toMatch(/^[0-9a-f-]{36}$/);

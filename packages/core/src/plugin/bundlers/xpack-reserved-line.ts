@@ -36,18 +36,22 @@ export function reservedLineStage(api: XpackApi): number {
   return api.Compilation.PROCESS_ASSETS_STAGE_DEV_TOOLING + 1;
 }
 
-/**
- * Fills the reserved line of each JavaScript file of each chunk, recording the ids. Returns the files
- * that had no such line (added or rewritten by another plugin after minification): they get no id, as
- * a snippet there would move the columns of a map already made.
- */
+/** The JavaScript files left without an id, as a snippet would move the lines of a map already made. */
+export interface UnfilledFiles {
+  /** Without the reserved line: added or rewritten by another plugin after minification. */
+  late: string[];
+  /** Starting with a directive continued over a line break, which cannot move up onto the line. */
+  directivesStay: string[];
+}
+
+/** Fills the reserved line of each JavaScript file of each chunk, recording the ids. */
 export function fillAssets(
   compilation: XpackCompilation,
   api: XpackApi,
   context: PluginContext,
   records: ChunkRecords,
-): string[] {
-  const missing: string[] = [];
+): UnfilledFiles {
+  const unfilled: UnfilledFiles = { late: [], directivesStay: [] };
   for (const [fileName, startup] of startupFiles(compilation)) {
     const asset = compilation.getAsset(fileName);
     if (!asset || asset.info.hotModuleReplacement) continue;
@@ -59,14 +63,15 @@ export function fillAssets(
       releaseId: context.releaseIdFor(startup),
     });
     if (!filled) {
-      missing.push(fileName);
+      unfilled.late.push(fileName);
       continue;
     }
+    if (filled.directivesStay) unfilled.directivesStay.push(fileName);
     const { chunkId } = filled;
     const info = (previous: object | undefined) =>
       chunkId === undefined ? previous : { ...previous, [CHUNK_ID_INFO]: chunkId };
     compilation.updateAsset(fileName, new api.sources.RawSource(filled.code) as never, info as never);
     if (chunkId !== undefined) recordChunk(records, fileName, chunkId);
   }
-  return missing;
+  return unfilled;
 }

@@ -107,15 +107,22 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
       }
       await prepare(); // started in beforeRun / watchRun, unless a tool compiles without running
       if (!reserved) return injectAssets(compilation, api, context, current);
-      const late = fillAssets(compilation, api, context, current);
-      if (late.length > 0) {
+      const { late, directivesStay } = fillAssets(compilation, api, context, current);
+      const warn = (files: string[], why: string) => {
+        if (files.length === 0) return;
+        const named = `${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}`;
         compilation.warnings.push(
-          bundlerError(
-            api,
-            `${late.length} JavaScript file(s) added or rewritten by another plugin after minification, without the line hogmaps reserves there, got no chunk id: ${late.slice(0, 5).join(', ')}`,
-          ),
+          bundlerError(api, `${files.length} JavaScript file(s) ${why}, got no chunk id: ${named}`),
         );
-      }
+      };
+      warn(
+        late,
+        'added or rewritten by another plugin after minification, without the line hogmaps reserves there',
+      );
+      warn(
+        directivesStay,
+        'starting with a directive continued over a line break, which cannot move onto the line hogmaps reserves',
+      );
     });
     // After OPTIMIZE_HASH: files renamed by realContentHash are recorded under their final names.
     compilation.hooks.processAssets.tapPromise(
