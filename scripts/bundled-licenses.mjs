@@ -14,7 +14,7 @@ function packageDir(input, cwd) {
   return path.resolve(cwd, parts.slice(0, last + length).join('/'));
 }
 
-/** Writes the notices of every package bundled into `dist` (tsup's `metafile: true`); returns the names. */
+/** Writes the notices of every package bundled into `dist` (tsup's `metafile: true`). */
 export async function writeBundledLicenses(dist, cwd = process.cwd()) {
   const metafiles = readdirSync(dist).filter((name) => /^metafile-.*\.json$/.test(name));
   if (metafiles.length === 0) throw new Error(`no esbuild metafile in ${dist}: set metafile: true`);
@@ -50,5 +50,4 @@ export async function writeBundledLicenses(dist, cwd = process.cwd()) {
   ].join('\n');
   await writeFile(path.join(dist, 'THIRD-PARTY-LICENSES.md'), text);
   await Promise.all(metafiles.map((name) => rm(path.join(dist, name))));
-  return sections.map(({ name }) => name);
 }

@@ -13,7 +13,7 @@ import type { BuildReport, BuildResult, BuildSession } from '../session/session'
 import { formatDuration, formatSummary } from '../session/summary';
 import type { UploadProgressEvent, UploadSummary } from '../upload/types';
 import { deleteMapsAfterUpload } from './delete-maps';
-import { plural } from './display';
+import { listNames, plural } from './display';
 import { type FindPairsOptions, findFiles, findSourcePairs } from './find-pairs';
 import { type InjectOutcome, injectPairs, readInjectedEntries } from './inject-pairs';
 import type { FolderContext, FolderEntry } from './types';
@@ -277,10 +277,8 @@ function releaseLabel(identity: ReleaseIdentity | undefined): string | undefined
 }
 
 function missingChunkIds(files: readonly string[]): HogmapsError {
-  const shown = files.slice(0, 5).join(', ');
-  const more = files.length > 5 ? ` and ${files.length - 5} more` : '';
   return new HogmapsError(
     'chunk_id_missing',
-    `Chunk ID not found in ${shown}${more}. Run 'hogmaps sourcemap inject' before 'hogmaps sourcemap upload', or use 'hogmaps sourcemap process' to do both. Nothing was uploaded.`,
+    `Chunk ID not found in ${listNames(files)}. Run 'hogmaps sourcemap inject' before 'hogmaps sourcemap upload', or use 'hogmaps sourcemap process' to do both. Nothing was uploaded.`,
   );
 }

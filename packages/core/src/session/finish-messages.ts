@@ -1,14 +1,13 @@
 import path from 'node:path';
 import { errorMessage, HogmapsError } from '../errors';
-import { displayPath } from '../folder/display';
+import { displayPath, listNames } from '../folder/display';
 import type { Logger } from '../logger';
 import type { DisposalProblem, MapDisposal } from './map-policy';
 
 function listed(problems: readonly DisposalProblem[], cwd: string): string {
   const reasons = [...new Set(problems.map((problem) => problem.reason))].join(', ');
   const files = problems.map((problem) => displayPath(cwd, problem.file));
-  const shown = files.length > 5 ? [...files.slice(0, 5), `and ${files.length - 5} more`] : files;
-  return `${shown.join(', ')} (${reasons})`;
+  return `${listNames(files)} (${reasons})`;
 }
 
 /**

@@ -1,5 +1,6 @@
 import { existsSync } from 'node:fs';
 import { errorMessage, shouldFailBuild } from '../../errors';
+import { listNames } from '../../folder/display';
 import type { PluginContext } from '../context';
 import {
   type ChunkRecords,
@@ -110,9 +111,11 @@ export function applyXpackPlugin(compiler: XpackCompiler, context: PluginContext
       const { late, directivesStay } = fillAssets(compilation, api, context, current);
       const warn = (files: string[], why: string) => {
         if (files.length === 0) return;
-        const named = `${files.slice(0, 5).join(', ')}${files.length > 5 ? ', …' : ''}`;
         compilation.warnings.push(
-          bundlerError(api, `${files.length} JavaScript file(s) ${why}, got no chunk id: ${named}`),
+          bundlerError(
+            api,
+            `${files.length} JavaScript file(s) ${why}, got no chunk id: ${listNames(files)}`,
+          ),
         );
       };
       warn(
