@@ -128,7 +128,26 @@ describe('build session', () => {
     expect(report.upload?.uploaded).toEqual([app.chunkId]);
     expect((await listSets()).results.map((set) => set.ref)).not.toContain(library.chunkId);
     expect(existsSync(library.mapPath)).toBe(false);
-    expect(report.summary).toMatch(/2 chunks with ids, 1 symbol set uploaded/);
+    expect(report.summary).toMatch(
+      /2 chunks with ids, 1 symbol set uploaded .*1 with nothing to map skipped/,
+    );
+    expect(report.skippedBecause).toBeUndefined();
+    const manifest = await readManifest(report.manifestPath!);
+    expect(manifest.chunks.map((chunk) => [chunk.file, chunk.status])).toEqual([['app.js', 'uploaded']]);
+
+    // An output of such chunks alone uploads nothing, and says why.
+    const depsDir = path.join(work, 'deps');
+    const deps = await emitChunk(depsDir, 'deps', 'deps();', (c) => s.chunkIdFor(c));
+    await writeFile(
+      deps.mapPath,
+      JSON.stringify({ version: 3, sources: ['../node_modules/ufo/index.mjs'], mappings: '' }),
+    );
+    const only = await s.finishBuild({ outDir: depsDir, chunks: [deps] });
+    expect(only.upload?.mapsNothing).toEqual([deps.chunkId]);
+    expect(only.skippedBecause).toBe('no code worth mapping');
+    expect(only.summary).toMatch(/0 symbol sets uploaded .*1 with nothing to map skipped/);
+    expect((await listSets()).results.map((set) => set.ref)).not.toContain(deps.chunkId);
+    expect(existsSync(deps.mapPath)).toBe(false);
   });
 
   test('a failed upload keeps the maps out of the output but available for a retry, and does not throw', async () => {

@@ -13,6 +13,7 @@ const summary = {
   uploaded: [],
   alreadyPresent: [],
   tooLarge: [],
+  mapsNothing: [],
   failed: [],
   bytes: 0,
   requests: 0,

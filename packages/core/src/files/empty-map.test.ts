@@ -1,8 +1,5 @@
-import { mkdtemp, rm, writeFile } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isEmptySourceMap, mapFileMapsNothing, mapsNothing } from './empty-map';
+import { isEmptySourceMap, loadedMapMapsNothing, mapsNothing } from './empty-map';
 
 describe('isEmptySourceMap', () => {
   it.each([
@@ -56,63 +53,43 @@ describe('mapsNothing', () => {
   });
 });
 
-describe('mapFileMapsNothing', () => {
-  async function withMap(text: string, check: (file: string) => Promise<void>) {
-    const dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-maps-nothing-'));
-    try {
-      const file = path.join(dir, 'a.js.map');
-      await writeFile(file, text);
-      await check(file);
-    } finally {
-      await rm(dir, { recursive: true, force: true });
-    }
-  }
+describe('loadedMapMapsNothing', () => {
+  // As the upload loads a map: bytes (from a file), or text from an input of the API.
+  const judge = (text: string) => {
+    const fromBytes = loadedMapMapsNothing(Buffer.from(text));
+    expect(loadedMapMapsNothing(text)).toBe(fromBytes);
+    return fromBytes;
+  };
 
-  it('reads the mappings of a plain map, not text in its sources that looks like them', async () => {
+  it('reads the mappings of a plain map, not text in its sources that looks like them', () => {
     const source = 'const map = {"mappings":"AAAA", "sections": []};';
-    await withMap(JSON.stringify({ version: 3, sourcesContent: [source], mappings: '' }), async (file) => {
-      expect(await mapFileMapsNothing(file)).toBe(true);
-    });
-    await withMap(
-      JSON.stringify({ version: 3, sourcesContent: [source], mappings: 'AAAA' }),
-      async (file) => {
-        expect(await mapFileMapsNothing(file)).toBe(false);
-      },
-    );
+    expect(judge(JSON.stringify({ version: 3, sourcesContent: [source], mappings: '' }))).toBe(true);
+    expect(judge(JSON.stringify({ version: 3, sourcesContent: [source], mappings: 'AAAA' }))).toBe(false);
   });
 
-  it('finds the member whatever else is named mappings or sections', async () => {
+  it('finds the member whatever else is named mappings or sections', () => {
     const judged = [
       [{ version: 3, names: ['mappings', 'sections'], mappings: 'AAAA' }, false],
       [{ version: 3, names: ['mappings', 'sections'], mappings: ';;' }, true],
       [{ version: 3, x_meta: { mappings: 'AAAA' }, mappings: '' }, true],
       [{ version: 3, mappings: '', x_meta: { mappings: 'AAAA' } }, true],
       [{ version: 3, 'a"mappings': 'AAAA', mappings: ';' }, true],
+      [{ version: 3, mappings: 'AAAA', sources: [] }, false],
     ] as const;
-    for (const [map, nothing] of judged) {
-      await withMap(JSON.stringify(map), async (file) => {
-        expect(await mapFileMapsNothing(file)).toBe(nothing);
-      });
-    }
-    await withMap('{"version":3,"\\u006dappings":";","mappings2":"AAAA"}', async (file) => {
-      expect(await mapFileMapsNothing(file)).toBe(true);
-    });
+    for (const [map, nothing] of judged) expect(judge(JSON.stringify(map))).toBe(nothing);
+    // The last of duplicate keys counts, as in JSON.parse; an escaped key is the same key.
+    expect(judge('{"version":3,"mappings":"AAAA","mappings":";"}')).toBe(true);
+    expect(judge('{"version":3,"mappings":";","\\u006dappings":"AAAA"}')).toBe(false);
   });
 
-  it('judges index maps by their sections', async () => {
+  it('judges index maps by their sections', () => {
     const section = (mappings: string) => ({ offset: { line: 0, column: 0 }, map: { version: 3, mappings } });
-    await withMap(JSON.stringify({ version: 3, sections: [section(';')] }), async (file) => {
-      expect(await mapFileMapsNothing(file)).toBe(true);
-    });
-    await withMap(JSON.stringify({ version: 3, sections: [section(';'), section('AAAA')] }), async (file) => {
-      expect(await mapFileMapsNothing(file)).toBe(false);
-    });
+    expect(judge(JSON.stringify({ version: 3, sections: [section(';')] }))).toBe(true);
+    expect(judge(JSON.stringify({ version: 3, sections: [section(';'), section('AAAA')] }))).toBe(false);
   });
 
-  it('leaves missing and malformed maps to the upload, which reports them', async () => {
-    await withMap('not json', async (file) => {
-      expect(await mapFileMapsNothing(file)).toBe(false);
-      expect(await mapFileMapsNothing(`${file}.missing`)).toBe(false);
-    });
+  it('leaves malformed maps and values that are no maps to packing, which reports them', () => {
+    for (const text of ['not json', '{"mappings":', '[]', '{"version":3}', '{"mappings":[]}'])
+      expect(judge(text)).toBe(false);
   });
 });

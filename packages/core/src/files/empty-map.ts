@@ -1,5 +1,4 @@
-import { memberOf, scanJsonObject } from './json-scan';
-import { ReusedReader } from './reused-reader';
+import { memberOf, scanJsonObjectOnce } from './json-scan';
 
 function isBlank(value: unknown): boolean {
   if (value === undefined || value === null) return true;
@@ -55,76 +54,25 @@ export function mapsNothing(json: unknown): boolean {
   return typeof map.mappings === 'string' && !VLQ_DIGIT.test(map.mappings);
 }
 
-const MAPPINGS_KEY = Buffer.from('"mappings"');
-const SECTIONS_KEY = Buffer.from('"sections"');
-
-/** Where the value after a key at `at` starts (past `:` and blanks), or -1 when no `:` follows it. */
-function valueAfterKey(bytes: Buffer, at: number, key: Buffer): number {
-  let pos = at + key.length;
-  while (isSpace(bytes[pos])) pos++;
-  if (bytes[pos] !== 0x3a) return -1;
-  pos++;
-  while (isSpace(bytes[pos])) pos++;
-  return pos;
-}
-
-function keyPositions(bytes: Buffer, key: Buffer): number[] {
-  const found: number[] = [];
-  for (let at = bytes.indexOf(key); at >= 0; at = bytes.indexOf(key, at + 1)) {
-    const value = valueAfterKey(bytes, at, key);
-    if (value >= 0) found.push(value);
-  }
-  return found;
-}
-
 /**
- * A quick answer for the common map, without scanning it: no key `"sections"`, and every key
- * `"mappings"` (the member's among them, unless spelled with escapes) has a string value with a VLQ
- * digit. Inside a string these bytes would need escaped quotes, so source text that looks like them
- * cannot be taken for the member; in doubt, the full scan decides.
+ * `mapsNothing` for a map as the upload loaded it. Bytes are judged from their scan, which checking
+ * the pair already made (`scanJsonObjectOnce`), so a plain map costs a look at its `mappings`; an
+ * index map and text are parsed. A map that is not JSON is not judged here (false): packing reports it.
  */
-function surelyMapsSomething(bytes: Buffer): boolean {
-  if (keyPositions(bytes, SECTIONS_KEY).length > 0) return false;
-  const values = keyPositions(bytes, MAPPINGS_KEY);
-  return (
-    values.length > 0 &&
-    values.every((start) => {
-      if (bytes[start] !== 0x22) return false;
-      for (let pos = start + 1; pos < bytes.length && bytes[pos] !== 0x22 && bytes[pos] !== 0x5c; pos++) {
-        if (isVlqDigit(bytes[pos]!)) return true;
-      }
-      return false;
-    })
-  );
-}
-
-function isSpace(c: number | undefined): boolean {
-  return c === 0x20 || c === 0x0a || c === 0x0d || c === 0x09;
-}
-
-/**
- * `mapsNothing` for a map file. A plain map is judged from its bytes (however large, it is never
- * parsed into objects); an index map is parsed. A map that cannot be read or is not JSON is not
- * judged here (false): the upload reports it.
- */
-export async function mapFileMapsNothing(
-  mapPath: string,
-  reader: ReusedReader = new ReusedReader(),
-): Promise<boolean> {
-  let bytes: Buffer;
-  let scan: ReturnType<typeof scanJsonObject>;
+export function loadedMapMapsNothing(map: string | Uint8Array): boolean {
   try {
-    bytes = reader.read(mapPath);
-    if (surelyMapsSomething(bytes)) return false;
-    scan = scanJsonObject(bytes);
+    if (typeof map === 'string') return mapsNothing(JSON.parse(map));
+    const scan = scanJsonObjectOnce(map);
+    if (memberOf(scan, 'sections')?.kind === 'array') {
+      return mapsNothing(
+        JSON.parse(Buffer.from(map.buffer, map.byteOffset, map.byteLength).toString('utf8')),
+      );
+    }
+    const mappings = memberOf(scan, 'mappings');
+    if (mappings?.kind !== 'string') return false;
+    for (let at = mappings.start + 1; at < mappings.end - 1; at++) if (isVlqDigit(map[at]!)) return false;
+    return true;
   } catch {
     return false;
   }
-  const mappings = memberOf(scan, 'mappings');
-  if (memberOf(scan, 'sections')?.kind !== 'array') {
-    if (mappings?.kind !== 'string') return false;
-    for (let at = mappings.start + 1; at < mappings.end - 1; at++) if (isVlqDigit(bytes[at]!)) return false;
-    return true;
-  }
-  return mapsNothing(JSON.parse(bytes.toString('utf8')));
 }

@@ -55,7 +55,12 @@ export async function uploadChunks(
   chunks: readonly BuildChunk[],
   bindTo: () => Promise<string | undefined>,
 ): Promise<UploadSummary> {
-  const settings = { releaseId: (await bindTo()) ?? null, ...uploadSettingsFrom(options) };
+  // A build's maps of chunks made only of dependencies map nothing (Nitro's): nothing to upload.
+  const settings = {
+    releaseId: (await bindTo()) ?? null,
+    ...uploadSettingsFrom(options),
+    skipMapsNothing: true,
+  };
   const script = uploadThreadFor(options.uploadThread, {
     proxy: options.proxyFor !== undefined,
     rewrite: result.rewriteSource !== undefined,

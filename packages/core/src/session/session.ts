@@ -172,23 +172,18 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const willUpload = options.credentials !== undefined && (!result.watch || options.uploadInWatchMode);
     // What cannot be uploaded is skipped, counted in the summary and listed at debug level: never a
     // failure, and never an end to this finish (see sortByMap).
-    const { uploadable, mapless, missing, mappingNothing } = await sortByMap(fresh, willUpload);
+    const { uploadable: onDisk, mapless, missing } = sortByMap(fresh);
 
     let skippedBecause: string | undefined;
     if (!options.credentials) skippedBecause = 'no credentials';
     else if (result.watch && !options.uploadInWatchMode) skippedBecause = 'watch mode';
     else if (fresh.length === 0) skippedBecause = 'no new chunks';
-    else if (uploadable.length === 0)
-      skippedBecause = mappingNothing.length > 0 ? 'no code worth mapping' : 'no source maps';
+    else if (onDisk.length === 0) skippedBecause = 'no source maps';
     if (!options.credentials) warnNoCredentials();
     else if (willUpload) {
       const list = (chunks: readonly BuildChunk[], why: string) =>
         chunks.map((chunk) => `${toManifestPath(result.outDir, chunk.jsPath)} (${why})`);
-      const skipped = [
-        ...list(mapless, 'no source map'),
-        ...list(missing, 'file missing'),
-        ...list(mappingNothing, 'map maps nothing'),
-      ];
+      const skipped = [...list(mapless, 'no source map'), ...list(missing, 'file missing')];
       if (skipped.length > 0) logger.debug(`skipped ${skipped.length} chunks: ${skipped.join(', ')}`);
     }
 
@@ -197,12 +192,18 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     if (!skippedBecause) {
       try {
         const bindTo = async () => (mode === 'symbol-set' ? await registerRelease() : undefined);
-        upload = await (await remote()).uploadChunks(options, remoteMeta, result, uploadable, bindTo);
+        upload = await (await remote()).uploadChunks(options, remoteMeta, result, onDisk, bindTo);
       } catch (error) {
         fatal = error;
         logger.error(`upload failed: ${errorMessage(error)}`);
       }
     }
+    // The upload judged the maps as it read them: one that maps nothing was skipped, not sent.
+    const nothingToMap = new Set(upload?.mapsNothing);
+    const mappingNothing = onDisk.filter((chunk) => nothingToMap.has(chunk.chunkId));
+    const uploadable = onDisk.filter((chunk) => !nothingToMap.has(chunk.chunkId));
+    if (upload && uploadable.length === 0 && mappingNothing.length > 0)
+      skippedBecause = 'no code worth mapping';
 
     const status = statusOf(upload, fatal, skippedBecause);
     // Watch rebuilds are superseded by the next one: nothing to retry, so their maps just go.

@@ -1,6 +1,4 @@
 import { statSync } from 'node:fs';
-import { mapFileMapsNothing } from '../files/empty-map';
-import { ReusedReader } from '../files/reused-reader';
 
 interface ChunkFiles {
   jsPath: string;
@@ -13,14 +11,12 @@ interface ChunkFiles {
  * after the bundler wrote them.
  */
 export interface SortedByMap<T> {
-  /** Chunks with a map worth uploading. */
+  /** Chunks with their JavaScript and map files on disk. */
   uploadable: T[];
   /** Chunks without a map file on disk (none emitted, inline, or moved away since). */
   mapless: T[];
   /** Chunks whose JavaScript file is gone. */
   missing: T[];
-  /** Chunks whose map maps no position, so resolves no frame (Nitro's maps of dependency-only chunks). */
-  mappingNothing: T[];
 }
 
 // Synchronous: a build's chunks were just written, and a promise per stat cost more main-thread time
@@ -35,20 +31,15 @@ function isFile(file: string | undefined): boolean {
 }
 
 /**
- * Which of a build's chunks are worth uploading. Maps are only read when something will be uploaded
- * (`checkMaps`), one at a time; a map that cannot be read is left to the upload to report.
+ * Which of a build's chunks can be uploaded, from the files alone: the maps are not read here. The
+ * upload reads each one once, and skips a map that maps nothing (`skipMapsNothing`) or reports one
+ * that cannot be read.
  */
-export async function sortByMap<T extends ChunkFiles>(
-  chunks: readonly T[],
-  checkMaps: boolean,
-): Promise<SortedByMap<T>> {
-  const sorted: SortedByMap<T> = { uploadable: [], mapless: [], missing: [], mappingNothing: [] };
-  const reader = new ReusedReader();
+export function sortByMap<T extends ChunkFiles>(chunks: readonly T[]): SortedByMap<T> {
+  const sorted: SortedByMap<T> = { uploadable: [], mapless: [], missing: [] };
   for (const chunk of chunks) {
     if (!isFile(chunk.jsPath)) sorted.missing.push(chunk);
     else if (!isFile(chunk.mapPath)) sorted.mapless.push(chunk);
-    else if (checkMaps && (await mapFileMapsNothing(chunk.mapPath!, reader)))
-      sorted.mappingNothing.push(chunk);
     else sorted.uploadable.push(chunk);
   }
   return sorted;

@@ -7,6 +7,7 @@ import {
 } from '../api/protocol';
 import { zstdAvailable } from '../container/zstd';
 import { ApiError, errorMessage, HogmapsError, type OptionIssue, OptionsError } from '../errors';
+import { loadedMapMapsNothing } from '../files/empty-map';
 import { uploadBatch } from './batch';
 import { eventHash, loadInput, type Pair, packedSizeBound, packLoaded, pairBytes } from './pack';
 import { recyclePair } from './pair-memory';
@@ -80,15 +81,25 @@ async function collectInputs(
   return { unique, duplicates, firstFile };
 }
 
+/**
+ * Loads an input for its first hash; undefined (reported, its memory given back) when the run skips
+ * maps that map nothing and this one does. Judged here, from the check the load already made, so a
+ * build's finish reads each map once.
+ */
+async function loadWorthPacking(context: RunContext, input: UploadInput): Promise<Pair | undefined> {
+  const pair = await loadInput(input);
+  if (!context.skipMapsNothing || !loadedMapMapsNothing(pair.map)) return pair;
+  context.report.mapsNothing(input);
+  recyclePair(pair);
+  return undefined;
+}
+
 /** Loads, packs and hashes one input, keeping its container within the buffer budget. */
-async function packed(context: RunContext, input: UploadInput, pair?: Pair): Promise<Chunk | undefined> {
+async function packed(context: RunContext, input: UploadInput, loaded?: Pair): Promise<Chunk | undefined> {
   const ref = { chunkId: input.chunkId, fileName: input.fileName };
-  const { bytes, hash } = await packLoaded(
-    pair ?? (await loadInput(input)),
-    input,
-    context.compression,
-    context.releaseMode,
-  );
+  const pair = loaded ?? (await loadWorthPacking(context, input));
+  if (!pair) return undefined;
+  const { bytes, hash } = await packLoaded(pair, input, context.compression, context.releaseMode);
   if (bytes.length > context.maxPayloadBytes) {
     context.report.tooLarge(ref, bytes.length, context.maxPayloadBytes);
     return undefined;
@@ -114,7 +125,8 @@ async function packed(context: RunContext, input: UploadInput, pair?: Pair): Pro
  * the limit is ever checked or started.
  */
 async function hashed(context: RunContext, input: UploadInput): Promise<Chunk | undefined> {
-  const pair = await loadInput(input);
+  const pair = await loadWorthPacking(context, input);
+  if (!pair) return undefined;
   if (packedSizeBound(pair) > context.maxPayloadBytes) return packed(context, input, pair);
   const ref = { chunkId: input.chunkId, fileName: input.fileName };
   const chunk: Chunk = {
@@ -225,6 +237,7 @@ export async function uploadSymbolSets(
     bufferedBytes: 0,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
     maxPayloadBytes: options.maxPayloadBytes ?? MAX_SYMBOL_SET_BYTES,
+    skipMapsNothing: options.skipMapsNothing ?? false,
     packLimit: createLimiter(Math.min(concurrency, availableParallelism())),
   };
   // Event mode hashes the pair, so a set is packed only once bulk_check_upload asks for it; symbol-set

@@ -17,6 +17,7 @@ export function createReport(options: {
   const uploaded: string[] = [];
   const alreadyPresent: string[] = [];
   const tooLarge: string[] = [];
+  const mapsNothing: string[] = [];
   const failed: UploadFailure[] = [];
   let bytes = 0;
   const settled = new Set<string>();
@@ -48,6 +49,12 @@ export function createReport(options: {
       tooLarge.push(ref.chunkId);
       logger?.warn(`${ref.fileName}: skipped, its symbol set is ${size} bytes, over the ${limit}-byte limit`);
       emit({ type: 'skipped', ...refOf(ref), reason: 'too-large', bytes: size });
+    },
+    mapsNothing(ref: ChunkRef) {
+      settled.add(ref.chunkId);
+      mapsNothing.push(ref.chunkId);
+      logger?.debug(`${ref.fileName}: skipped, its map maps nothing (chunk ${ref.chunkId})`);
+      emit({ type: 'skipped', ...refOf(ref), reason: 'maps-nothing' });
     },
     duplicate(ref: ChunkRef, firstFile: string) {
       logger?.warn(
@@ -82,6 +89,7 @@ export function createReport(options: {
         uploaded,
         alreadyPresent,
         tooLarge,
+        mapsNothing,
         failed,
         bytes,
         requests,

@@ -42,6 +42,8 @@ export interface RunContext {
   bufferedBytes: number;
   maxBufferedBytes: number;
   maxPayloadBytes: number;
+  /** Skip pairs whose map maps nothing (UploadOptions.skipMapsNothing). */
+  skipMapsNothing: boolean;
   /**
    * Bounds loads, hashes and packs in flight to the CPU count: they are CPU-bound, and each one in
    * flight holds a file's text, its payload and the compressed frame. `first` jumps the queue: a set

@@ -48,6 +48,12 @@ export interface UploadOptions {
    * again at upload time (and their hash re-checked). @default 67108864 (64 MiB)
    */
   maxBufferedBytes?: number;
+  /**
+   * Skip, rather than upload, a pair whose map maps no position (no segment in `mappings`): nothing
+   * in it can resolve a frame. Nitro leaves such maps for chunks made only of dependencies. They are
+   * listed in the summary's `mapsNothing`. @default false (PostHog's CLI uploads them)
+   */
+  skipMapsNothing?: boolean;
 }
 
 export interface UploadFailure {
@@ -60,6 +66,8 @@ export interface UploadSummary {
   uploaded: string[];
   alreadyPresent: string[];
   tooLarge: string[];
+  /** Skipped because their map maps nothing (with `skipMapsNothing`). */
+  mapsNothing: string[];
   failed: UploadFailure[];
   /** Container bytes sent to object storage (or, in a dry run, that would be). */
   bytes: number;
@@ -78,7 +86,11 @@ export type UploadProgressEvent =
   | { type: 'start'; files: number; duplicates: number }
   | (FileEvent & { type: 'packed'; bytes: number })
   | (FileEvent & { type: 'uploaded'; bytes: number })
-  | (FileEvent & { type: 'skipped'; reason: 'already-present' | 'too-large' | 'duplicate'; bytes?: number })
+  | (FileEvent & {
+      type: 'skipped';
+      reason: 'already-present' | 'too-large' | 'maps-nothing' | 'duplicate';
+      bytes?: number;
+    })
   | (FileEvent & { type: 'failed'; error: string })
   | { type: 'done'; summary: UploadSummary };
 

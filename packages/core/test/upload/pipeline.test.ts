@@ -54,6 +54,7 @@ describe('uploadSymbolSets', () => {
       uploaded: ['a', 'b', 'c'],
       alreadyPresent: [],
       tooLarge: [],
+      mapsNothing: [],
       failed: [],
     });
     expect(summary.requests).toBe(6); // check, start, 3 × storage, finish
@@ -216,6 +217,38 @@ describe('uploadSymbolSets', () => {
       /dist\/big\.js: skipped, its symbol set is \d+ bytes, over the 1000-byte limit/,
     );
     expect(server.rows.has('big')).toBe(false);
+  });
+
+  it('skips a map that maps nothing when asked (builds do), and uploads it otherwise, as PostHog’s CLI', async () => {
+    // What Nitro leaves of the map of a chunk made only of dependencies: sources, no segment.
+    const hollow = (chunkId: string, asBytes: boolean): UploadInput => {
+      const text = JSON.stringify({ version: 3, sources: ['../node_modules/h3/index.mjs'], mappings: ';;' });
+      return {
+        ...input(chunkId),
+        load: async () => ({ minified: 'h3();', map: asBytes ? Buffer.from(text) : text }),
+      };
+    };
+    for (const releaseMode of ['symbol-set', 'event'] as const) {
+      const events: UploadProgressEvent[] = [];
+      const [bytes, text, kept] = [`bytes-${releaseMode}`, `text-${releaseMode}`, `kept-${releaseMode}`];
+      const summary = await upload([hollow(bytes, true), hollow(text, false), input(kept)], {
+        releaseMode,
+        skipMapsNothing: true,
+        onProgress: (event) => events.push(event),
+      });
+      expect(summary).toMatchObject({ uploaded: [kept], mapsNothing: [bytes, text], failed: [] });
+      expect(events).toContainEqual({
+        type: 'skipped',
+        chunkId: bytes,
+        fileName: `dist/${bytes}.js`,
+        reason: 'maps-nothing',
+      });
+      for (const id of [bytes, text]) expect(server.rows.has(id)).toBe(false);
+      expect(logs.join('\n')).toContain(`dist/${text}.js: skipped, its map maps nothing`);
+    }
+    const summary = await upload([hollow('plain', true)]);
+    expect(summary).toMatchObject({ uploaded: ['plain'], mapsNothing: [] });
+    expect(server.rows.has('plain')).toBe(true);
   });
 
   it('reports each bad input once, naming the file, and uploads the rest', async () => {
