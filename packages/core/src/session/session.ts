@@ -172,7 +172,7 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
     const willUpload = options.credentials !== undefined && (!result.watch || options.uploadInWatchMode);
     // What cannot be uploaded is skipped, counted in the summary and listed at debug level: never a
     // failure, and never an end to this finish (see sortByMap).
-    const { uploadable: onDisk, mapless, missing } = sortByMap(fresh);
+    const { onDisk, mapless, missing } = sortByMap(fresh);
 
     let skippedBecause: string | undefined;
     if (!options.credentials) skippedBecause = 'no credentials';

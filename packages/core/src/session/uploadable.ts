@@ -6,13 +6,13 @@ interface ChunkFiles {
 }
 
 /**
- * A build's chunks by what can be uploaded. Only `uploadable` is; the rest are skipped, never failed:
+ * A build's chunks by what can be uploaded. Only `onDisk` can be; the rest are skipped, never failed:
  * frameworks emit chunks without maps (wrappers, adapter files), and adapters move or remove files
  * after the bundler wrote them.
  */
 export interface SortedByMap<T> {
-  /** Chunks with their JavaScript and map files on disk. */
-  uploadable: T[];
+  /** Chunks with their JavaScript and map files on disk: the upload's to judge. */
+  onDisk: T[];
   /** Chunks without a map file on disk (none emitted, inline, or moved away since). */
   mapless: T[];
   /** Chunks whose JavaScript file is gone. */
@@ -36,11 +36,11 @@ function isFile(file: string | undefined): boolean {
  * that cannot be read.
  */
 export function sortByMap<T extends ChunkFiles>(chunks: readonly T[]): SortedByMap<T> {
-  const sorted: SortedByMap<T> = { uploadable: [], mapless: [], missing: [] };
+  const sorted: SortedByMap<T> = { onDisk: [], mapless: [], missing: [] };
   for (const chunk of chunks) {
     if (!isFile(chunk.jsPath)) sorted.missing.push(chunk);
     else if (!isFile(chunk.mapPath)) sorted.mapless.push(chunk);
-    else sorted.uploadable.push(chunk);
+    else sorted.onDisk.push(chunk);
   }
   return sorted;
 }
