@@ -18,6 +18,15 @@ describe('readDebugIdComment (posthog-cli get_comment_value)', () => {
     expect(readDebugIdComment(`//# debugId=${ID}`)).toBe(ID);
   });
 
+  it('reads a minified chunk (one long line) with the marker on any line, or none', () => {
+    const line = `var a=${JSON.stringify('x'.repeat(200_000))};`;
+    expect(readDebugIdComment(line)).toBeUndefined();
+    expect(readDebugIdComment(`${line}var b="//# debugId=${ID}";`)).toBeUndefined();
+    expect(readDebugIdComment(`${line}\n//# debugId=${ID}\n//# sourceMappingURL=a.js.map`)).toBe(ID);
+    // posthog-cli reads the last such line wherever it is, not only in a trailing block.
+    expect(readDebugIdComment(`//# debugId=${ID}\n${line}`)).toBe(ID);
+  });
+
   it('needs the marker at the start of a line', () => {
     expect(readDebugIdComment(`f(); //# debugId=${ID}`)).toBeUndefined();
     expect(readDebugIdComment(` //# debugId=${ID}`)).toBeUndefined();

@@ -23,6 +23,16 @@ describe('detectChunkId', () => {
     expect(detectChunkId(`f();\n//# chunkId=first\n//# chunkId=second`)).toBe('second');
   });
 
+  it('reads a minified chunk (one long line) with or without a marker anywhere in it', () => {
+    const line = `var a=${JSON.stringify('x'.repeat(200_000))};`;
+    expect(detectChunkId(line)).toBeUndefined();
+    expect(detectChunkId(`${line}\n//# sourceMappingURL=a.js.map`)).toBeUndefined();
+    expect(detectChunkId(`${line}${createChunkIdComment(ID)}\n//# sourceMappingURL=a.js.map`)).toBe(ID);
+    // In a string on the code's line, and in a comment ahead of the code: neither is the trailing block.
+    expect(detectChunkId(`${line}var b="\\n//# chunkId=${ID}";`)).toBeUndefined();
+    expect(detectChunkId(`//# chunkId=${ID}\n${line}`)).toBeUndefined();
+  });
+
   it('ignores the marker when it does not start a line', () => {
     expect(detectChunkId(`f(); //# chunkId=${ID}`)).toBeUndefined();
     expect(detectChunkId(`f();\n  //# chunkId=${ID}`)).toBeUndefined();

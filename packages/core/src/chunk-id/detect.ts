@@ -19,8 +19,16 @@ const TRAILING_COMMENT_LINE = /^\s*(?:\/\/.*|\/\*.*\*\/\s*)?$/;
  */
 export function detectChunkId(code: string): string | undefined {
   let end = code.length;
+  let hasMarker: boolean | undefined;
   while (end > 0) {
-    const start = code.lastIndexOf('\n', end - 1) + 1;
+    let start = lineStartNear(code, end);
+    if (start < 0) {
+      // A long line: the code's own (a minified chunk is one line) or an inline map's comment. Finding
+      // its start would search back over all of it; one search for the marker usually settles it.
+      hasMarker ??= code.includes(CHUNK_ID_COMMENT_PREFIX);
+      if (!hasMarker) return undefined;
+      start = code.lastIndexOf('\n', end - 1) + 1;
+    }
     const line = code.slice(start, code[end - 1] === '\r' ? end - 1 : end);
     if (line.startsWith(CHUNK_ID_COMMENT_PREFIX)) {
       const match = CHUNK_ID_LINE.exec(line);
@@ -31,6 +39,17 @@ export function detectChunkId(code: string): string | undefined {
     end = start - 1;
   }
   return undefined;
+}
+
+/** Lines of the trailing comment block are short: a line start is looked for this far back first. */
+const NEAR = 1024;
+
+/** Where the line that ends at `end` starts, if it starts within NEAR characters; else -1. */
+function lineStartNear(code: string, end: number): number {
+  const from = Math.max(0, end - NEAR);
+  const newline = code.slice(from, end).lastIndexOf('\n');
+  if (newline >= 0) return from + newline + 1;
+  return from === 0 ? 0 : -1;
 }
 
 /** The location of an injected snippet. `end` includes the `;` or `,` that ends it, so cutting
