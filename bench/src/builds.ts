@@ -22,6 +22,9 @@ export interface BuildSample {
   wallMs: number;
   /** CPU time of the build (see BuildReport.cpuMs): far less sensitive than wall time to other load. */
   cpuMs: number;
+  /** Its user and system parts (absent in results written before they were recorded). */
+  userMs?: number;
+  systemMs?: number;
   /** Peak RSS: the larger of the sampled process-tree RSS and the Node process's own high-water mark. */
   peakRss: number;
   output: OutputSummary;
@@ -97,6 +100,8 @@ async function runOne(options: BuildMatrixOptions, bundler: Bundler, variant: Va
     round,
     wallMs: measured.wallMs,
     cpuMs: measured.report.cpuMs,
+    userMs: measured.report.userMs,
+    systemMs: measured.report.systemMs,
     peakRss: Math.max(measured.treeRss, measured.report.maxRss),
     output: await inspectOutput(outDir, variant.id),
     warnings: measured.report.warnings.length,
@@ -123,7 +128,7 @@ export async function runBuildMatrix(options: BuildMatrixOptions): Promise<Varia
           result.samples.push(sample);
           const uploaded = sample.uploaded === undefined ? '' : `, ${sample.uploaded} sets uploaded`;
           options.log(
-            `  ${bundler} round ${round + 1}: ${result.variant.label}: ${formatMs(sample.wallMs)} (cpu ${formatMs(sample.cpuMs)}), ${formatMiB(sample.peakRss)}, ` +
+            `  ${bundler} round ${round + 1}: ${result.variant.label}: ${formatMs(sample.wallMs)} (cpu ${formatMs(sample.cpuMs)}: user ${formatMs(sample.userMs ?? 0)}, system ${formatMs(sample.systemMs ?? 0)}), ${formatMiB(sample.peakRss)}, ` +
               `${sample.output.jsFiles} js (${sample.output.injected} injected)${uploaded}`,
           );
         } catch (error) {

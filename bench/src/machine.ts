@@ -1,5 +1,5 @@
 // The machine and the versions a result was measured with, printed beside every table.
-import { readFile } from 'node:fs/promises';
+import { readdir, readFile } from 'node:fs/promises';
 import os from 'node:os';
 import path from 'node:path';
 
@@ -15,6 +15,12 @@ export interface MachineInfo {
   loadStart: number;
   loadEnd?: number;
   versions: Record<string, string>;
+  /**
+   * The VM hands freed memory back to its host (virtio-balloon free page reporting): memory a process
+   * touches after a pause is faulted in from the host again, so a build's system time swings by
+   * seconds between runs. Absent where the kernel does not, and in results written before it was read.
+   */
+  freePageReporting?: boolean;
 }
 
 const PACKAGES = [
@@ -31,6 +37,15 @@ const PACKAGES = [
   '@posthog/webpack-plugin',
   '@toondepauw/node-zstd',
 ];
+
+async function reportsFreePages(): Promise<boolean> {
+  const order = await readFile('/sys/module/page_reporting/parameters/page_reporting_order', 'utf8').catch(
+    () => undefined,
+  );
+  if (order === undefined) return false;
+  const balloon = await readdir('/sys/bus/virtio/drivers/virtio_balloon').catch(() => [] as string[]);
+  return balloon.some((entry) => entry.startsWith('virtio'));
+}
 
 export async function machineInfo(benchDir: string): Promise<MachineInfo> {
   const versions: Record<string, string> = {};
@@ -49,5 +64,6 @@ export async function machineInfo(benchDir: string): Promise<MachineInfo> {
     node: process.version,
     loadStart: os.loadavg()[0]!,
     versions,
+    freePageReporting: await reportsFreePages(),
   };
 }

@@ -1,5 +1,6 @@
 import { describe, expect, test } from 'vitest';
-import { rereleaseTargetLine } from './report';
+import type { BuildSample, VariantResult } from './builds';
+import { type RunResult, rereleaseTargetLine, targetLines } from './report';
 import type { PlainStep, ReleaseSample } from './rerelease';
 
 function sample(over: Partial<ReleaseSample>): ReleaseSample {
@@ -71,5 +72,52 @@ describe('re-release target (issue #14 target 5)', () => {
         plainStep(149),
       ),
     ).toMatch(/^- MISSED: /);
+  });
+});
+
+describe('inject-only target lines', () => {
+  const build = (id: 'baseline' | 'inject', cpu: Array<[number, number]>, parts = true): VariantResult => ({
+    bundler: 'rolldown',
+    variant: { id, label: id === 'baseline' ? 'no plugin (baseline)' : 'hogmaps, inject only' },
+    samples: cpu.map(
+      ([user, system], round): BuildSample => ({
+        round,
+        wallMs: 1000,
+        cpuMs: user + system,
+        ...(parts ? { userMs: user, systemMs: system } : {}),
+        peakRss: 1,
+        output: { jsFiles: 1, jsBytes: 1, mapFiles: 1, mapBytes: 1, injected: id === 'inject' ? 1 : 0 },
+        warnings: 0,
+      }),
+    ),
+  });
+  const run = (builds: VariantResult[]) => ({ builds, uploads: [] }) as unknown as RunResult;
+
+  test('a system-time swing fails the CPU target, and the line shows that user time did not move', () => {
+    // The baseline ran in the VM's quiet state, the plugin right after freed memory went to the host.
+    const lines = targetLines(
+      run([
+        build('baseline', [
+          [2000, 300],
+          [2000, 2300],
+          [2000, 300],
+        ]),
+        build('inject', [
+          [2040, 2300],
+          [2040, 300],
+          [2040, 2300],
+        ]),
+      ]),
+    );
+    expect(lines).toEqual([
+      '- MISSED: rolldown, hogmaps, inject only: wall 1.00×, CPU 1.89× (user 1.02×, system 7.67×) (≤ 1.05× both)',
+    ]);
+  });
+
+  test('results written before the split keep their line', () => {
+    const lines = targetLines(
+      run([build('baseline', [[1000, 0]], false), build('inject', [[1020, 0]], false)]),
+    );
+    expect(lines).toEqual(['- met: rolldown, hogmaps, inject only: wall 1.00×, CPU 1.02× (≤ 1.05× both)']);
   });
 });

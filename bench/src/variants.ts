@@ -112,6 +112,13 @@ export interface BuildReport {
   childMs: number;
   /** CPU time (user + system) of the build process, all threads, plus its child processes, in ms. */
   cpuMs: number;
+  /**
+   * The two parts of cpuMs. System time is mostly the kernel handing out fresh memory, and on a VM
+   * that returns freed memory to its host (machine.ts) it swings by seconds from one run to the next
+   * whatever the build does: user time is the steadier figure of a plugin's own work.
+   */
+  userMs: number;
+  systemMs: number;
   /** The child's own peak RSS (kernel high-water mark), in bytes. */
   maxRss: number;
   warnings: string[];

@@ -1,7 +1,7 @@
 // One measured build in a fresh Node process (forked by the runner with the job as JSON in argv[2]).
 // It reports, then lets the process end by itself: a plugin that leaves a handle open shows up as a
 // longer wall time in the parent, as it would for a user.
-import { cpuMsOf, descendantsOf } from '../measure/fork-measured';
+import { cpuTimesOf, descendantsOf } from '../measure/fork-measured';
 import type { BuildJob, BuildReport } from '../variants';
 import { RUNNERS } from './bundlers';
 import { probedUpload } from './upload-probe';
@@ -10,13 +10,17 @@ async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as BuildJob;
   const warnings: string[] = [];
   await RUNNERS[job.bundler](job, warnings);
-  const cpu = process.cpuUsage();
+  const usage = process.resourceUsage();
   // esbuild's service is a child process, still alive here: its CPU time counts too.
-  const childrenMs = descendantsOf(process.pid).reduce((sum, pid) => sum + cpuMsOf(pid), 0);
+  const children = descendantsOf(process.pid).map(cpuTimesOf);
+  const userMs = usage.userCPUTime / 1000 + children.reduce((sum, times) => sum + times.userMs, 0);
+  const systemMs = usage.systemCPUTime / 1000 + children.reduce((sum, times) => sum + times.systemMs, 0);
   const report: BuildReport = {
     childMs: performance.now(),
-    cpuMs: (cpu.user + cpu.system) / 1000 + childrenMs,
-    maxRss: process.resourceUsage().maxRSS * 1024,
+    cpuMs: userMs + systemMs,
+    userMs,
+    systemMs,
+    maxRss: usage.maxRSS * 1024,
     warnings,
     ...(job.probeUpload ? { upload: probedUpload() } : {}),
   };

@@ -44,16 +44,22 @@ function childrenOf(pid: number): number[] {
 /** Linux reports /proc CPU times in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
 
-/** CPU time (user + system, all threads) of one process so far, in ms; 0 once it is gone. */
-export function cpuMsOf(pid: number): number {
+/** User and system CPU time (all threads) of one process so far, in ms; zeros once it is gone. */
+export function cpuTimesOf(pid: number): { userMs: number; systemMs: number } {
   try {
     const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
     // After the command name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
-    return (Number(fields[11]) + Number(fields[12])) * TICK_MS;
+    return { userMs: Number(fields[11]) * TICK_MS, systemMs: Number(fields[12]) * TICK_MS };
   } catch {
-    return 0;
+    return { userMs: 0, systemMs: 0 };
   }
+}
+
+/** CPU time (user + system, all threads) of one process so far, in ms; 0 once it is gone. */
+export function cpuMsOf(pid: number): number {
+  const { userMs, systemMs } = cpuTimesOf(pid);
+  return userMs + systemMs;
 }
 
 /** The descendants of a process (children, grandchildren, …). */
