@@ -1,4 +1,5 @@
 import { decodeStringLiteral, scanString, scanTokens } from '../inject/js-lexer';
+import { nearLineStart } from '../inject/near-line-start';
 import { findInjectionOffset } from '../inject/prologue';
 import { CHUNK_ID_COMMENT_PREFIX, isValidChunkId, SNIPPET_PARTS } from '../inject/snippet';
 
@@ -21,7 +22,7 @@ export function detectChunkId(code: string): string | undefined {
   let end = code.length;
   let hasMarker: boolean | undefined;
   while (end > 0) {
-    let start = lineStartNear(code, end);
+    let start = nearLineStart(code, end);
     if (start < 0) {
       // A long line: the code's own (a minified chunk is one line) or an inline map's comment. Finding
       // its start would search back over all of it; one search for the marker usually settles it.
@@ -39,17 +40,6 @@ export function detectChunkId(code: string): string | undefined {
     end = start - 1;
   }
   return undefined;
-}
-
-/** Lines of the trailing comment block are short: a line start is looked for this far back first. */
-const NEAR = 1024;
-
-/** Where the line that ends at `end` starts, if it starts within NEAR characters; else -1. */
-function lineStartNear(code: string, end: number): number {
-  const from = Math.max(0, end - NEAR);
-  const newline = code.slice(from, end).lastIndexOf('\n');
-  if (newline >= 0) return from + newline + 1;
-  return from === 0 ? 0 : -1;
 }
 
 /** The location of an injected snippet. `end` includes the `;` or `,` that ends it, so cutting

@@ -4,7 +4,7 @@ import { computeChunkId } from '../chunk-id/compute';
 import { detectChunkId } from '../chunk-id/detect';
 import { crlfFixture, expectPositionsPreserved, loadFixture } from './fixtures/harness';
 import { injectChunk } from './inject';
-import { injectFinalCode } from './inject-final';
+import { injectFinalCode, splitSourceMappingUrl } from './inject-final';
 import { shiftSourceMapText } from './shift-map-text';
 import { shiftGeneratedColumns } from './shift-mappings';
 import { createChunkIdComment, createSnippet } from './snippet';
@@ -118,5 +118,30 @@ describe('injectFinalCode', () => {
     runInNewContext(result.code, context);
     expect(Object.values(context._posthogChunkIds as object)).toEqual([result.chunkId]);
     expect(context._posthogReleaseId).toBe(RELEASE);
+  });
+});
+
+describe('splitSourceMappingUrl', () => {
+  const ref = '//# sourceMappingURL=a.js.map';
+  it.each([
+    ['a();', 'a();', '', undefined],
+    [`a();\n${ref}`, 'a();', `\n${ref}`, 'a.js.map'],
+    [`a();\n${ref}\n`, 'a();', `\n${ref}\n`, 'a.js.map'],
+    ['a();\n//@ sourceMappingURL=b.map', 'a();', '\n//@ sourceMappingURL=b.map', 'b.map'],
+    [`a();\r\n${ref}\r\n`, 'a();\r', `\n${ref}\r\n`, 'a.js.map\r'],
+    [
+      `${'x'.repeat(100_000)};\n//# sourceMappingURL=data:application/json;base64,e30=`,
+      `${'x'.repeat(100_000)};`,
+      '\n//# sourceMappingURL=data:application/json;base64,e30=',
+      'data:application/json;base64,e30=',
+    ],
+    // Not the bundler's reference: alone on the first line, not last, followed by a blank line, in code.
+    [ref, ref, '', undefined],
+    [`a();\n${ref}\nb();`, `a();\n${ref}\nb();`, '', undefined],
+    [`a();\n${ref}\n\n`, `a();\n${ref}\n\n`, '', undefined],
+    [`a();\n ${ref}`, `a();\n ${ref}`, '', undefined],
+    ["a('sourceMappingURL=x');", "a('sourceMappingURL=x');", '', undefined],
+  ])('%j', (code, body, tail, url) => {
+    expect(splitSourceMappingUrl(code)).toEqual({ body, tail, url });
   });
 });

@@ -1,4 +1,5 @@
 import { detectChunkId } from '../chunk-id/detect';
+import { nearLineStart } from './near-line-start';
 import { findInjectionPoint } from './prologue';
 import { type ColumnShift, shiftInlineSourceMapUrl } from './shift-map-text';
 import { createChunkIdComment, createSnippet } from './snippet';
@@ -25,17 +26,28 @@ export interface FinalInjectResult {
   shift: ColumnShift | undefined;
 }
 
-/** The bundler's map reference on the last line (rollup ends it with a line break, rolldown does not). */
-const TRAILING_SOURCE_MAPPING_URL = /\n\/\/[#@] sourceMappingURL=([^\n]*)\n?$/;
+/** The bundler's map reference, a line of its own (rollup ends it with a line break, rolldown does not). */
+const SOURCE_MAPPING_URL_LINE = /^\/\/[#@] sourceMappingURL=/;
 
 /**
  * The code before the bundler's trailing `//# sourceMappingURL=` line, and that line (with the line
  * break before it; empty when there is none): a `//# chunkId=` comment goes between them.
  */
 export function splitSourceMappingUrl(code: string): { body: string; tail: string; url: string | undefined } {
-  const match = TRAILING_SOURCE_MAPPING_URL.exec(code);
-  if (!match) return { body: code, tail: '', url: undefined };
-  return { body: code.slice(0, match.index), tail: code.slice(match.index), url: match[1] };
+  const none = { body: code, tail: '', url: undefined };
+  // The last line, before at most one line break.
+  const end = code.endsWith('\n') ? code.length - 1 : code.length;
+  let start = nearLineStart(code, end);
+  if (start < 0) {
+    // A long last line: a minified chunk's code (hidden maps leave no reference), or an inline map.
+    if (!code.includes('sourceMappingURL=')) return none;
+    start = code.lastIndexOf('\n', end - 1) + 1;
+  }
+  // Never the first line: the reference follows a line break.
+  const newline = start - 1;
+  if (newline < 0 || !SOURCE_MAPPING_URL_LINE.test(code.slice(start, end))) return none;
+  const url = code.slice(code.indexOf('=', newline) + 1, end);
+  return { body: code.slice(0, newline), tail: code.slice(newline), url };
 }
 
 function countLineFeeds(code: string, end: number): number {
