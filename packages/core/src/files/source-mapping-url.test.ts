@@ -39,6 +39,19 @@ describe('stripSourceMappingUrl', () => {
     expect(stripSourceMappingUrl(withTail)).toBe(code);
   });
 
+  it('walks only the tail: a long one-line chunk, an inline map, many lines', () => {
+    const line = `var a=${JSON.stringify('x'.repeat(100_000))};`;
+    const inline = `//# sourceMappingURL=data:application/json;base64,${'A'.repeat(50_000)}`;
+    expect(stripSourceMappingUrl(`${line}\n${inline}`)).toBe(`${line}\n`);
+    expect(stripSourceMappingUrl(`${line}\n${inline}\n//# chunkId=abc`)).toBe(`${line}\n//# chunkId=abc`);
+    expect(stripSourceMappingUrl(`${line}//# sourceMappingURL=a.js.map`)).toBe(
+      `${line}//# sourceMappingURL=a.js.map`,
+    );
+    const lines = 'run();\n'.repeat(50_000);
+    expect(stripSourceMappingUrl(`${lines}\n/*# sourceMappingURL=a.css.map */\n\n`)).toBe(`${lines}\n\n`);
+    expect(stripSourceMappingUrl(`\n${inline}`)).toBe('\n');
+  });
+
   it('returns the input unchanged when there is nothing to strip', () => {
     const code = 'code();\n//# chunkId=abc\n';
     expect(stripSourceMappingUrl(code)).toBe(code);

@@ -1,3 +1,5 @@
+import { nearLineStart } from '../inject/near-line-start';
+
 const JS_REFERENCE = /^\/\/[#@] sourceMappingURL=/;
 const JS_COMMENT = /^\/\/[#@]\s*sourceMappingURL=/;
 const CSS_COMMENT = /^\/\*[#@]\s*sourceMappingURL=.*\*\/$/;
@@ -28,19 +30,21 @@ export function findSourceMappingUrl(code: string): string | undefined {
  */
 export function stripSourceMappingUrl(code: string): string {
   if (!code.includes('sourceMappingURL=')) return code;
-  const lines = code.match(/[^\n]*\n|[^\n]+$/g) ?? [];
+  // Lines from the end, each with its line break; what comes before the tail is never split up.
   const kept: string[] = [];
-  let index = lines.length - 1;
+  let end = code.length;
   let removed = false;
-  for (; index >= 0; index--) {
-    const line = lines[index]!.trim();
-    if (JS_COMMENT.test(line) || CSS_COMMENT.test(line)) {
-      removed = true;
-      continue;
-    }
-    if (line !== '' && !SINGLE_LINE_COMMENT.test(line)) break;
-    kept.push(lines[index]!);
+  while (end > 0) {
+    const lineEnd = code[end - 1] === '\n' ? end - 1 : end;
+    let start = nearLineStart(code, lineEnd);
+    if (start < 0) start = code.lastIndexOf('\n', lineEnd - 1) + 1;
+    const raw = code.slice(start, end);
+    const line = raw.trim();
+    if (JS_COMMENT.test(line) || CSS_COMMENT.test(line)) removed = true;
+    else if (line === '' || SINGLE_LINE_COMMENT.test(line)) kept.push(raw);
+    else break;
+    end = start;
   }
   if (!removed) return code;
-  return lines.slice(0, index + 1).join('') + kept.reverse().join('');
+  return code.slice(0, end) + kept.reverse().join('');
 }
