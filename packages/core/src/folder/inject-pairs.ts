@@ -87,7 +87,9 @@ async function injectOne(
     }
     const result = await injectFileOnDisk(pair.jsPath, pair.mapPath, options);
     count(context, outcome, result.injected, name, result.chunkId, false);
-    return { ...pair, chunkId: result.chunkId, jsHash: sha256(result.code) };
+    const entry: FolderEntry = { ...pair, chunkId: result.chunkId, jsHash: sha256(result.code) };
+    if (result.mapIsEmpty !== undefined) entry.mapIsEmpty = result.mapIsEmpty;
+    return entry;
   } catch (error) {
     outcome.skipped += 1;
     context.logger.warn(`${errorMessage(error)}; skipped`);

@@ -14,6 +14,8 @@ export interface FolderEntry {
   mapPath: string;
   /** SHA-256 of the JS as it was when its id was read or injected (map deletion checks it). */
   jsHash: string;
+  /** Whether its map is PostHog's empty map, when injecting it told (else the map is read to see). */
+  mapIsEmpty?: boolean;
   /** Reads the content to upload; default: both files from disk. */
   load?: UploadInput['load'];
 }

@@ -22,7 +22,10 @@ async function isEmptyMapFile(mapPath: string): Promise<boolean> {
   return isEmptySourceMapBytes(bytes, scan) ?? isEmptySourceMap(JSON.parse(bytes.toString('utf8')));
 }
 
-/** Splits off entries whose map is empty or unreadable (one log line each), as posthog-cli does. */
+/**
+ * Splits off entries whose map is empty or unreadable (one log line each), as posthog-cli does. A map
+ * the injection already judged (`mapIsEmpty`) is not read again.
+ */
 export async function dropEmptyMaps(
   context: FolderContext,
   entries: readonly FolderEntry[],
@@ -35,7 +38,7 @@ export async function dropEmptyMaps(
     const name = displayPath(context.cwd, entry.mapPath);
     let empty: boolean;
     try {
-      empty = await isEmptyMapFile(entry.mapPath);
+      empty = entry.mapIsEmpty ?? (await isEmptyMapFile(entry.mapPath));
     } catch (error) {
       context.logger.warn(`${name}: not a readable JSON source map (${errorMessage(error)}); skipped`);
       dropped.push(entry);

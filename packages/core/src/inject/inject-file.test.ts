@@ -247,6 +247,36 @@ describe('injectFileOnDisk: a plain map is edited as bytes', () => {
   });
 });
 
+describe("injectFileOnDisk: whether the map it wrote is PostHog's empty map", () => {
+  it('says so from the bytes it read, for an empty map, a stamped one and one with code', async () => {
+    const empty = '{"version":3,"sources":[],"names":[],"mappings":""}';
+    const wrapper = await writePair('wrapper', 'export{};\n', empty);
+    const result = await injectFileOnDisk(wrapper.jsPath, wrapper.mapPath);
+    expect(result.mapIsEmpty).toBe(true);
+    expect(JSON.parse(await readFile(wrapper.mapPath, 'utf8'))).toMatchObject({ mappings: '', sources: [] });
+
+    const stamped = await writePair('stamped', 'export{};\n', `${empty.slice(0, -1)},"chunk_id":"x"}`);
+    expect((await injectFileOnDisk(stamped.jsPath, stamped.mapPath)).mapIsEmpty).toBe(true);
+
+    const named = await writePair(
+      'named',
+      'export{};\n',
+      '{"version":3,"sources":["a.js"],"names":[],"mappings":""}',
+    );
+    expect((await injectFileOnDisk(named.jsPath, named.mapPath)).mapIsEmpty).toBe(false);
+
+    const { code, map } = loadFixture('esbuild-strict.min');
+    const real = await writePair('real', code, map);
+    expect((await injectFileOnDisk(real.jsPath, real.mapPath)).mapIsEmpty).toBe(false);
+  });
+
+  it('leaves it open where the map was parsed, not read as bytes (an index map)', async () => {
+    const indexMap = JSON.stringify({ version: 3, sections: [] });
+    const { jsPath, mapPath } = await writePair('index-empty', 'export{};\n', indexMap);
+    expect((await injectFileOnDisk(jsPath, mapPath)).mapIsEmpty).toBeUndefined();
+  });
+});
+
 describe('injectFileOnDisk: debug ids (event mode, as posthog-cli ≥ 0.14)', () => {
   const DEBUG_ID = '85314830-023f-4cf1-a267-535f4e37bb17';
   const MAP = JSON.stringify({ version: 3, sources: ['a.js'], names: [], mappings: 'AAAA' });

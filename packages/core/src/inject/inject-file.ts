@@ -6,6 +6,7 @@ import { findDebugId, findDebugIdInMapBytes } from '../chunk-id/debug-id';
 import { detectChunkId } from '../chunk-id/detect';
 import { errorMessage, FileError } from '../errors';
 import { memberOf, plainStringValue, scanJsonObject } from '../files/json-scan';
+import { isEmptySourceMapBytes } from '../files/source-map-bytes';
 import type { InjectOptions } from './inject';
 import { findInjectionPoint } from './prologue';
 import { shiftGeneratedColumns } from './shift-mappings';
@@ -36,7 +37,13 @@ export interface SourcePairResult {
 }
 
 /** What `injectFileOnDisk` did; the map, rewritten or not, is on disk. */
-export type InjectFileResult = Omit<SourcePairResult, 'map'>;
+export type InjectFileResult = Omit<SourcePairResult, 'map'> & {
+  /**
+   * Whether the map as it is now on disk is PostHog's empty map (`isEmptySourceMap`), when the
+   * injection read it as bytes: the folder pipeline then skips it without reading it again.
+   */
+  mapIsEmpty?: boolean;
+};
 
 type MapJson = Record<string, unknown> & { mappings?: unknown; sections?: unknown };
 
@@ -161,14 +168,17 @@ function injectMapBytes(
   const head = plainStringValue(bytes, { ...mappings, end: lineEnd + 1 });
   if (head === undefined) return undefined;
   const result = { injected: true, chunkId: placed.chunkId, code: placed.code };
+  // No sections here, so the scan judges it. Moving columns keeps every segment and line break.
+  const wasEmpty = isEmptySourceMapBytes(bytes, scan) === true;
   // posthog-cli's rule: a map with a chunk id has been adjusted already.
-  if (stamped) return { result, map: undefined };
+  if (stamped) return { result: { ...result, mapIsEmpty: wasEmpty }, map: undefined };
+  const shifted = placed.shift(head, file);
   const field = `${scan.members.length > 0 ? ',' : ''}"chunk_id":${JSON.stringify(placed.chunkId)}`;
   return {
-    result,
+    result: { ...result, mapIsEmpty: wasEmpty && shifted === '' },
     map: [
       bytes.subarray(0, mappings.start + 1),
-      Buffer.from(placed.shift(head, file), 'utf8'),
+      Buffer.from(shifted, 'utf8'),
       bytes.subarray(lineEnd, scan.close),
       Buffer.from(field, 'utf8'),
       bytes.subarray(scan.close),
