@@ -72,6 +72,11 @@ function machineSection(result: RunResult): string[] {
   ];
 }
 
+/** Whether every sample of the variant has its CPU time split into user and system (newer results). */
+function hasCpuParts(result: VariantResult | undefined): boolean {
+  return result?.samples.every((sample) => sample.userMs !== undefined) ?? false;
+}
+
 /** Median over rounds of `pick(sample) / pick(baseline sample of the same round)`. */
 function pairedRatio(
   result: VariantResult,
@@ -117,7 +122,7 @@ function buildTable(builds: VariantResult[]): string[] {
     const ratio = (pick: (sample: BuildSample) => number) =>
       isBaseline ? '1' : formatRatio(pairedRatio(result, baseline, pick));
     const med = (pick: (sample: BuildSample) => number) => median(result.samples.map(pick));
-    const hasUser = result.samples.every((sample) => sample.userMs !== undefined);
+    const hasUser = hasCpuParts(result);
     const last = result.samples.at(-1)!;
     const maps = median(result.samples.map((sample) => sample.output.mapBytes));
     lines.push(
@@ -222,9 +227,7 @@ export function targetLines(result: RunResult): string[] {
     const baseline = result.builds.find((b) => b.bundler === build.bundler && b.variant.id === 'baseline');
     const wall = pairedRatio(build, baseline, (sample) => sample.wallMs);
     const cpu = pairedRatio(build, baseline, (sample) => sample.cpuMs);
-    const withParts = [build, baseline].every((b) =>
-      b?.samples.every((sample) => sample.userMs !== undefined),
-    );
+    const withParts = hasCpuParts(build) && hasCpuParts(baseline);
     const parts = withParts
       ? ` (user ${formatRatio(pairedRatio(build, baseline, (sample) => sample.userMs!))}, system ${formatRatio(pairedRatio(build, baseline, (sample) => sample.systemMs!))})`
       : '';

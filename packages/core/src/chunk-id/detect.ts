@@ -1,5 +1,5 @@
 import { decodeStringLiteral, scanString, scanTokens } from '../inject/js-lexer';
-import { nearLineStart } from '../inject/near-line-start';
+import { lineStartBefore } from '../inject/line-start';
 import { findInjectionOffset } from '../inject/prologue';
 import { CHUNK_ID_COMMENT_PREFIX, isValidChunkId, SNIPPET_PARTS } from '../inject/snippet';
 
@@ -22,14 +22,10 @@ export function detectChunkId(code: string): string | undefined {
   let end = code.length;
   let hasMarker: boolean | undefined;
   while (end > 0) {
-    let start = nearLineStart(code, end);
-    if (start < 0) {
-      // A long line: the code's own (a minified chunk is one line) or an inline map's comment. Finding
-      // its start would search back over all of it; one search for the marker usually settles it.
-      hasMarker ??= code.includes(CHUNK_ID_COMMENT_PREFIX);
-      if (!hasMarker) return undefined;
-      start = code.lastIndexOf('\n', end - 1) + 1;
-    }
+    // A long line is the code's own (a minified chunk is one line) or an inline map's comment: one
+    // search for the marker usually settles it without searching back over all of it.
+    const start = lineStartBefore(code, end, () => (hasMarker ??= code.includes(CHUNK_ID_COMMENT_PREFIX)));
+    if (start < 0) return undefined;
     const line = code.slice(start, code[end - 1] === '\r' ? end - 1 : end);
     if (line.startsWith(CHUNK_ID_COMMENT_PREFIX)) {
       const match = CHUNK_ID_LINE.exec(line);

@@ -1,4 +1,4 @@
-import { nearLineStart } from '../inject/near-line-start';
+import { lineStartBefore } from '../inject/line-start';
 
 const JS_REFERENCE = /^\/\/[#@] sourceMappingURL=/;
 const JS_COMMENT = /^\/\/[#@]\s*sourceMappingURL=/;
@@ -36,8 +36,7 @@ export function stripSourceMappingUrl(code: string): string {
   let removed = false;
   while (end > 0) {
     const lineEnd = code[end - 1] === '\n' ? end - 1 : end;
-    let start = nearLineStart(code, lineEnd);
-    if (start < 0) start = code.lastIndexOf('\n', lineEnd - 1) + 1;
+    const start = lineStartBefore(code, lineEnd);
     const raw = code.slice(start, end);
     const line = raw.trim();
     if (JS_COMMENT.test(line) || CSS_COMMENT.test(line)) removed = true;

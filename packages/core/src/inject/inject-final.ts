@@ -1,5 +1,5 @@
 import { detectChunkId } from '../chunk-id/detect';
-import { nearLineStart } from './near-line-start';
+import { lineStartBefore } from './line-start';
 import { findInjectionPoint } from './prologue';
 import { type ColumnShift, shiftInlineSourceMapUrl } from './shift-map-text';
 import { createChunkIdComment, createSnippet } from './snippet';
@@ -37,13 +37,9 @@ export function splitSourceMappingUrl(code: string): { body: string; tail: strin
   const none = { body: code, tail: '', url: undefined };
   // The last line, before at most one line break.
   const end = code.endsWith('\n') ? code.length - 1 : code.length;
-  let start = nearLineStart(code, end);
-  if (start < 0) {
-    // A long last line: a minified chunk's code (hidden maps leave no reference), or an inline map.
-    if (!code.includes('sourceMappingURL=')) return none;
-    start = code.lastIndexOf('\n', end - 1) + 1;
-  }
-  // Never the first line: the reference follows a line break.
+  // A long last line is a minified chunk's code (hidden maps leave no reference) or an inline map.
+  const start = lineStartBefore(code, end, () => code.includes('sourceMappingURL='));
+  // None on a long line without a reference (-1), nor on the first line: a line break precedes it.
   const newline = start - 1;
   if (newline < 0 || !SOURCE_MAPPING_URL_LINE.test(code.slice(start, end))) return none;
   const url = code.slice(code.indexOf('=', newline) + 1, end);
