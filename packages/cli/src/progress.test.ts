@@ -14,6 +14,7 @@ const summary = {
   alreadyPresent: [],
   tooLarge: [],
   mapsNothing: [],
+  declined: [],
   failed: [],
   bytes: 0,
   requests: 0,

@@ -156,13 +156,16 @@ export async function processDirectory(input: ProcessDirectoryInput): Promise<Di
       entries = injection.entries;
     }
 
-    entries = (await dropEmptyMaps(context, entries)).kept;
+    // Empty and unreadable maps are skipped as the upload loads them (the summary's `declined`): a
+    // map the injection did not judge is read once, for the upload, not once more before it.
     const bindTo = mode === 'symbol-set' ? (release?.id ?? null) : null;
     const run = (onProgress?: (event: UploadProgressEvent) => void) =>
       uploadEntries(context, client ?? OFFLINE_CLIENT, options, entries, bindTo, onProgress);
     const upload = input.withProgress
       ? await input.withProgress(dryRun ? 'packing' : 'uploading', run)
       : await run();
+    const declined = new Set(upload.declined);
+    entries = entries.filter((entry) => !declined.has(entry.chunkId));
 
     let mapsDeleted = 0;
     if (input.deleteAfter) {

@@ -1,5 +1,5 @@
 import type { Logger } from '../logger';
-import type { UploadInput } from '../upload/types';
+import type { Pair } from '../upload/pack';
 
 /** A JS file with its map on disk. */
 export interface SourcePair {
@@ -17,7 +17,7 @@ export interface FolderEntry {
   /** Whether its map is PostHog's empty map, when injecting it told (else the map is read to see). */
   mapIsEmpty?: boolean;
   /** Reads the content to upload; default: both files from disk. */
-  load?: UploadInput['load'];
+  load?: () => Promise<Pair>;
 }
 
 /** What every step of the folder pipeline reports through, and where paths in messages start. */

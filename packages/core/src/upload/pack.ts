@@ -8,7 +8,7 @@ import { recyclePair } from './pair-memory';
 import type { UploadInput } from './types';
 
 /** A loaded JS file and its map. */
-export type Pair = Awaited<ReturnType<UploadInput['load']>>;
+export type Pair = NonNullable<Awaited<ReturnType<UploadInput['load']>>>;
 
 export interface PackedChunk {
   bytes: Buffer;
@@ -31,8 +31,8 @@ function asFileError(error: unknown, fileName: string, fallbackCode: string): Fi
   return new FileError(code, fileName, errorMessage(error), { cause: error });
 }
 
-/** Loads one input; every failure becomes a FileError naming the file. */
-export async function loadInput(input: UploadInput): Promise<Pair> {
+/** Loads one input (undefined: it declined itself); every failure becomes a FileError naming the file. */
+export async function loadInput(input: UploadInput): Promise<Pair | undefined> {
   try {
     return await input.load();
   } catch (error) {
@@ -95,11 +95,24 @@ export async function packLoaded(
   return { bytes, hash };
 }
 
-/** Loads one input and packs it into a container; every failure becomes a FileError naming the file. */
+/**
+ * Loads an input again and packs it into a container; every failure becomes a FileError naming the
+ * file. It was loaded once already, so declining now means it changed meanwhile.
+ */
 export async function packInput(
   input: UploadInput,
   compression: 'auto' | 'zstd' | 'none',
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
-  return packLoaded(await loadInput(input), input, compression, releaseMode);
+  const pair = await loadInput(input);
+  if (!pair) throw changedDuringUpload(input.fileName);
+  return packLoaded(pair, input, compression, releaseMode);
+}
+
+export function changedDuringUpload(fileName: string): FileError {
+  return new FileError(
+    'changed_during_upload',
+    fileName,
+    'changed while it was being uploaded (its content no longer matches the hash sent to PostHog); upload again',
+  );
 }

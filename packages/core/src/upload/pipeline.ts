@@ -82,12 +82,16 @@ async function collectInputs(
 }
 
 /**
- * Loads an input for its first hash; undefined (reported, its memory given back) when the run skips
- * maps that map nothing and this one does. Judged here, from the check the load already made, so a
- * build's finish reads each map once.
+ * Loads an input for its first hash; undefined (reported) when it declines itself, or when the run
+ * skips maps that map nothing and this one does (its memory given back). Judged here, from the check
+ * the load already made, so a build's finish reads each map once.
  */
 async function loadWorthPacking(context: RunContext, input: UploadInput): Promise<Pair | undefined> {
   const pair = await loadInput(input);
+  if (!pair) {
+    context.report.declined(input);
+    return undefined;
+  }
   if (!context.skipMapsNothing || !loadedMapMapsNothing(pair.map)) return pair;
   context.report.mapsNothing(input);
   recyclePair(pair);

@@ -18,6 +18,7 @@ export function createReport(options: {
   const alreadyPresent: string[] = [];
   const tooLarge: string[] = [];
   const mapsNothing: string[] = [];
+  const declined: string[] = [];
   const failed: UploadFailure[] = [];
   let bytes = 0;
   const settled = new Set<string>();
@@ -56,6 +57,12 @@ export function createReport(options: {
       logger?.debug(`${ref.fileName}: skipped, its map maps nothing (chunk ${ref.chunkId})`);
       emit({ type: 'skipped', ...refOf(ref), reason: 'maps-nothing' });
     },
+    /** The input's load declined it and said why itself. */
+    declined(ref: ChunkRef) {
+      settled.add(ref.chunkId);
+      declined.push(ref.chunkId);
+      emit({ type: 'skipped', ...refOf(ref), reason: 'declined' });
+    },
     duplicate(ref: ChunkRef, firstFile: string) {
       logger?.warn(
         `${ref.fileName}: skipped, chunk id ${ref.chunkId} is also used by ${firstFile} (first one wins)`,
@@ -90,6 +97,7 @@ export function createReport(options: {
         alreadyPresent,
         tooLarge,
         mapsNothing,
+        declined,
         failed,
         bytes,
         requests,

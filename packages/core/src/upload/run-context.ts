@@ -1,8 +1,8 @@
 import type { SymbolSetUploadItem } from '../api/protocol';
-import { ApiError, FileError, HogmapsError } from '../errors';
+import { ApiError, HogmapsError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReleaseMode } from '../options/types';
-import { type Pair, packInput, packPair } from './pack';
+import { changedDuringUpload, type Pair, packInput, packPair } from './pack';
 import { recyclePair } from './pair-memory';
 import type { ChunkRef, Report } from './report';
 import type { UploadClient, UploadInput } from './types';
@@ -81,13 +81,7 @@ async function packAgain(context: RunContext, chunk: Chunk): Promise<Buffer> {
   const pair = chunk.pair;
   if (pair) return packPair(pair, context.compression, chunk.fileName);
   const again = await packInput(chunk.input, context.compression, context.releaseMode);
-  if (again.hash !== chunk.hash) {
-    throw new FileError(
-      'changed_during_upload',
-      chunk.fileName,
-      'changed while it was being uploaded (its content no longer matches the hash sent to PostHog); upload again',
-    );
-  }
+  if (again.hash !== chunk.hash) throw changedDuringUpload(chunk.fileName);
   return again.bytes;
 }
 

@@ -7,8 +7,12 @@ export interface UploadInput {
   chunkId: string;
   /** For messages only, e.g. `dist/assets/index-abc.js`. */
   fileName: string;
-  /** Reads the JS and its map. Throw a FileError for a malformed, missing or non-UTF-8 file. */
-  load(): Promise<{ minified: string | Uint8Array; map: string | Uint8Array }>;
+  /**
+   * Reads the JS and its map. Throw a FileError for a malformed, missing or non-UTF-8 file. Resolve to
+   * undefined to decline the input (it has nothing worth uploading and has said why itself): it is
+   * listed in the summary's `declined`, neither uploaded nor failed.
+   */
+  load(): Promise<{ minified: string | Uint8Array; map: string | Uint8Array } | undefined>;
 }
 
 export interface UploadOptions {
@@ -68,6 +72,8 @@ export interface UploadSummary {
   tooLarge: string[];
   /** Skipped because their map maps nothing (with `skipMapsNothing`). */
   mapsNothing: string[];
+  /** Declined by their own `load` (`hogmaps upload` skips PostHog's empty maps this way). */
+  declined: string[];
   failed: UploadFailure[];
   /** Container bytes sent to object storage (or, in a dry run, that would be). */
   bytes: number;
@@ -88,7 +94,7 @@ export type UploadProgressEvent =
   | (FileEvent & { type: 'uploaded'; bytes: number })
   | (FileEvent & {
       type: 'skipped';
-      reason: 'already-present' | 'too-large' | 'maps-nothing' | 'duplicate';
+      reason: 'already-present' | 'too-large' | 'maps-nothing' | 'declined' | 'duplicate';
       bytes?: number;
     })
   | (FileEvent & { type: 'failed'; error: string })

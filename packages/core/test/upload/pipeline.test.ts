@@ -55,6 +55,7 @@ describe('uploadSymbolSets', () => {
       alreadyPresent: [],
       tooLarge: [],
       mapsNothing: [],
+      declined: [],
       failed: [],
     });
     expect(summary.requests).toBe(6); // check, start, 3 × storage, finish
@@ -332,6 +333,39 @@ describe('uploadSymbolSets', () => {
     const summary = await upload([fickle, input('a')], { maxBufferedBytes: 0 });
     expect(summary.uploaded).toEqual(['a']);
     expect(summary.failed[0]!.error).toMatch(/dist\/f\.js: changed while it was being uploaded/);
+  });
+
+  it('lists an input whose load declines it, sends nothing for it, and fails one that declines on its second load', async () => {
+    for (const releaseMode of ['symbol-set', 'event'] as const) {
+      const events: UploadProgressEvent[] = [];
+      const declines: UploadInput = { ...input(`no-${releaseMode}`), load: async () => undefined };
+      const summary = await upload([declines, input(`yes-${releaseMode}`)], {
+        releaseMode,
+        onProgress: (event) => events.push(event),
+      });
+      expect(summary).toMatchObject({
+        uploaded: [`yes-${releaseMode}`],
+        declined: [`no-${releaseMode}`],
+        failed: [],
+      });
+      expect(events).toContainEqual({
+        type: 'skipped',
+        chunkId: `no-${releaseMode}`,
+        fileName: `dist/no-${releaseMode}.js`,
+        reason: 'declined',
+      });
+      expect(server.rows.has(`no-${releaseMode}`)).toBe(false);
+    }
+    // Loaded again at upload time (nothing kept in memory), when it no longer has anything to give.
+    let loads = 0;
+    const gone: UploadInput = {
+      ...input('gone'),
+      load: async () => (++loads === 1 ? { minified: 'gone();', map: map('gone') } : undefined),
+    };
+    const summary = await upload([gone], { releaseMode: 'event', maxBufferedBytes: 0 });
+    expect(summary.declined).toEqual([]);
+    expect(summary.failed[0]!.error).toMatch(/dist\/gone\.js: changed while it was being uploaded/);
+    expect(server.routes('storage')).toHaveLength(2); // the two sets the loop uploaded, none for it
   });
 
   it('event mode: asks bulk_check_upload before packing, and checks no set over the size limit', async () => {
