@@ -1,7 +1,7 @@
 import { type ApiKeySource, createLogger, type Logger, type LogLevel } from '@hogmaps/core';
 import { type ArgReader, createArgReader, type OptionSpecs, type ParsedArgs, UsageError } from './args';
 import type { CliIo } from './io';
-import { createProgress, type Progress } from './progress';
+import { createProgress, createSilentProgress, type Progress } from './progress';
 
 /** One command: its help and what it does. `run` returns the exit code (or throws). */
 export interface CommandSpec {
@@ -56,8 +56,9 @@ function logLevel(args: ArgReader, command: string): LogLevel {
 export function createCommandContext(io: CliIo, command: CommandSpec, parsed: ParsedArgs): CommandContext {
   const args = createArgReader(parsed, command.name);
   let progress: Progress | undefined;
+  const level = logLevel(args, command.name);
   const logger = createLogger({
-    level: logLevel(args, command.name),
+    level,
     write: (line) => (progress ? progress.log(line) : io.stderr.write(`${line}\n`)),
   });
   return {
@@ -70,7 +71,11 @@ export function createCommandContext(io: CliIo, command: CommandSpec, parsed: Pa
     print: (text) => io.stdout.write(text.endsWith('\n') ? text : `${text}\n`),
     printJson: (value) => io.stdout.write(`${JSON.stringify(value, null, 2)}\n`),
     async withProgress(label, task) {
-      const current = createProgress(io.stderr, io.env, label);
+      // Progress is information: at --quiet (warn) and quieter levels, none is shown.
+      const current =
+        level === 'debug' || level === 'info'
+          ? createProgress(io.stderr, io.env, label)
+          : createSilentProgress(io.stderr);
       progress = current;
       try {
         return await task(current);

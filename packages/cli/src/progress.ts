@@ -106,3 +106,12 @@ export function createProgress(stream: OutputStream, env: NodeJS.ProcessEnv, lab
     stop: clear,
   };
 }
+
+/** No progress, for quiet runs: log lines (warnings, errors) still go through. */
+export function createSilentProgress(stream: OutputStream): Progress {
+  return {
+    update() {},
+    log: (text) => stream.write(`${text}\n`),
+    stop() {},
+  };
+}

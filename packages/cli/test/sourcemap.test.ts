@@ -196,6 +196,28 @@ describe('hogmaps sourcemap inject and upload', () => {
     expect(uploadedRefs()).toEqual(expect.arrayContaining(ids));
   });
 
+  it('shows progress by default and none with --quiet, which prints only warnings', async () => {
+    const project = await createProject();
+    await buildApp(project);
+    const loud = await hogmaps(['sourcemap', 'process', 'dist', ...RELEASE], { cwd: project, env: test.env });
+    expect(loud.code).toBe(0);
+    expect(loud.stderr).toContain('uploading 3 symbol sets');
+    expect(loud.stderr).toContain('uploading: 3/3 symbol sets');
+
+    await rm(path.join(project, 'dist'), { recursive: true, force: true });
+    await buildApp(project);
+    const quiet = await hogmaps(['sourcemap', 'process', 'dist', '-q', ...RELEASE], {
+      cwd: project,
+      env: test.env,
+    });
+    expect(quiet.code).toBe(0);
+    expect(quiet.stderr).toBe('');
+    const ids = Object.values(await readDist(project)).flatMap((text) => CHUNK_ID_LINE.exec(text)?.[1] ?? []);
+    expect(ids).toHaveLength(3);
+    expect(uploadedRefs()).toEqual(expect.arrayContaining(ids));
+    await rm(project, { recursive: true, force: true });
+  });
+
   it('refuses to upload files without a chunk id, uploading nothing', async () => {
     const project = await createProject();
     await buildApp(project);
