@@ -1,11 +1,19 @@
 import type { BulkStartUploadResponse } from '../api/protocol';
 import { errorMessage } from '../errors';
-import { forEachConcurrent } from './pool';
 import { type Chunk, type RunContext, releaseBytes, sendHandlingConflicts, uploadItem } from './run-context';
 import { uploadChunk } from './storage';
 
-/** One bulk_start_upload → presigned POSTs → bulk_finish_upload round for up to `batchSize` chunks. */
-export async function uploadBatch(context: RunContext, batch: Chunk[]): Promise<void> {
+/** A batch PostHog has started: the chunks to POST, and where. */
+export interface StartedBatch {
+  toSend: Chunk[];
+  idMap: BulkStartUploadResponse['id_map'];
+}
+
+/**
+ * bulk_start_upload for a checked batch. Chunks PostHog already has are reported; undefined when
+ * nothing is left to send (or the start failed: its chunks are reported as failed).
+ */
+export async function startBatch(context: RunContext, batch: Chunk[]): Promise<StartedBatch | undefined> {
   const { client, report, signal } = context;
   let started: { result: BulkStartUploadResponse | undefined; chunks: Chunk[] };
   try {
@@ -26,10 +34,10 @@ export async function uploadBatch(context: RunContext, batch: Chunk[]): Promise<
       report.failed(chunk, `starting the upload failed: ${errorMessage(error)}`);
       releaseBytes(context, chunk);
     }
-    return;
+    return undefined;
   }
   const { result, chunks } = started;
-  if (!result) return;
+  if (!result) return undefined;
 
   const requested = new Set(chunks.map((chunk) => chunk.chunkId));
   const unexpected = Object.keys(result.id_map).filter((id) => !requested.has(id));
@@ -42,35 +50,74 @@ export async function uploadBatch(context: RunContext, batch: Chunk[]): Promise<
       );
       releaseBytes(context, chunk);
     }
-    return;
+    return undefined;
   }
-
-  const finishIds = new Map<Chunk, string>();
-  const present = chunks.filter((chunk) => !result.id_map[chunk.chunkId]);
-  for (const chunk of present) {
+  for (const chunk of chunks.filter((chunk) => !result.id_map[chunk.chunkId])) {
     report.alreadyPresent(chunk);
     releaseBytes(context, chunk);
   }
   const toSend = chunks.filter((chunk) => result.id_map[chunk.chunkId]);
-  await forEachConcurrent(toSend, context.concurrency, async (chunk) => {
-    try {
-      const symbolSetId = await uploadChunk(context, chunk, result.id_map[chunk.chunkId]!);
-      if (symbolSetId === undefined) report.alreadyPresent(chunk);
-      else finishIds.set(chunk, symbolSetId);
-    } catch (error) {
-      if (signal?.aborted) throw error;
-      report.failed(chunk, `uploading to object storage failed: ${errorMessage(error)}`);
-    } finally {
-      releaseBytes(context, chunk);
-    }
-  });
-  // In batch order, whatever order the uploads completed in.
-  const toFinish = toSend.flatMap((chunk) => {
-    const symbolSetId = finishIds.get(chunk);
-    return symbolSetId === undefined ? [] : [{ chunk, symbolSetId }];
-  });
-  if (toFinish.length === 0) return; // PostHog's newest CLI skips an empty finish too
+  return toSend.length > 0 ? { toSend, idMap: result.id_map } : undefined;
+}
 
+/** A batch on the wire: `posted` once its POSTs are done, `done` once it is finished too. */
+export interface SendingBatch {
+  posted: Promise<void>;
+  done: Promise<void>;
+}
+
+/**
+ * The presigned POSTs of a started batch, then its bulk_finish_upload. The POSTs go through the
+ * run's POST limit, so the next batch's queue behind this one's and the wire stays busy between
+ * batches; the finish waits for the batch before (`previous`) to be done, so batches are reported,
+ * and finished on the server, in order. Both promises reject only on an abort.
+ */
+export function sendBatch(
+  context: RunContext,
+  { toSend, idMap }: StartedBatch,
+  previous: Promise<void> | undefined,
+): SendingBatch {
+  const { report, signal } = context;
+  const finishIds = new Map<Chunk, string>();
+  const posted = Promise.all(
+    toSend.map((chunk) =>
+      context.postLimit(async () => {
+        try {
+          const symbolSetId = await uploadChunk(context, chunk, idMap[chunk.chunkId]!);
+          if (symbolSetId === undefined) report.alreadyPresent(chunk);
+          else finishIds.set(chunk, symbolSetId);
+        } catch (error) {
+          if (signal?.aborted) throw error;
+          report.failed(chunk, `uploading to object storage failed: ${errorMessage(error)}`);
+        } finally {
+          releaseBytes(context, chunk);
+        }
+      }),
+    ),
+  ).then(() => undefined);
+  const done = posted.then(async () => {
+    await previous;
+    // In batch order, whatever order the uploads completed in.
+    await finishBatch(
+      context,
+      toSend.flatMap((chunk) => {
+        const symbolSetId = finishIds.get(chunk);
+        return symbolSetId === undefined ? [] : [{ chunk, symbolSetId }];
+      }),
+    );
+  });
+  // Each is awaited by the pipeline, maybe later than it rejects (an abort): never unhandled.
+  posted.catch(() => undefined);
+  done.catch(() => undefined);
+  return { posted, done };
+}
+
+async function finishBatch(
+  context: RunContext,
+  toFinish: Array<{ chunk: Chunk; symbolSetId: string }>,
+): Promise<void> {
+  const { client, report, signal } = context;
+  if (toFinish.length === 0) return; // PostHog's newest CLI skips an empty finish too
   try {
     const content_hashes = Object.fromEntries(
       toFinish.map(({ chunk, symbolSetId }) => [symbolSetId, chunk.hash]),

@@ -8,7 +8,7 @@ import {
 import { zstdAvailable } from '../container/zstd';
 import { ApiError, errorMessage, HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import { loadedMapMapsNothing } from '../files/empty-map';
-import { uploadBatch } from './batch';
+import { type SendingBatch, sendBatch, startBatch } from './batch';
 import { eventHash, loadInput, type Pair, packedSizeBound, packLoaded, pairBytes } from './pack';
 import { recyclePair } from './pair-memory';
 import { createLimiter, forEachConcurrent, chunk as slices } from './pool';
@@ -243,6 +243,7 @@ export async function uploadSymbolSets(
     maxPayloadBytes: options.maxPayloadBytes ?? MAX_SYMBOL_SET_BYTES,
     skipMapsNothing: options.skipMapsNothing ?? false,
     packLimit: createLimiter(Math.min(concurrency, availableParallelism())),
+    postLimit: createLimiter(concurrency),
   };
   // Event mode hashes the pair, so a set is packed only once bulk_check_upload asks for it; symbol-set
   // mode hashes the container, and a dry run reports container sizes: both pack first.
@@ -258,6 +259,9 @@ export async function uploadSymbolSets(
   // request goes out after one batch is hashed, not a whole check window.
   const batches = slices(unique, Math.min(batchSize, MAX_CHECK_BATCH));
   let next = batches.length > 0 ? prepareBatch(context, batches[0]!, packFirst) : undefined;
+  // The batch whose POSTs and finish are under way while the next one is checked and started, so
+  // each batch's request round trips overlap the previous batch's transfers.
+  let sending: SendingBatch | undefined;
   try {
     for (let index = 0; index < batches.length; index++) {
       const packed = await next!;
@@ -276,9 +280,16 @@ export async function uploadSymbolSets(
       }
       context.signal?.throwIfAborted();
       const needed = await checkBatch(context, packed);
-      if (needed.length > 0) await uploadBatch(context, needed);
+      const started = needed.length > 0 ? await startBatch(context, needed) : undefined;
+      const previous = sending;
+      if (started) sending = sendBatch(context, started, previous?.done);
+      // At most two batches' POSTs in flight: this one's queue behind the previous batch's.
+      await previous?.posted;
     }
+    await sending?.done;
   } catch (error) {
+    // Nothing may settle after the summary: wait for what is still on the wire (an abort ends it).
+    await sending?.done.catch(() => undefined);
     // The caller's abort is theirs to report; the deadline fails what is left, and the run ends.
     if (!deadline?.aborted || options.signal?.aborted) {
       report.logFailures();

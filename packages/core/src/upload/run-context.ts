@@ -50,6 +50,8 @@ export interface RunContext {
    * whose batch is being uploaded goes before the next batch's loads.
    */
   packLimit: <T>(task: () => Promise<T>, first?: boolean) => Promise<T>;
+  /** Bounds presigned POSTs in flight (`concurrency`), across the two batches that may be sending. */
+  postLimit: <T>(task: () => Promise<T>) => Promise<T>;
 }
 
 export function uploadItem(context: RunContext, chunk: Chunk): SymbolSetUploadItem {

@@ -277,7 +277,10 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
       if (--fault.times! <= 0) queued.shift();
       if (fault.drop) return req.socket.destroy();
       if (fault.hang) return;
-      return send(fault.status ?? 500, fault.body ?? { detail: 'fault' }, fault.headers);
+      if (fault.until) {
+        for (const started = Date.now(); !fault.until() && Date.now() - started < 10_000; )
+          await new Promise((resolve) => setTimeout(resolve, 5));
+      } else return send(fault.status ?? 500, fault.body ?? { detail: 'fault' }, fault.headers);
     }
     const isApi = url.pathname.startsWith('/api/');
     if (isApi && req.headers.authorization !== `Bearer ${apiKey}`) {

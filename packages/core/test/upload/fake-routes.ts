@@ -29,6 +29,8 @@ export interface Fault {
   drop?: boolean;
   /** Never answer (until the server closes). */
   hang?: boolean;
+  /** Answer normally, but only once this holds (polled; at most 10 s). */
+  until?: () => boolean;
   /** How many requests it affects. @default 1 */
   times?: number;
 }

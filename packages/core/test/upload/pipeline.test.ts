@@ -323,6 +323,23 @@ describe('uploadSymbolSets', () => {
     expect(server.routes('bulk_check_upload')).toHaveLength(3);
   });
 
+  it('checks and starts the next batch while the current one is on the wire, and finishes them in order', async () => {
+    // a's POST is answered only once b's batch has been started: a pipeline that finishes a batch
+    // before it checks the next never gets there (and waits out the fault's 10 s).
+    server.fault('storage', { until: () => server.routes('bulk_start_upload').length === 2 });
+    const summary = await upload(ids('a', 'b', 'c'), { batchSize: 1 });
+    expect(summary.uploaded).toEqual(['a', 'b', 'c']);
+    const routes = server.requests.map((r) => r.route);
+    const secondStart = routes.indexOf('bulk_start_upload', routes.indexOf('bulk_start_upload') + 1);
+    expect(secondStart).toBeGreaterThan(0);
+    expect(secondStart).toBeLessThan(routes.indexOf('bulk_finish_upload'));
+    const finished = server
+      .routes('bulk_finish_upload')
+      .map((r) => Object.keys((r.json as { content_hashes: object }).content_hashes)[0]);
+    const setOf = (chunkId: string) => server.rows.get(chunkId)!.id;
+    expect(finished).toEqual(['a', 'b', 'c'].map(setOf));
+  });
+
   it('fails a file that changes between hashing and uploading', async () => {
     let loads = 0;
     const fickle: UploadInput = {
