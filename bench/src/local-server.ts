@@ -17,13 +17,24 @@ export interface LocalServer {
   close(): Promise<void>;
 }
 
-export async function startLocalServer(script: string, dataDir: string): Promise<LocalServer> {
+/** What the server waits before handling each request, as a round trip to PostHog Cloud costs. */
+export interface Latency {
+  apiMs: number;
+  storageMs: number;
+}
+
+export async function startLocalServer(
+  script: string,
+  dataDir: string,
+  latency?: Latency,
+): Promise<LocalServer> {
   // The server stands in for PostHog, which runs elsewhere: on the cores it shares with the client it
   // should take as little as it can. On Node >= 22 (tools/node24, or BENCH_SERVER_NODE) it stores with
   // node:sqlite; on Node 20 with SQLite compiled to WebAssembly, about five times the CPU (as much as
   // the client itself: docs/benchmarks.md, round 5).
   const node = process.env.BENCH_SERVER_NODE || node24Binary();
-  const child = fork(script, [dataDir], {
+  const args = latency ? [dataDir, String(latency.apiMs), String(latency.storageMs)] : [dataDir];
+  const child = fork(script, args, {
     execPath: node ?? process.execPath,
     execArgv: node ? ['--disable-warning=ExperimentalWarning'] : [],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],

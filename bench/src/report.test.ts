@@ -121,3 +121,46 @@ describe('inject-only target lines', () => {
     expect(lines).toEqual(['- met: rolldown, hogmaps, inject only: wall 1.00×, CPU 1.02× (≤ 1.05× both)']);
   });
 });
+
+describe('upload pipeline target lines', () => {
+  const upload = (latency?: { apiMs: number; storageMs: number }): RunResult =>
+    ({
+      builds: [],
+      uploads: [
+        {
+          label: '30 × 1 MiB',
+          sets: 30,
+          totalBytes: 30 * 1024 * 1024,
+          ...(latency ? { latency } : {}),
+          samples: [
+            {
+              stored: 30,
+              wallMs: 900,
+              serverCpuMs: 100,
+              report: {
+                bytes: 30 * 1024 * 1024,
+                uploadMs: 800,
+                cpuMs: 400,
+                requests: 33,
+                uploaded: 30,
+                failed: [],
+                rssBefore: 0,
+                rssPeak: 50 * 1024 * 1024,
+                work: { readMs: 20, zstdMs: 60, shaContainerMs: 20, shaRawMs: 40, compressedBytes: 1 },
+                zstd: 'test',
+              },
+            },
+          ],
+        },
+      ],
+    }) as unknown as RunResult;
+
+  test('a run against a distant server informs: the targets are for one on this machine', () => {
+    expect(targetLines(upload())[0]).toBe(
+      '- MISSED: upload of 30 × 1 MiB at 0.13× the single-core speed of its work (≥ 0.75×)',
+    );
+    expect(targetLines(upload({ apiMs: 100, storageMs: 30 }))[0]).toBe(
+      '- info: upload of 30 × 1 MiB at 0.13× the single-core speed of its work (≥ 0.75×)',
+    );
+  });
+});

@@ -11,7 +11,7 @@ import { generateApp } from './app/generate';
 import { SIZES, type SizeName } from './app/shape';
 import { runBuildMatrix } from './builds';
 import { loadReport } from './load';
-import { startLocalServer } from './local-server';
+import { type Latency, startLocalServer } from './local-server';
 import { machineInfo } from './machine';
 import { markdownReport, type RunResult } from './report';
 import { parseModes, runRerelease } from './rerelease';
@@ -30,6 +30,8 @@ const USAGE = `usage: pnpm bench [options]
   --variants a,b         among baseline,inject,upload,sentry,posthog (default: all that run there)
   --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
   --upload-runs N        upload runs per configuration (default: 3)
+  --upload-latency A,S   the uploads go to a server that answers each API request A ms and each
+                         storage request S ms late, as a distant PostHog does (e.g. 100,30)
   --changes a,b          re-release: what release B changes, among none (the same code), route,
                          shared, vendor (one module); default: all, each its own B after the same A;
                          --changes= : release A alone (e.g. its upload's cost per MB at large size)
@@ -65,6 +67,13 @@ function parseUploads(value: string): Array<{ sets: number; mib: number }> {
   });
 }
 
+function parseLatency(value: string | undefined): Latency | undefined {
+  if (value === undefined) return undefined;
+  const match = /^(\d+),(\d+)$/.exec(value.trim());
+  if (!match) throw new Error(`--upload-latency expects API,storage in ms (e.g. 100,30), got ${value}`);
+  return { apiMs: Number(match[1]), storageMs: Number(match[2]) };
+}
+
 /** Result files written by earlier runs, checked enough to be read as results. */
 async function readResults(list: string): Promise<RunResult[]> {
   return Promise.all(
@@ -98,6 +107,7 @@ async function main(): Promise<void> {
       variants: { type: 'string' },
       upload: { type: 'string' },
       'upload-runs': { type: 'string' },
+      'upload-latency': { type: 'string' },
       'no-builds': { type: 'boolean', default: false },
       'no-upload': { type: 'boolean', default: false },
       'no-rerelease': { type: 'boolean', default: false },
@@ -145,6 +155,7 @@ async function main(): Promise<void> {
   const uploads =
     values['no-upload'] || only ? [] : parseUploads(values.upload ?? (small ? '10x1' : '30x1,150x0.2'));
   const uploadRuns = positive(values['upload-runs'], 3, 'upload-runs');
+  const latency = parseLatency(values['upload-latency']);
   const rerelease = {
     bundlers: values['no-rerelease'] ? [] : bundlersToBuild,
     changes: parseChanges(values.changes),
@@ -172,18 +183,34 @@ async function main(): Promise<void> {
     const stubCli = await writeStubCli(workDir);
     const environment = { app, workDir, buildScript: script('build-child'), server, stubCli, log };
     result.builds = await runBuildMatrix({ ...environment, bundlers, variants, runs, warmup });
-    for (const { sets, mib } of uploads) {
-      const files = await generateSets(app.root, path.join(workDir, `sets-${sets}x${mib}`), sets, mib);
-      const label = `${sets} × ${mib} MiB`;
-      log(`upload: ${label}, ${(files.totalBytes / 1e6).toFixed(1)} MB`);
-      const samples = await runUploadBench({
-        files,
-        runs: uploadRuns,
-        script: script('upload-child'),
-        server,
-        log,
-      });
-      result.uploads.push({ label, sets, totalBytes: files.totalBytes, samples });
+    // With latency, the uploads get a server of their own: builds and re-releases keep a near one.
+    const uploadServer =
+      latency && uploads.length > 0
+        ? await startLocalServer(script('server-child'), `${dataDir}-latency`, latency)
+        : server;
+    try {
+      for (const { sets, mib } of uploads) {
+        const files = await generateSets(app.root, path.join(workDir, `sets-${sets}x${mib}`), sets, mib);
+        const label = `${sets} × ${mib} MiB${latency ? `, API +${latency.apiMs} ms, storage +${latency.storageMs} ms` : ''}`;
+        log(`upload: ${label}, ${(files.totalBytes / 1e6).toFixed(1)} MB`);
+        const samples = await runUploadBench({
+          files,
+          runs: uploadRuns,
+          script: script('upload-child'),
+          server: uploadServer,
+          log,
+        });
+        result.uploads.push({
+          label,
+          sets,
+          totalBytes: files.totalBytes,
+          samples,
+          ...(latency ? { latency } : {}),
+        });
+      }
+    } finally {
+      if (uploadServer !== server) await uploadServer.close();
+      await rm(`${dataDir}-latency`, { recursive: true, force: true });
     }
     if (rerelease.bundlers.length > 0 && rerelease.runs > 0) {
       log(
