@@ -116,6 +116,8 @@ export function createBlobStore(dataDir: string) {
       const sha512: Hash = createHash('sha512');
       let size = 0;
       let closed = false;
+      // After a commit the temporary file is gone: nothing is left for abort to remove.
+      let committed = false;
       const close = async () => {
         if (closed) return;
         closed = true;
@@ -141,6 +143,7 @@ export function createBlobStore(dataDir: string) {
           await close();
           makePrivateDir(resolve(target, '..'));
           await rename(tmpPath, target);
+          committed = true;
         },
         close,
         commitSync(key) {
@@ -148,10 +151,11 @@ export function createBlobStore(dataDir: string) {
           const target = pathFor(key);
           makePrivateDir(resolve(target, '..'));
           renameSync(tmpPath, target);
+          committed = true;
         },
         async abort() {
           await close();
-          await rm(tmpPath, { force: true });
+          if (!committed) await rm(tmpPath, { force: true });
         },
       };
     },
