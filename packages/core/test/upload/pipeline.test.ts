@@ -340,6 +340,28 @@ describe('uploadSymbolSets', () => {
     expect(finished).toEqual(['a', 'b', 'c'].map(setOf));
   });
 
+  it('at the deadline fails what two batches on the wire have not finished, and reports nothing after done', async () => {
+    server.fault('storage', { until: () => true }); // a's POST goes through
+    server.fault('storage', { hang: true }); // b's is never answered
+    const events: UploadProgressEvent[] = [];
+    const summary = await upload(ids('a', 'b', 'c'), {
+      batchSize: 1,
+      deadlineMs: 1000,
+      onProgress: (event) => events.push(event),
+    });
+    expect(summary.uploaded).toEqual(['a']);
+    expect(summary.failed.map((failure) => [failure.chunkId, failure.error])).toEqual(
+      ['b', 'c'].map((id) => [
+        id,
+        `dist/${id}.js: the upload did not finish within 1 s (uploadTimeout); not uploaded`,
+      ]),
+    );
+    const settled = events.length;
+    await new Promise((resolve) => setTimeout(resolve, 100));
+    expect(events).toHaveLength(settled);
+    expect(events.at(-1)?.type).toBe('done');
+  });
+
   it('fails a file that changes between hashing and uploading', async () => {
     let loads = 0;
     const fickle: UploadInput = {
