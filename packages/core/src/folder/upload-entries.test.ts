@@ -3,11 +3,11 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { type FakePostHog, startFakePostHog } from '../../test/upload/fake-posthog';
-import { createPostHogClient, type PostHogClient } from '../api/client';
+import { useFakePostHog } from '../../test/upload/fake-posthog';
 import { readInjectedChunkId } from '../chunk-id/detect';
 import { createLogger } from '../logger';
 import { resolveOptions } from '../options/resolve';
+import type { ResolvedOptions } from '../options/types';
 import type { UploadProgressEvent } from '../upload/types';
 import { processDirectory } from './process';
 import type { FolderContext, FolderEntry } from './types';
@@ -55,16 +55,7 @@ describe('dropEmptyMaps', () => {
 });
 
 describe('the upload step of a folder injected earlier', () => {
-  let server: FakePostHog;
-  let client: PostHogClient;
-  beforeEach(async () => {
-    server = await startFakePostHog();
-    client = createPostHogClient({ host: server.url, projectId: server.projectId, apiKey: server.apiKey });
-  });
-  afterEach(async () => {
-    await client.close();
-    await server.close();
-  });
+  const fake = useFakePostHog();
 
   const full = (source: string) =>
     JSON.stringify({ version: 3, sources: [source], names: [], mappings: 'AAAA' });
@@ -96,32 +87,38 @@ describe('the upload step of a folder injected earlier', () => {
     return options;
   }
 
-  it('skips empty and unreadable maps with the lines posthog-cli gives, uploads the rest, and says so', async () => {
-    const options = await injectedFolder();
-    const events: UploadProgressEvent[] = [];
-    const report = await processDirectory({
+  /**
+   * `hogmaps sourcemap upload` of the folder; `removeFirst` is deleted after the files were found,
+   * before the upload reads them. A dry run sends nothing.
+   */
+  function uploadStep(options: ResolvedOptions, removeFirst?: string, events: UploadProgressEvent[] = []) {
+    return processDirectory({
       roots: [dir],
       options,
       logger: context.logger,
       env: {},
       step: 'upload',
       release: null,
-      client,
-      // Found with its map, which is gone by the time the upload reads it.
+      ...(options.dryRun ? {} : { client: fake.client }),
       withProgress: async (_label, task) => {
-        await rm(path.join(dir, 'gone.js.map'));
+        if (removeFirst) await rm(path.join(dir, removeFirst));
         return task((event) => events.push(event));
       },
     });
+  }
+  const idOf = (name: string) => readInjectedChunkId(readFileSync(path.join(dir, name), 'utf8'))!;
 
-    const id = (name: string) => readInjectedChunkId(readFileSync(path.join(dir, name), 'utf8'))!;
-    expect(report.upload?.uploaded).toEqual([id('full.js')]);
+  it('skips empty and unreadable maps with the lines posthog-cli gives, uploads the rest, and says so', async () => {
+    const events: UploadProgressEvent[] = [];
+    const report = await uploadStep(await injectedFolder(), 'gone.js.map', events);
+
+    expect(report.upload?.uploaded).toEqual([idOf('full.js')]);
     expect(report.upload?.failed).toEqual([]);
     expect(report.upload?.declined.sort()).toEqual(
-      ['big.js', 'broken.js', 'gone.js', 'wrapper.js'].map(id).sort(),
+      ['big.js', 'broken.js', 'gone.js', 'wrapper.js'].map(idOf).sort(),
     );
     expect(report.entries.map((entry) => path.basename(entry.jsPath))).toEqual(['full.js']);
-    expect([...server.rows.keys()]).toEqual([id('full.js')]);
+    expect([...fake.server.rows.keys()]).toEqual([idOf('full.js')]);
     const log = lines.join('\n');
     expect(log).toMatch(/big\.js\.map: empty source map for a 4\d\d\d-byte chunk; skipped/);
     expect(log).toContain('wrapper.js.map: empty source map of a small wrapper chunk; skipped');
@@ -135,43 +132,15 @@ describe('the upload step of a folder injected earlier', () => {
 
   it('skips the same maps in a dry run, and fails a file whose JS is gone rather than skip it', async () => {
     const options = await injectedFolder();
-    const js = path.join(dir, 'full.js');
-    const id = readInjectedChunkId(readFileSync(js, 'utf8'))!;
-    const dry = await processDirectory({
-      roots: [dir],
-      options: { ...options, dryRun: true },
-      logger: context.logger,
-      env: {},
-      step: 'upload',
-      release: null,
-    });
-    expect(dry.upload?.uploaded.sort()).toEqual(
-      [id, readInjectedChunkId(readFileSync(path.join(dir, 'gone.js'), 'utf8'))!].sort(),
-    );
+    const dry = await uploadStep({ ...options, dryRun: true });
+    expect(dry.upload?.uploaded.sort()).toEqual([idOf('full.js'), idOf('gone.js')].sort());
     expect(dry.upload?.declined).toHaveLength(3);
-    expect(server.requests).toEqual([]);
+    expect(fake.server.requests).toEqual([]);
 
-    // Found, then deleted before the upload reads it: the upload fails it; nothing is skipped for it.
-    const inputs = await uploadFolderWithout(options, js);
-    expect(inputs.failed.map((failure) => failure.chunkId)).toEqual([id]);
-    expect(inputs.failed[0]!.error).toMatch(/full\.js: the file does not exist/);
-    expect(inputs.declined).toHaveLength(3);
+    const id = idOf('full.js');
+    const report = await uploadStep(options, 'full.js');
+    expect(report.upload?.failed.map((failure) => failure.chunkId)).toEqual([id]);
+    expect(report.upload?.failed[0]?.error).toMatch(/full\.js: the file does not exist/);
+    expect(report.upload?.declined).toHaveLength(3);
   });
-
-  async function uploadFolderWithout(options: ReturnType<typeof resolveOptions>, js: string) {
-    const report = await processDirectory({
-      roots: [dir],
-      options,
-      logger: context.logger,
-      env: {},
-      step: 'upload',
-      release: null,
-      client,
-      withProgress: async (_label, task) => {
-        await rm(js);
-        return task(() => undefined);
-      },
-    });
-    return report.upload!;
-  }
 });

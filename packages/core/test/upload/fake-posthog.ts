@@ -5,6 +5,8 @@
 import { createHash, randomUUID } from 'node:crypto';
 import { createServer, type IncomingMessage, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { afterEach, beforeEach } from 'vitest';
+import { createPostHogClient, type PostHogClient } from '../../src/api/client';
 import { parseMultipart } from './fake-multipart';
 import {
   type Fault,
@@ -344,3 +346,21 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
 }
 
 export type FakePostHog = Awaited<ReturnType<typeof startFakePostHog>>;
+
+/**
+ * A fake PostHog and a client of it, fresh for each test of the calling suite (read `server` and
+ * `client` inside the tests).
+ */
+export function useFakePostHog() {
+  const fake = {} as { server: FakePostHog; client: PostHogClient };
+  beforeEach(async () => {
+    fake.server = await startFakePostHog();
+    const { url: host, projectId, apiKey } = fake.server;
+    fake.client = createPostHogClient({ host, projectId, apiKey });
+  });
+  afterEach(async () => {
+    await fake.client.close();
+    await fake.server.close();
+  });
+  return fake;
+}

@@ -2,14 +2,13 @@ import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { createPostHogClient, type PostHogClient } from '../../src/api/client';
 import { decodeSymbolSet } from '../../src/container/decode';
 import { PairMemory, recyclePair } from '../../src/upload/pair-memory';
 import { uploadInputsFrom } from '../../src/upload/path-inputs';
 import { uploadSymbolSets } from '../../src/upload/pipeline';
 import { readSourcePairInto } from '../../src/upload/read-pair';
 import type { UploadOptions } from '../../src/upload/types';
-import { type FakePostHog, startFakePostHog } from './fake-posthog';
+import { useFakePostHog } from './fake-posthog';
 
 let dir: string;
 beforeEach(async () => {
@@ -80,16 +79,7 @@ describe('PairMemory', () => {
 });
 
 describe('uploading pairs read into reused memory', () => {
-  let server: FakePostHog;
-  let client: PostHogClient;
-  beforeEach(async () => {
-    server = await startFakePostHog();
-    client = createPostHogClient({ host: server.url, projectId: server.projectId, apiKey: server.apiKey });
-  });
-  afterEach(async () => {
-    await client.close();
-    await server.close();
-  });
+  const fake = useFakePostHog();
 
   const cases: Array<[string, UploadOptions]> = [
     ['symbol-set mode, zstd', { releaseMode: 'symbol-set', compression: 'zstd' }],
@@ -106,12 +96,12 @@ describe('uploading pairs read into reused memory', () => {
     const inputs = uploadInputsFrom(
       pairs.map((pair) => ({ chunkId: pair.name, fileName: `${pair.name}.js`, ...pair })),
     );
-    const summary = await uploadSymbolSets(client, inputs, { concurrency: 4, batchSize: 5, ...options });
+    const summary = await uploadSymbolSets(fake.client, inputs, { concurrency: 4, batchSize: 5, ...options });
     expect(summary.failed).toEqual([]);
     expect(summary.uploaded).toHaveLength(pairs.length);
     for (const pair of pairs) {
-      const row = server.rows.get(pair.name)!;
-      const stored = decodeSymbolSet(server.objects.get(row.storageKey!)!);
+      const row = fake.server.rows.get(pair.name)!;
+      const stored = decodeSymbolSet(fake.server.objects.get(row.storageKey!)!);
       expect(stored.minified).toBe(pair.js);
       expect(stored.map).toBe(pair.map);
     }
