@@ -95,7 +95,9 @@ export function sendBatch(
       }),
     ),
   ).then(() => undefined);
-  const done = posted.then(async () => {
+  // Settles only once the batches before it have: after an abort, nothing of them runs on.
+  const done = Promise.allSettled([posted, previous]).then(async ([own]) => {
+    if (own.status === 'rejected') throw own.reason;
     await previous;
     // In batch order, whatever order the uploads completed in.
     await finishBatch(
