@@ -204,9 +204,9 @@ async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]
 /**
  * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4), a batch (batchSize, ≤ 1000)
  * at a time: hash → bulk_check_upload → bulk_start_upload → presigned POSTs (concurrency) →
- * bulk_finish_upload, preparing the next batch meanwhile. Symbol-set mode hashes the container, so it
- * packs (zstd) before hashing; event mode hashes the pair and packs only the sets PostHog asks for,
- * each right before its POST. Inputs are loaded lazily, a batch at a time, and what is kept between
+ * bulk_finish_upload, preparing, checking and starting the next batch meanwhile. Symbol-set mode
+ * hashes the container, so it packs (zstd) before hashing; event mode hashes the pair and packs only
+ * the sets PostHog asks for, each right before its POST. Inputs are loaded lazily, a batch at a time, and what is kept between
  * steps stays within maxBufferedBytes, so memory stays bounded.
  * A failing file is reported and the rest goes on; only invalid options, an abort or a failing
  * input iterator throw.
@@ -254,9 +254,10 @@ export async function uploadSymbolSets(
   report.emit({ type: 'start', files: unique.length, duplicates: duplicates.length });
   for (const input of duplicates) report.duplicate(input, firstFile.get(input.chunkId)!);
 
-  // One batch at a time: check, start, POST, finish. The next batch is prepared (read, SHA-512 and in
-  // symbol-set mode zstd: CPU) while the current one is on the wire (mostly waiting), and the first
-  // request goes out after one batch is hashed, not a whole check window.
+  // Batch by batch: check, start, POST, finish. The next batch is prepared (read, SHA-512 and in
+  // symbol-set mode zstd: CPU) while the current one is on the wire (mostly waiting), and checked and
+  // started while the current one's POSTs and finish are; the first request goes out after one batch
+  // is hashed, not a whole check window.
   const batches = slices(unique, Math.min(batchSize, MAX_CHECK_BATCH));
   let next = batches.length > 0 ? prepareBatch(context, batches[0]!, packFirst) : undefined;
   // The batch whose POSTs and finish are under way while the next one is checked and started, so
