@@ -96,6 +96,23 @@ describe('scanJsonObject', () => {
     }
   });
 
+  it('finds a control character wherever it lies in a long string, at any byte alignment', () => {
+    const text = 'x'.repeat(70);
+    for (let offset = 0; offset < 4; offset++) {
+      for (let at = 0; at < text.length; at++) {
+        const json = `{"a":"${text.slice(0, at)}\u0001${text.slice(at + 1)}","b":\n\t1}`;
+        const view = Buffer.concat([Buffer.alloc(offset), bytes(json)]).subarray(offset);
+        expect(() => scanJsonObject(view), `${offset}:${at}`).toThrow(
+          new RegExp(`control character in a string at byte ${6 + at}$`),
+        );
+      }
+      // Blanks between tokens are control bytes too, and allowed there.
+      const blanks = `{"a":"${text}",\n\t\r"b":\n${' \n'.repeat(20)}1}`;
+      const view = Buffer.concat([Buffer.alloc(offset), bytes(blanks)]).subarray(offset);
+      expect(scanJsonObject(view).members.map((member) => member.key)).toEqual(['a', 'b']);
+    }
+  });
+
   it('says what is wrong and where', () => {
     expect(() => scanJsonObject(bytes('{"a":1,}'))).toThrow(/expected a key at byte 7/);
     expect(() => scanJsonObject(bytes('[1]'))).toThrow(/expected a JSON object at byte 0/);
