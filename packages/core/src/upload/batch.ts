@@ -95,11 +95,10 @@ export function sendBatch(
       }),
     ),
   ).then(() => undefined);
-  // Settles only once the batches before it have: after an abort, nothing of them runs on.
-  const done = Promise.allSettled([posted, previous]).then(async ([own]) => {
-    if (own.status === 'rejected') throw own.reason;
-    await previous;
-    // In batch order, whatever order the uploads completed in.
+  // Settles only once its POSTs and the batches before it have: after an abort, nothing of them
+  // runs on. Finished in batch order, whatever order the uploads completed in.
+  const done = Promise.allSettled([posted, previous]).then(async (settled) => {
+    for (const outcome of settled) if (outcome.status === 'rejected') throw outcome.reason;
     await finishBatch(
       context,
       toSend.flatMap((chunk) => {
