@@ -17,6 +17,7 @@ import { decodeMappings, encodeMappings } from './mappings-codec';
 import { splicePristineMappings } from './mappings-splice';
 import { adjustTokens, removalAdjustment } from './pristine-mappings';
 import { serializedArray } from './raw-json';
+import { sha512HexAsync } from './sha512-async';
 
 export type SnippetVariant = 'with-release' | 'chunk-id-only';
 
@@ -285,48 +286,75 @@ function pristineCode(
   return pieces;
 }
 
+/** Options of the event-mode hash. */
+export interface EventHashOptions {
+  /** Skip the fast path (tests compare the two). */
+  general?: boolean;
+}
+
+/**
+ * What the event-mode hash runs over, as pieces in order: pristine code, NUL, pristine map JSON, NUL,
+ * the snippet variant. A map this cannot compose (an index map, malformed mappings; posthog-cli
+ * rejects most of those) is hashed as its JSON with keys sorted and `file`, `chunk_id` dropped: still
+ * free of the release, if not equal to posthog-cli's. Takes the pair as read (bytes are pieces as they
+ * are, without copies; text works too).
+ */
+export function eventHashPieces(
+  minified: string | Uint8Array,
+  map: string | Uint8Array,
+  chunkId: string,
+  options: EventHashOptions = {},
+): JsonPieces {
+  const codeBytes = typeof minified === 'string' ? undefined : minified;
+  const code = codeBytes === undefined ? (minified as string) : utf8Text(codeBytes);
+  const { removals, variant } = injectedRanges(code, chunkId);
+  const sameBytes = codeBytes !== undefined && isUtf8(codeBytes) ? codeBytes : undefined;
+  const pieces: JsonPieces = pristineCode(code, sameBytes, removals);
+  pieces.push('\0');
+
+  let mapPieces: JsonPieces | undefined;
+  if (!options.general && typeof map !== 'string') {
+    try {
+      mapPieces = pristineMapPieces(map, code, removals);
+    } catch {
+      mapPieces = undefined;
+    }
+  }
+  if (!mapPieces) {
+    const mapText = typeof map === 'string' ? map : utf8Text(map);
+    try {
+      mapPieces = [pristineMapJson(mapText, code, removals)];
+    } catch {
+      mapPieces = [fallbackMapJson(mapText)];
+    }
+  }
+  for (const piece of mapPieces) pieces.push(piece);
+  pieces.push('\0', variant);
+  return pieces;
+}
+
 /**
  * The event-mode `content_hash` of an uploaded pair (lowercase hex SHA-512), as posthog-cli computes
- * it, so it does not depend on the release id. A map this cannot compose (an index map, malformed
- * mappings; posthog-cli rejects most of those) is hashed as its JSON with keys sorted and `file`,
- * `chunk_id` dropped: still free of the release, if not equal to posthog-cli's. Takes the pair as
- * read (bytes hash without copies; text works too).
+ * it, so it does not depend on the release id: SHA-512 of eventHashPieces.
  */
 export function eventContentHash(
   minified: string | Uint8Array,
   map: string | Uint8Array,
   chunkId: string,
-  options: {
-    /** Skip the fast path (tests compare the two). */
-    general?: boolean;
-  } = {},
+  options: EventHashOptions = {},
 ): string {
-  const codeBytes = typeof minified === 'string' ? undefined : minified;
-  const code = codeBytes === undefined ? (minified as string) : utf8Text(codeBytes);
-  const { removals, variant } = injectedRanges(code, chunkId);
   const hash = createHash('sha512');
-  const sameBytes = codeBytes !== undefined && isUtf8(codeBytes) ? codeBytes : undefined;
-  for (const piece of pristineCode(code, sameBytes, removals)) hash.update(piece);
-  hash.update('\0');
+  for (const piece of eventHashPieces(minified, map, chunkId, options)) hash.update(piece);
+  return hash.digest('hex');
+}
 
-  let pieces: JsonPieces | undefined;
-  if (!options.general && typeof map !== 'string') {
-    try {
-      pieces = pristineMapPieces(map, code, removals);
-    } catch {
-      pieces = undefined;
-    }
-  }
-  if (!pieces) {
-    const mapText = typeof map === 'string' ? map : utf8Text(map);
-    try {
-      pieces = [pristineMapJson(mapText, code, removals)];
-    } catch {
-      pieces = [fallbackMapJson(mapText)];
-    }
-  }
-  for (const piece of pieces) hash.update(piece);
-  return hash.update('\0').update(variant).digest('hex');
+/** eventContentHash with the SHA-512 off the main thread (sha512-async.ts). */
+export function eventContentHashAsync(
+  minified: string | Uint8Array,
+  map: string | Uint8Array,
+  chunkId: string,
+): Promise<string> {
+  return sha512HexAsync(eventHashPieces(minified, map, chunkId));
 }
 
 function fallbackMapJson(mapText: string): string {

@@ -1,10 +1,10 @@
-import { createHash } from 'node:crypto';
 import { checkUtf8, encodeSymbolSetAsync } from '../container/encode';
 import { headerLength } from '../container/format';
 import { errorMessage, FileError, HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
-import { eventContentHash } from './event-hash';
+import { eventContentHashAsync } from './event-hash';
 import { recyclePair } from './pair-memory';
+import { sha512HexAsync } from './sha512-async';
 import type { UploadInput } from './types';
 
 /** A loaded JS file and its map. */
@@ -57,14 +57,14 @@ export async function packPair(
  * The event-mode content hash of a loaded pair. It needs no container, so a set PostHog already has
  * is never packed. Refuses bytes that are not UTF-8, as packing would.
  */
-export function eventHash(pair: Pair, input: UploadInput): string {
+export function eventHash(pair: Pair, input: UploadInput): Promise<string> {
   try {
     checkUtf8(pair.minified, 'minified code');
     checkUtf8(pair.map, 'source map');
   } catch (error) {
-    throw asFileError(error, input.fileName, 'pack_failed');
+    return Promise.reject(asFileError(error, input.fileName, 'pack_failed'));
   }
-  return eventContentHash(pair.minified, pair.map, input.chunkId);
+  return eventContentHashAsync(pair.minified, pair.map, input.chunkId);
 }
 
 /** The JS and map bytes of a pair. */
@@ -89,8 +89,7 @@ export async function packLoaded(
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
   const bytes = await packPair(pair, compression, input.fileName);
-  const hash =
-    releaseMode === 'event' ? eventHash(pair, input) : createHash('sha512').update(bytes).digest('hex');
+  const hash = await (releaseMode === 'event' ? eventHash(pair, input) : sha512HexAsync(bytes));
   recyclePair(pair, bytes);
   return { bytes, hash };
 }
