@@ -9,6 +9,7 @@ export default defineConfig({
     'src/children/upload-child.ts',
     'src/children/server-child.ts',
     'src/children/load-child.ts',
+    'src/children/pack-child.ts',
   ],
   format: ['esm'],
   outDir: 'dist',

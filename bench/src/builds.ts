@@ -6,7 +6,7 @@ import path from 'node:path';
 import type { GeneratedApp } from './app/generate';
 import { inspectOutput, type OutputSummary } from './inspect-output';
 import type { LocalServer } from './local-server';
-import { forkMeasured } from './measure/fork-measured';
+import { forkMeasured, reportOf } from './measure/fork-measured';
 import { formatMiB, formatMs } from './measure/stats';
 import {
   type BuildJob,
@@ -70,12 +70,7 @@ export async function forkBuild(buildScript: string, job: BuildJob) {
     env: childEnv(),
     cwd: job.root,
   });
-  if (measured.exitCode !== 0 || !measured.report) {
-    throw new Error(
-      `exit code ${measured.exitCode}\n${measured.output.trim().split('\n').slice(-15).join('\n')}`,
-    );
-  }
-  return { ...measured, report: measured.report };
+  return { ...measured, report: reportOf(measured, 'the build') };
 }
 
 function rotate<T>(items: readonly T[], by: number): T[] {

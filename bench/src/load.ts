@@ -6,7 +6,7 @@ import { existsSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import type { LoadSample } from './children/load-child';
-import { forkMeasured } from './measure/fork-measured';
+import { forkMeasured, reportOf } from './measure/fork-measured';
 import { median } from './measure/stats';
 import type { Bundler } from './variants';
 
@@ -55,9 +55,8 @@ export async function runLoadBench(options: {
       for (const checkout of order) {
         const what = checkout.role === 'unplugin' ? 'unplugin' : 'adapter';
         const run = await forkMeasured<LoadSample>(script, [bundler, checkout.root, what]);
-        if (run.exitCode !== 0 || !run.report)
-          throw new Error(`loading @hogmaps/${bundler} (${checkout.label}) failed:\n${run.output}`);
-        results.find((r) => r.bundler === bundler && r.checkout === checkout)!.samples.push(run.report);
+        const sample = reportOf(run, `loading @hogmaps/${bundler} (${checkout.label})`);
+        results.find((r) => r.bundler === bundler && r.checkout === checkout)!.samples.push(sample);
       }
     }
   }

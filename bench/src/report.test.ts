@@ -1,6 +1,6 @@
 import { describe, expect, test } from 'vitest';
 import type { BuildSample, VariantResult } from './builds';
-import { type RunResult, rereleaseTargetLine, targetLines } from './report';
+import { type RunResult, rereleaseTargetLine, targetLines, uploadInBuildTargetLines } from './report';
 import type { PlainStep, ReleaseSample } from './rerelease';
 
 function sample(over: Partial<ReleaseSample>): ReleaseSample {
@@ -72,6 +72,39 @@ describe('re-release target (issue #14 target 5)', () => {
         plainStep(149),
       ),
     ).toMatch(/^- MISSED: /);
+  });
+});
+
+describe('the upload inside a build (issue #14 targets 2 and 4)', () => {
+  const step = (samples: ReleaseSample[]) => ({
+    bundler: 'esbuild' as const,
+    mode: 'event' as const,
+    samples,
+  });
+
+  test('the finish against packing what it uploaded: the median of per-build ratios, at most 1.5×', () => {
+    const lines = uploadInBuildTargetLines(
+      step([
+        sample({ round: 0, uploadMs: 300, packingMs: 200, uploadRssGrowth: 40 * 2 ** 20 }),
+        sample({ round: 1, uploadMs: 280, packingMs: 200, uploadRssGrowth: 60 * 2 ** 20 }),
+        sample({ round: 2, uploadMs: 900, packingMs: 200, uploadRssGrowth: 50 * 2 ** 20 }),
+      ]),
+    );
+    expect(lines).toEqual([
+      '- met: esbuild, the upload inside the build (release A, event mode): 300 ms, 1.50× the single-core time of packing what it uploaded (200 ms) (≤ 1.5×)',
+      '- met: esbuild, the upload inside the build (release A, event mode): RSS growth at most 60 MiB (< 150 MiB)',
+    ]);
+    const slow = uploadInBuildTargetLines(
+      step([sample({ uploadMs: 1000, packingMs: 200, uploadRssGrowth: 151 * 2 ** 20 })]),
+    );
+    expect(slow[0]).toMatch(/^- MISSED: .*: 1\.00 s, 5\.00× the single-core time/);
+    expect(slow[1]).toMatch(/^- MISSED: .*RSS growth at most 151 MiB/);
+  });
+
+  test('results written before these were measured get no line', () => {
+    expect(uploadInBuildTargetLines(step([sample({})]))).toEqual([]);
+    // Nothing uploaded (packing took 0 ms): no ratio either.
+    expect(uploadInBuildTargetLines(step([sample({ packingMs: 0 })]))).toEqual([]);
   });
 });
 

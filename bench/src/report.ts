@@ -40,6 +40,8 @@ export function minUploadShareOfWork(mib: number): number {
   return mib >= 0.5 ? 0.75 : 0.6; // sets of about 1 MiB, or of about 0.2 MiB
 }
 export const MAX_RSS_GROWTH = 150 * MiB;
+/** Issue #14 target 2: the upload inside a build takes at most this times the single-core packing of what it uploads. */
+export const MAX_UPLOAD_OVER_PACKING = 1.5;
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
 
@@ -222,6 +224,39 @@ export function rereleaseTargetLine(
   );
 }
 
+/**
+ * Issue #14 targets 2 and 4 for a release A (everything uploaded, timed inside the build): the
+ * build's finish against packing what it uploaded on one core, and the finish's RSS growth. None for
+ * results written before either was measured.
+ */
+export function uploadInBuildTargetLines(step: Pick<ReleaseStep, 'bundler' | 'mode' | 'samples'>): string[] {
+  const timed = step.samples.filter((sample) => sample.packingMs);
+  const grown = step.samples.flatMap((sample) =>
+    sample.uploadRssGrowth === undefined ? [] : [sample.uploadRssGrowth],
+  );
+  const what = `${step.bundler}, the upload inside the build (release A, ${step.mode} mode)`;
+  const lines: string[] = [];
+  if (timed.length > 0) {
+    const ratio = medianRatio(
+      timed.map((sample) => sample.uploadMs),
+      timed.map((sample) => sample.packingMs!),
+    );
+    const verdict = ratio <= MAX_UPLOAD_OVER_PACKING ? 'met' : 'MISSED';
+    lines.push(
+      `- ${verdict}: ${what}: ${formatMs(median(timed.map((sample) => sample.uploadMs)))}, ${formatRatio(ratio)} ` +
+        `the single-core time of packing what it uploaded (${formatMs(median(timed.map((sample) => sample.packingMs!)))}) ` +
+        `(≤ ${MAX_UPLOAD_OVER_PACKING}×)`,
+    );
+  }
+  if (grown.length > 0) {
+    const growth = Math.max(...grown);
+    lines.push(
+      `- ${growth < MAX_RSS_GROWTH ? 'met' : 'MISSED'}: ${what}: RSS growth at most ${formatMiB(growth)} (< ${formatMiB(MAX_RSS_GROWTH)})`,
+    );
+  }
+  return lines;
+}
+
 /** One line per target: met or missed, with the figure. */
 export function targetLines(result: RunResult): string[] {
   const lines: string[] = [];
@@ -256,6 +291,7 @@ export function targetLines(result: RunResult): string[] {
     );
   }
   for (const step of result.rerelease?.steps ?? []) {
+    if (step.step === 'A') lines.push(...uploadInBuildTargetLines(step));
     if (step.step === 'A' || step.mode !== 'event') continue;
     const plain = result.rerelease?.plain?.find((p) => p.bundler === step.bundler && p.step === step.step);
     lines.push(rereleaseTargetLine(step, step.samples.at(-1)!, plain));

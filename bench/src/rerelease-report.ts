@@ -1,6 +1,6 @@
 // The re-release table: per bundler and mode, release A beside each one-module change, with what the
 // second upload sent and cost against the first, and what the bundler alone changes for that step.
-import { formatMs, formatRatio, MB, median, medianRatio } from './measure/stats';
+import { formatMiB, formatMs, formatRatio, MB, median, medianRatio } from './measure/stats';
 import type { OutputChanges, PlainStep, ReleaseSample, ReleaseStep, RereleaseResult } from './rerelease';
 
 const row = (cells: Array<string | number>) => `| ${cells.join(' | ')} |`;
@@ -14,6 +14,16 @@ function timed(samples: readonly ReleaseSample[], pick: (sample: ReleaseSample) 
   const values = samples.map(pick);
   const med = formatMs(median(values));
   return values.length > 1 ? `${med} (min ${formatMs(Math.min(...values))})` : med;
+}
+
+/** The median of a figure older results lack ('–' then). */
+function measured(
+  samples: readonly ReleaseSample[],
+  pick: (sample: ReleaseSample) => number | undefined,
+  format: (value: number) => string,
+): string {
+  const values = samples.flatMap((sample) => pick(sample) ?? []);
+  return values.length > 0 ? format(median(values)) : '–';
 }
 
 /** A few names, then how many more. */
@@ -73,12 +83,14 @@ export function rereleaseTable(result: RereleaseResult): string[] {
       'upload time',
       'upload CPU',
       '÷ A',
+      'packing it on one core',
+      'upload RSS growth',
       'server CPU',
       'JS files changed (vs A)',
       'without a plugin: JS files changed (vs A)',
       'sets uploaded beyond those',
     ]),
-    row(Array(13).fill('---')),
+    row(Array(15).fill('---')),
   ];
   for (const step of result.steps) {
     const first = result.steps.find(
@@ -104,6 +116,8 @@ export function rereleaseTable(result: RereleaseResult): string[] {
         timed(step.samples, (sample) => sample.uploadMs),
         timed(step.samples, (sample) => sample.uploadCpuMs),
         ratio((sample) => sample.uploadCpuMs),
+        measured(step.samples, (sample) => sample.packingMs, formatMs),
+        measured(step.samples, (sample) => sample.uploadRssGrowth, formatMiB),
         timed(step.samples, (sample) => sample.serverCpuMs),
         isA ? '–' : changes(last),
         plainChanges(findPlain(result, step)),
@@ -116,7 +130,7 @@ export function rereleaseTable(result: RereleaseResult): string[] {
 
 /** How to read the table: what is timed, and why more than one file changes. */
 export const RERELEASE_NOTES = [
-  "- Upload time and CPU: the build's finish (pack, hash, requests, manifest), timed inside the build process; CPU counts all its threads. Bytes sent: zstd containers.",
+  "- Upload time and CPU: the build's finish (pack, hash, requests, manifest), timed inside the build process; CPU counts all its threads. Bytes sent: zstd containers. Packing it on one core: reading the uploaded JS files and maps, zstd 3 and SHA-512 (of the pair in event mode, of the container in symbol-set mode), one pair at a time, after the build in a process of its own (the fastest of three passes). Upload RSS growth: the build process's peak RSS during the finish minus its RSS when the finish started.",
   '- Each B is release A with that one module changed, built as the next release into the same project; a set is "present" when the project holds its chunk id and content hash.',
   '- "Without a plugin": the same step built with the same bundler config and no plugin, against that build of A (deterministic: built once per bundler). "Sets uploaded beyond those": sets uploaded for chunks whose JS that plain build leaves unchanged (chunks matched by the sources of their maps), i.e. what hogmaps itself adds.',
   '- With content-hashed names a chunk that imports a renamed chunk by name is renamed too, and so on up the graph. Without a plugin a one-module change renames the chunk holding it, the chunks naming it up to the entry, and every chunk importing one of those: in Vite every lazy chunk imports the entry (where Vite keeps the code the entry shares with them, and its preload helper) and the entry names every route, so nearly every file; webpack and rspack name chunks through the runtime (`main`), which alone changes besides the chunk holding the module.',

@@ -4,11 +4,14 @@
 // step is also built without any plugin, once per bundler, to tell the bundler's own renames from
 // what hogmaps adds. The builds run on a copy of the generated app, so a run that stops half-way never
 // leaves a change in it.
-import { cp, rm } from 'node:fs/promises';
+import { cp, rm, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import { type BuildEnvironment, forkBuild } from './builds';
+import type { PackChildReport, PackJob } from './children/pack-child';
 import { inspectOutput, mapsHolding } from './inspect-output';
 import type { LocalServer } from './local-server';
+import { forkMeasured, reportOf } from './measure/fork-measured';
+import { type PairFiles, packingMs } from './measure/pack-work';
 import { formatMiB, formatMs } from './measure/stats';
 import { compareOutputs, fingerprintOutput } from './output-changes';
 import { type ChangeKind, changeModule, moduleToChange } from './rerelease-edits';
@@ -29,6 +32,17 @@ export interface ReleaseSample {
   /** The build's finish (packing, requests, manifest), timed inside the build process. */
   uploadMs: number;
   uploadCpuMs: number;
+  /**
+   * RSS growth of the build process during the finish: its peak minus RSS when it started (this and
+   * packingMs are absent from results written before they were measured).
+   */
+  uploadRssGrowth?: number;
+  /**
+   * Single-core time of packing what was uploaded (read, zstd 3, SHA-512 of what the mode hashes:
+   * the pair in event mode, the container in symbol-set mode), timed after the build in a process of
+   * its own; 0 when nothing was uploaded.
+   */
+  packingMs?: number;
   /** CPU time of the local server during the build. */
   serverCpuMs: number;
   uploaded: number;
@@ -76,6 +90,8 @@ export interface RereleaseResult {
 }
 
 export interface RereleaseOptions extends BuildEnvironment {
+  /** children/pack-child.js: times packing what a release uploaded. */
+  packScript: string;
   bundlers: readonly Bundler[];
   changes: readonly ChangeKind[];
   modes: readonly ReleaseModeName[];
@@ -102,6 +118,18 @@ interface Series {
   known: Set<string>;
   /** The steps built without a plugin, shared by every series (each step is built once per bundler). */
   plain: PlainBuilds;
+}
+
+/** Packing the uploaded pairs on one core, in a fresh process (children/pack-child.ts). */
+async function timePacking(options: RereleaseOptions, pairs: PairFiles[], outDir: string) {
+  if (pairs.length === 0) return undefined;
+  const jobFile = `${outDir}.pack-job.json`;
+  await writeFile(jobFile, JSON.stringify({ pairs } satisfies PackJob));
+  try {
+    return reportOf(await forkMeasured<PackChildReport>(options.packScript, [jobFile]), 'timing the packing');
+  } finally {
+    await rm(jobFile, { force: true });
+  }
 }
 
 /** One release of the series: build, then check the server holds exactly the sets reported so far. */
@@ -138,12 +166,15 @@ async function buildRelease(series: Series, version: string, outDir: string) {
       `the project holds ${stored} symbol sets, expected ${known.size} (every chunk id reported)`,
     );
   const output = await inspectOutput(outDir, 'upload');
+  const packing = await timePacking(options, upload.uploadedFiles, outDir);
   const sample: Omit<ReleaseSample, 'changedInPlace' | 'renamed' | 'holding'> = {
     round: series.round,
     wallMs: measured.wallMs,
     cpuMs: measured.report.cpuMs,
     uploadMs: upload.ms,
     uploadCpuMs: upload.cpuMs,
+    uploadRssGrowth: upload.rssPeak - upload.rssBefore,
+    packingMs: packing ? packingMs(packing, mode === 'event' ? 'raw' : 'container') : 0,
     serverCpuMs,
     uploaded: upload.uploaded.length,
     alreadyPresent: upload.alreadyPresent.length,

@@ -216,7 +216,11 @@ async function main(): Promise<void> {
       log(
         `re-release: ${rerelease.modes.join(' and ')} mode; B: ${rerelease.changes.join(', ') || '(release A alone)'}`,
       );
-      result.rerelease = await runRerelease({ ...environment, ...rerelease });
+      result.rerelease = await runRerelease({
+        ...environment,
+        ...rerelease,
+        packScript: script('pack-child'),
+      });
     }
   } finally {
     await server.close();

@@ -1,7 +1,8 @@
 // The upload benchmark: `runs` fresh processes, each uploading the same N sets into a fresh project.
 import type { UploadChildReport, UploadJob } from './children/upload-child';
 import type { LocalServer } from './local-server';
-import { forkMeasured } from './measure/fork-measured';
+import { forkMeasured, reportOf } from './measure/fork-measured';
+import { packingMs } from './measure/pack-work';
 import { MB, MiB } from './measure/stats';
 import type { SymbolSetFiles } from './upload/sets';
 
@@ -28,7 +29,7 @@ export function throughput(bytes: number, ms: number): number {
 }
 
 export function workMs(report: UploadChildReport): number {
-  return report.work.readMs + report.work.zstdMs + report.work.shaContainerMs;
+  return packingMs(report.work);
 }
 
 export async function runUploadBench(options: UploadBenchOptions): Promise<UploadSample[]> {
@@ -39,10 +40,7 @@ export async function runUploadBench(options: UploadBenchOptions): Promise<Uploa
     const serverBefore = options.server.cpuMs();
     const measured = await forkMeasured<UploadChildReport>(options.script, [JSON.stringify(job)]);
     const serverCpuMs = options.server.cpuMs() - serverBefore;
-    if (measured.exitCode !== 0 || !measured.report) {
-      throw new Error(`upload child failed (exit ${measured.exitCode}):\n${measured.output.trim()}`);
-    }
-    const { report } = measured;
+    const report = reportOf(measured, 'the upload child');
     const stored = await options.server.symbolSets(server.projectId);
     samples.push({ report, stored, wallMs: measured.wallMs, serverCpuMs });
     options.log(

@@ -1,4 +1,5 @@
 // What is built and how: the bundlers, the plugin variants run on each, and the job a build child gets.
+import type { PairFiles } from './measure/pack-work';
 
 export const BUNDLERS = ['vite', 'rollup', 'rolldown', 'webpack', 'rspack', 'esbuild'] as const;
 export type Bundler = (typeof BUNDLERS)[number];
@@ -95,9 +96,14 @@ export interface UploadProbe {
   /** Wall and CPU time (all threads of the build process) of the finish: packing, requests, manifest. */
   ms: number;
   cpuMs: number;
+  /** RSS when the finish started, and its peak during the finish, in bytes. */
+  rssBefore: number;
+  rssPeak: number;
   /** Chunks the build handed to the session. */
   chunks: number;
   uploaded: string[];
+  /** The uploaded chunks' JS files and maps, to time packing them on one core afterwards. */
+  uploadedFiles: PairFiles[];
   alreadyPresent: string[];
   failed: string[];
   /** Container bytes sent to object storage. */

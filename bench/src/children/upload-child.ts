@@ -1,9 +1,9 @@
 // The upload pipeline alone, in a fresh Node process: N symbol sets to the local server through
 // core's client and pipeline, then, on the same bytes and on one core, the work the pipeline must do
 // (read, zstd level 3, SHA-512), so the upload's speed can be set against the speed of its own work.
-import { createHash, randomUUID } from 'node:crypto';
-import { readFile } from 'node:fs/promises';
+import { randomUUID } from 'node:crypto';
 import { createPostHogClient, uploadInputsFrom, uploadSymbolSets } from '@hogmaps/core';
+import { fastestPackingWork, type PackingWork, ZSTD_CODEC } from '../measure/pack-work';
 import type { SymbolSetFile } from '../upload/sets';
 import type { ServerTarget } from '../variants';
 
@@ -24,12 +24,8 @@ export interface UploadChildReport {
   rssBefore: number;
   rssPeak: number;
   /** Single-core time of each step of the work over all sets, in ms. */
-  work: { readMs: number; zstdMs: number; shaContainerMs: number; shaRawMs: number; compressedBytes: number };
+  work: PackingWork;
   zstd: string;
-}
-
-interface NodeZstd {
-  Encoder: new (level: number) => { encode(data: Buffer): Promise<Buffer> };
 }
 
 async function upload(job: UploadJob) {
@@ -63,46 +59,6 @@ async function upload(job: UploadJob) {
   return { summary, uploadMs, cpuMs: (cpu.user + cpu.system) / 1000, rssBefore, rssPeak };
 }
 
-/** The same work, one set at a time: nothing overlaps, so it is the speed of one core. */
-async function work(sets: SymbolSetFile[]) {
-  const { Encoder } = (await import('@toondepauw/node-zstd')) as unknown as NodeZstd;
-  const encoder = new Encoder(3);
-  const totals = { readMs: 0, zstdMs: 0, shaContainerMs: 0, shaRawMs: 0, compressedBytes: 0 };
-  for (const set of sets) {
-    let t = performance.now();
-    const js = await readFile(set.js);
-    const map = await readFile(set.map);
-    totals.readMs += performance.now() - t;
-    t = performance.now();
-    const compressed = await encoder.encode(Buffer.concat([js, map]));
-    totals.zstdMs += performance.now() - t;
-    totals.compressedBytes += compressed.length;
-    t = performance.now();
-    createHash('sha512').update(compressed).digest('hex');
-    totals.shaContainerMs += performance.now() - t;
-    t = performance.now();
-    createHash('sha512').update(js).update(map).digest('hex');
-    totals.shaRawMs += performance.now() - t;
-  }
-  return totals;
-}
-
-/**
- * The fastest of three passes of the work. A single pass right after the upload ran at whatever
- * speed the memory the upload left behind allowed (fresh pages fault in slowly here), so it moved
- * with the upload's own allocations; the fastest pass is the work's speed on warm memory.
- */
-async function fastestWork(sets: SymbolSetFile[]) {
-  let fastest: Awaited<ReturnType<typeof work>> | undefined;
-  const total = (totals: Awaited<ReturnType<typeof work>>) =>
-    totals.readMs + totals.zstdMs + totals.shaContainerMs;
-  for (let pass = 0; pass < 3; pass++) {
-    const totals = await work(sets);
-    if (!fastest || total(totals) < total(fastest)) fastest = totals;
-  }
-  return fastest!;
-}
-
 async function main(): Promise<void> {
   const job = JSON.parse(process.argv[2] ?? '') as UploadJob;
   const { summary, uploadMs, cpuMs, rssBefore, rssPeak } = await upload(job);
@@ -115,8 +71,8 @@ async function main(): Promise<void> {
     failed: summary.failed.map((failure) => `${failure.fileName}: ${failure.error}`),
     rssBefore,
     rssPeak,
-    work: await fastestWork(job.sets),
-    zstd: '@toondepauw/node-zstd level 3',
+    work: await fastestPackingWork(job.sets),
+    zstd: ZSTD_CODEC,
   };
   process.send?.(report, () => process.disconnect());
 }

@@ -1,6 +1,6 @@
 // The hogmaps plugin built as its adapter builds it (core's one unplugin, from the entry the adapters
 // import), with the build's finish (upload, map policy, manifest) timed from inside the process: the
-// time and CPU of the upload itself, which a whole-build figure buries in the bundler's noise. Used by
+// time, CPU and RSS growth of the upload itself, which a whole-build figure buries in the bundler's noise. Used by
 // the re-release part only, so the build matrix keeps measuring the adapters exactly as users load them.
 import type { Options, BuildReport as SessionReport } from '@hogmaps/core';
 import type { Bundler, UploadProbe } from '../variants';
@@ -12,20 +12,44 @@ export function probedUpload(): UploadProbe | undefined {
   return probe;
 }
 
+/** RSS sampled every 5 ms until stopped; the kernel's high-water mark catches peaks between samples. */
+function sampleRss(): () => { before: number; peak: number } {
+  const before = process.memoryUsage.rss();
+  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
+  let sampled = before;
+  const sampler = setInterval(() => {
+    sampled = Math.max(sampled, process.memoryUsage.rss());
+  }, 5);
+  return () => {
+    clearInterval(sampler);
+    const maxRssAfter = process.resourceUsage().maxRSS * 1024;
+    return { before, peak: maxRssAfter > maxRssBefore ? Math.max(maxRssAfter, sampled) : sampled };
+  };
+}
+
 export async function probedHogmapsPlugin(bundler: Bundler, options: Options): Promise<unknown> {
   const { createHogmapsUnplugin } = await import('@hogmaps/core/plugin');
   const unplugin = createHogmapsUnplugin({
     async finishBuild(result, session) {
+      const rss = sampleRss();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
       const report: SessionReport = await session.finishBuild(result);
       const cpu = process.cpuUsage(cpuBefore);
+      const ms = performance.now() - started;
+      const { before, peak } = rss();
       const upload = report.upload;
+      const uploaded = new Set(upload?.uploaded ?? []);
       probe = {
-        ms: performance.now() - started,
+        ms,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        rssBefore: before,
+        rssPeak: peak,
         chunks: result.chunks.length,
-        uploaded: upload?.uploaded ?? [],
+        uploaded: [...uploaded],
+        uploadedFiles: result.chunks.flatMap((chunk) =>
+          uploaded.has(chunk.chunkId) && chunk.mapPath ? [{ js: chunk.jsPath, map: chunk.mapPath }] : [],
+        ),
         alreadyPresent: upload?.alreadyPresent ?? [],
         failed: (upload?.failed ?? []).map((failure) => `${failure.fileName}: ${failure.error}`),
         bytes: upload?.bytes ?? 0,

@@ -15,6 +15,13 @@ export interface Measured<T> {
   output: string;
 }
 
+/** The child's report; throws, naming `what` with the tail of its output, when it failed or sent none. */
+export function reportOf<T>(measured: Measured<T>, what: string): T {
+  if (measured.exitCode === 0 && measured.report !== undefined) return measured.report;
+  const tail = measured.output.trim().split('\n').slice(-15).join('\n');
+  throw new Error(`${what} failed (exit code ${measured.exitCode})\n${tail}`);
+}
+
 const SAMPLE_MS = 20;
 const OUTPUT_TAIL = 8000;
 
