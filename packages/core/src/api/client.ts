@@ -189,7 +189,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
           'content-length': String(form.length),
           'user-agent': userAgent,
         },
-        body: form.stream,
+        body: form.body,
         retries: uploadOptions.retries,
         // As PostHog's CLI: storage errors are retried whatever the status (a 403 AccessDenied can be
         // a hiccup), except an expired policy, which only a fresh presigned POST fixes.

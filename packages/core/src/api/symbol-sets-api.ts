@@ -159,7 +159,7 @@ export function createSymbolSetsApi(api: ApiContext): SymbolSetsApi {
         method: 'POST',
         url: api.url(paths.createSymbolSet(), query),
         headers: { ...api.apiHeaders, ...headers },
-        body: form ? form.stream : () => bytes,
+        body: form ? form.body : () => bytes,
         signal,
       });
     },
