@@ -18,8 +18,8 @@ export interface HttpRequest {
   method: HttpMethod;
   url: URL;
   headers?: Record<string, string>;
-  /** Built again for every attempt: a stream can be read only once. */
-  body?: () => string | Uint8Array | Readable;
+  /** Built again for every attempt: a stream can be read only once. Parts (an array) are written in order. */
+  body?: () => string | Uint8Array | readonly Uint8Array[] | Readable;
   /** Non-2xx statuses to return instead of throwing (404 for a lookup). */
   allow?: readonly number[];
   /** Overrides the policy's retries for this request. */
@@ -124,7 +124,8 @@ export function createHttp(options: HttpOptions): Http {
         path: `${request.url.pathname}${request.url.search}`,
         method: request.method,
         headers: request.headers,
-        body: request.body?.() ?? null,
+        // undici writes an iterable's parts in order (documented; its types leave iterables out).
+        body: (request.body?.() ?? null) as string | Uint8Array | Readable | null,
         headersTimeout: options.timeout,
         bodyTimeout: options.timeout,
         signal,

@@ -1,19 +1,16 @@
 import { randomBytes } from 'node:crypto';
-import { Readable } from 'node:stream';
 
 export interface MultipartBody {
   contentType: string;
   length: number;
-  /** The body, fresh per call (retries need a new one each time): bytes, or a stream when large. */
-  body: () => Uint8Array | Readable;
+  /**
+   * The body, fresh per call (retries need a new one each time): the parts in order, which undici
+   * writes one after the other. No copy of the file (a 100 MiB set costs no second buffer, and a
+   * build's uploads leave no garbage buffers behind), and none of a stream's per-request machinery
+   * (150 POSTs of 70 kB here: 30-43 ms of the client's CPU, against 60-97 ms as streams).
+   */
+  body: () => Uint8Array[];
 }
-
-/**
- * Files up to this size are sent as one buffer with the parts around them: one copy, against a
- * stream's per-request machinery (150 POSTs of 70 kB here: 25-46 ms of the client's CPU as buffers,
- * 60-97 ms as streams). Larger files are streamed, so they cost no second buffer.
- */
-export const JOINED_BODY_MAX_BYTES = 1024 * 1024;
 
 /** Quotes a form-data name the way browsers do (WHATWG: `"` and newlines percent-encoded). */
 function quote(name: string): string {
@@ -22,8 +19,7 @@ function quote(name: string): string {
 
 /**
  * An S3 presigned-POST body: every field as a text part, then the file part named `file` WITH a
- * filename (MinIO and SeaweedFS reject a file part without one). A large file is streamed, not copied
- * (see JOINED_BODY_MAX_BYTES).
+ * filename (MinIO and SeaweedFS reject a file part without one).
  */
 export function presignedPostBody(fields: Record<string, string>, file: Uint8Array): MultipartBody {
   const boundary = `----hogmaps${randomBytes(12).toString('hex')}`;
@@ -39,9 +35,6 @@ export function presignedPostBody(fields: Record<string, string>, file: Uint8Arr
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
     length: headBytes.length + file.byteLength + tail.length,
-    body: () =>
-      file.byteLength <= JOINED_BODY_MAX_BYTES
-        ? Buffer.concat([headBytes, file, tail])
-        : Readable.from([headBytes, file, tail], { objectMode: false }),
+    body: () => [headBytes, file, tail],
   };
 }

@@ -17,6 +17,16 @@ describe('sha512HexAsync', () => {
     expect(await sha512HexAsync([])).toBe(direct([]));
   });
 
+  it('joins into one scratch buffer, which the next hash may overwrite before the first settles', async () => {
+    const sets = Array.from({ length: 20 }, (_, index) => [
+      `set ${index}\0`,
+      Buffer.alloc(50_000 + index * 997, index),
+    ]);
+    // All started in one turn: each join overwrites the scratch the one before was joined into.
+    const hashes = await Promise.all(sets.map((pieces) => sha512HexAsync(pieces)));
+    expect(hashes).toEqual(sets.map((pieces) => direct(pieces)));
+  });
+
   it('hashes an input over the pool limit in place, with the same result', async () => {
     const big = Buffer.alloc(MAX_POOL_HASH_BYTES + 1, 7);
     expect(await sha512HexAsync(['head', big])).toBe(direct(['head', big]));
