@@ -23,6 +23,10 @@ const MAX_DEPTH = 256;
 const QUOTE = 0x22;
 const BACKSLASH = 0x5c;
 
+/** The bytes that may follow a backslash besides `u`: `"`, `\\`, `/`, `b`, `f`, `n`, `r`, `t`. */
+const ESCAPED = new Uint8Array(256);
+for (const c of '"\\/bfnrt') ESCAPED[c.charCodeAt(0)] = 1;
+
 /** Non-zero when some byte of the word is below 0x20 (the "has less than" bit trick; exact for "any"). */
 const below20 = (word: number) => (word - 0x20202020) & ~word;
 
@@ -117,7 +121,7 @@ class Scanner {
       if (next === 0x75) {
         for (let k = 1; k <= 4; k++) if (!isHex(bytes[this.at + k])) this.fail('bad \\u escape');
         this.at += 4;
-      } else if (next === undefined || !'"\\/bfnrt'.includes(String.fromCharCode(next))) {
+      } else if (next === undefined || ESCAPED[next] !== 1) {
         this.fail('bad escape');
       }
       at = this.at + 1;
