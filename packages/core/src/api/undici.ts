@@ -58,7 +58,9 @@ let loaded: AgentClasses | undefined;
  */
 export function agentClasses(load?: Load): AgentClasses {
   if (load) return fromFiles(load) ?? fromIndex(load);
+  if (loaded) return loaded;
+  // Asked for on every request (dispatcherFor): the resolver is made only the first time.
   const require = createRequire(import.meta.url);
-  loaded ??= fromFiles(require) ?? fromIndex(require);
+  loaded = fromFiles(require) ?? fromIndex(require);
   return loaded;
 }
