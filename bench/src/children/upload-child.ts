@@ -4,6 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import { createPostHogClient, uploadInputsFrom, uploadSymbolSets } from '@hogmaps/core';
 import { fastestPackingWork, type PackingWork, ZSTD_CODEC } from '../measure/pack-work';
+import { sampleRss } from '../measure/rss-sampler';
 import type { SymbolSetFile } from '../upload/sets';
 import type { ServerTarget } from '../variants';
 
@@ -40,22 +41,14 @@ async function upload(job: UploadJob) {
   const inputs = uploadInputsFrom(
     job.sets.map((set) => ({ chunkId: randomUUID(), fileName: set.js, jsPath: set.js, mapPath: set.map })),
   );
-  const rssBefore = process.memoryUsage.rss();
-  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-  let sampled = rssBefore;
-  const sampler = setInterval(() => {
-    sampled = Math.max(sampled, process.memoryUsage.rss());
-  }, 5);
+  const rss = sampleRss();
   const started = performance.now();
   const cpuBefore = process.cpuUsage();
   const summary = await uploadSymbolSets(client, inputs, { releaseId: release.id });
   const uploadMs = performance.now() - started;
   const cpu = process.cpuUsage(cpuBefore);
-  clearInterval(sampler);
+  const { before: rssBefore, peak: rssPeak } = rss();
   await client.close();
-  // The kernel's high-water mark catches peaks between samples, when it moved during the upload.
-  const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-  const rssPeak = maxRssAfter > maxRssBefore ? Math.max(maxRssAfter, sampled) : sampled;
   return { summary, uploadMs, cpuMs: (cpu.user + cpu.system) / 1000, rssBefore, rssPeak };
 }
 

@@ -3,6 +3,7 @@
 // time, CPU and RSS growth of the upload itself, which a whole-build figure buries in the bundler's noise. Used by
 // the re-release part only, so the build matrix keeps measuring the adapters exactly as users load them.
 import type { Options, BuildReport as SessionReport } from '@hogmaps/core';
+import { sampleRss } from '../measure/rss-sampler';
 import type { Bundler, UploadProbe } from '../variants';
 
 let probe: UploadProbe | undefined;
@@ -10,21 +11,6 @@ let probe: UploadProbe | undefined;
 /** What the last finished build uploaded and what its finish cost; undefined before one finished. */
 export function probedUpload(): UploadProbe | undefined {
   return probe;
-}
-
-/** RSS sampled every 5 ms until stopped; the kernel's high-water mark catches peaks between samples. */
-function sampleRss(): () => { before: number; peak: number } {
-  const before = process.memoryUsage.rss();
-  const maxRssBefore = process.resourceUsage().maxRSS * 1024;
-  let sampled = before;
-  const sampler = setInterval(() => {
-    sampled = Math.max(sampled, process.memoryUsage.rss());
-  }, 5);
-  return () => {
-    clearInterval(sampler);
-    const maxRssAfter = process.resourceUsage().maxRSS * 1024;
-    return { before, peak: maxRssAfter > maxRssBefore ? Math.max(maxRssAfter, sampled) : sampled };
-  };
 }
 
 export async function probedHogmapsPlugin(bundler: Bundler, options: Options): Promise<unknown> {
