@@ -11,7 +11,7 @@ import type { PackChildReport, PackJob } from './children/pack-child';
 import { inspectOutput, mapsHolding } from './inspect-output';
 import type { LocalServer } from './local-server';
 import { forkMeasured, reportOf } from './measure/fork-measured';
-import { type PairFiles, packingMs } from './measure/pack-work';
+import { packingMs } from './measure/pack-work';
 import { formatMiB, formatMs } from './measure/stats';
 import { compareOutputs, fingerprintOutput } from './output-changes';
 import { type ChangeKind, changeModule, moduleToChange } from './rerelease-edits';
@@ -120,13 +120,14 @@ interface Series {
   plain: PlainBuilds;
 }
 
-/** Packing the uploaded pairs on one core, in a fresh process (children/pack-child.ts). */
-async function timePacking(options: RereleaseOptions, pairs: PairFiles[], outDir: string) {
-  if (pairs.length === 0) return undefined;
+/** Packing the uploaded pairs on one core, in a fresh process (children/pack-child.ts), in ms; 0 for none. */
+async function timePacking(options: RereleaseOptions, job: PackJob, outDir: string): Promise<number> {
+  if (job.pairs.length === 0) return 0;
   const jobFile = `${outDir}.pack-job.json`;
-  await writeFile(jobFile, JSON.stringify({ pairs } satisfies PackJob));
+  await writeFile(jobFile, JSON.stringify(job));
   try {
-    return reportOf(await forkMeasured<PackChildReport>(options.packScript, [jobFile]), 'timing the packing');
+    const measured = await forkMeasured<PackChildReport>(options.packScript, [jobFile]);
+    return packingMs(reportOf(measured, 'timing the packing'), job.hash);
   } finally {
     await rm(jobFile, { force: true });
   }
@@ -166,7 +167,8 @@ async function buildRelease(series: Series, version: string, outDir: string) {
       `the project holds ${stored} symbol sets, expected ${known.size} (every chunk id reported)`,
     );
   const output = await inspectOutput(outDir, 'upload');
-  const packing = await timePacking(options, upload.uploadedFiles, outDir);
+  const hash = mode === 'event' ? 'raw' : 'container';
+  const packing = await timePacking(options, { pairs: upload.uploadedFiles, hash }, outDir);
   const sample: Omit<ReleaseSample, 'changedInPlace' | 'renamed' | 'holding'> = {
     round: series.round,
     wallMs: measured.wallMs,
@@ -174,7 +176,7 @@ async function buildRelease(series: Series, version: string, outDir: string) {
     uploadMs: upload.ms,
     uploadCpuMs: upload.cpuMs,
     uploadRssGrowth: upload.rssPeak - upload.rssBefore,
-    packingMs: packing ? packingMs(packing, mode === 'event' ? 'raw' : 'container') : 0,
+    packingMs: packing,
     serverCpuMs,
     uploaded: upload.uploaded.length,
     alreadyPresent: upload.alreadyPresent.length,

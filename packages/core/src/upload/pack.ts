@@ -57,12 +57,12 @@ export async function packPair(
  * The event-mode content hash of a loaded pair. It needs no container, so a set PostHog already has
  * is never packed. Refuses bytes that are not UTF-8, as packing would.
  */
-export function eventHash(pair: Pair, input: UploadInput): Promise<string> {
+export async function eventHash(pair: Pair, input: UploadInput): Promise<string> {
   try {
     checkUtf8(pair.minified, 'minified code');
     checkUtf8(pair.map, 'source map');
   } catch (error) {
-    return Promise.reject(asFileError(error, input.fileName, 'pack_failed'));
+    throw asFileError(error, input.fileName, 'pack_failed');
   }
   return eventContentHashAsync(pair.minified, pair.map, input.chunkId);
 }
