@@ -36,7 +36,11 @@ export async function startLocalServer(
   const args = latency ? [dataDir, String(latency.apiMs), String(latency.storageMs)] : [dataDir];
   const child = fork(script, args, {
     execPath: node ?? process.execPath,
-    execArgv: node ? ['--disable-warning=ExperimentalWarning'] : [],
+    // `BENCH_SERVER_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: profile the server too.
+    execArgv: [
+      ...(node ? ['--disable-warning=ExperimentalWarning'] : []),
+      ...(process.env.BENCH_SERVER_NODE_FLAGS?.split(' ').filter(Boolean) ?? []),
+    ],
     stdio: ['ignore', 'ignore', 'inherit', 'ipc'],
   });
   const waiting = new Map<number, (message: ServerMessage) => void>();

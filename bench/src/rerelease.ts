@@ -11,7 +11,7 @@ import type { PackChildReport, PackJob } from './children/pack-child';
 import { inspectOutput, mapsHolding } from './inspect-output';
 import type { LocalServer } from './local-server';
 import { forkMeasured, reportOf } from './measure/fork-measured';
-import { packingMs } from './measure/pack-work';
+import { type PackingWork, packingMs } from './measure/pack-work';
 import { formatMiB, formatMs } from './measure/stats';
 import { compareOutputs, fingerprintOutput } from './output-changes';
 import { type ChangeKind, changeModule, moduleToChange } from './rerelease-edits';
@@ -38,11 +38,14 @@ export interface ReleaseSample {
    */
   uploadRssGrowth?: number;
   /**
-   * Single-core time of packing what was uploaded (read, zstd 3, SHA-512 of what the mode hashes:
-   * the pair in event mode, the container in symbol-set mode), timed after the build in a process of
-   * its own; 0 when nothing was uploaded.
+   * Single-core time of packing what was uploaded (read, zstd 3 and the mode's content hash: the
+   * event hash of the pair in event mode, SHA-512 of the container in symbol-set mode), timed after
+   * the build in a process of its own; 0 when nothing was uploaded. Until round 17, event mode's
+   * hash was stood in for by SHA-512 of the pair's bytes (`packingWork.shaRawMs`).
    */
   packingMs?: number;
+  /** That packing's steps (the fastest pass), when anything was uploaded. */
+  packingWork?: PackingWork;
   /** CPU time of the local server during the build. */
   serverCpuMs: number;
   uploaded: number;
@@ -120,14 +123,21 @@ interface Series {
   plain: PlainBuilds;
 }
 
-/** Packing the uploaded pairs on one core, in a fresh process (children/pack-child.ts), in ms; 0 for none. */
-async function timePacking(options: RereleaseOptions, job: PackJob, outDir: string): Promise<number> {
-  if (job.pairs.length === 0) return 0;
+/** Packing the uploaded pairs on one core, in a fresh process (children/pack-child.ts); none for none. */
+async function timePacking(
+  options: RereleaseOptions,
+  job: PackJob,
+  outDir: string,
+): Promise<{ ms: number; work?: PackingWork }> {
+  if (job.pairs.length === 0) return { ms: 0 };
   const jobFile = `${outDir}.pack-job.json`;
   await writeFile(jobFile, JSON.stringify(job));
   try {
-    const measured = await forkMeasured<PackChildReport>(options.packScript, [jobFile]);
-    return packingMs(reportOf(measured, 'timing the packing'), job.hash);
+    const work = reportOf(
+      await forkMeasured<PackChildReport>(options.packScript, [jobFile]),
+      'timing the packing',
+    );
+    return { ms: packingMs(work, job.hash), work };
   } finally {
     await rm(jobFile, { force: true });
   }
@@ -167,7 +177,7 @@ async function buildRelease(series: Series, version: string, outDir: string) {
       `the project holds ${stored} symbol sets, expected ${known.size} (every chunk id reported)`,
     );
   const output = await inspectOutput(outDir, 'upload');
-  const hash = mode === 'event' ? 'raw' : 'container';
+  const hash = mode === 'event' ? 'event' : 'container';
   const packing = await timePacking(options, { pairs: upload.uploadedFiles, hash }, outDir);
   const sample: Omit<ReleaseSample, 'changedInPlace' | 'renamed' | 'holding'> = {
     round: series.round,
@@ -176,7 +186,8 @@ async function buildRelease(series: Series, version: string, outDir: string) {
     uploadMs: upload.ms,
     uploadCpuMs: upload.cpuMs,
     uploadRssGrowth: upload.rssPeak - upload.rssBefore,
-    packingMs: packing,
+    packingMs: packing.ms,
+    ...(packing.work ? { packingWork: packing.work } : {}),
     serverCpuMs,
     uploaded: upload.uploaded.length,
     alreadyPresent: upload.alreadyPresent.length,

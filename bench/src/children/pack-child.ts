@@ -1,4 +1,4 @@
-// The single-core time of packing what a build uploaded (read, zstd 3, SHA-512), in a process of its
+// The single-core time of packing what a build uploaded (read, zstd 3, the content hash), in a process of its
 // own after the build, so the build's own figures do not carry it (issue #14 target 2).
 import { readFile } from 'node:fs/promises';
 import { fastestPackingWork, type PackingHash, type PackingWork, type PairFiles } from '../measure/pack-work';

@@ -188,6 +188,7 @@ export {
   type SessionMeta,
 } from './session/session';
 export { formatBytes, formatDuration, formatSummary } from './session/summary';
+export { eventContentHash } from './upload/event-hash';
 export { type PathInput, uploadInputsFrom } from './upload/path-inputs';
 export { uploadSymbolSets } from './upload/pipeline';
 export { readSourcePair } from './upload/read-pair';
