@@ -1,5 +1,5 @@
-import { isUtf8 } from 'node:buffer';
 import { HogmapsError, OptionsError } from '../errors';
+import { isUtf8Checked } from '../files/utf8-checked';
 import {
   COMPRESSION_NONE,
   COMPRESSION_ZSTD,
@@ -41,7 +41,7 @@ function writePart(target: Buffer, at: number, part: string | Uint8Array, length
 
 /** Throws HogmapsError `invalid_utf8` naming the part when bytes are not UTF-8 (strings always are). */
 export function checkUtf8(part: string | Uint8Array, what: string): void {
-  if (typeof part !== 'string' && !isUtf8(part)) {
+  if (typeof part !== 'string' && !isUtf8Checked(part)) {
     throw new HogmapsError('invalid_utf8', `the ${what} is not valid UTF-8`);
   }
 }

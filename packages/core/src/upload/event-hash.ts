@@ -8,10 +8,10 @@
 // columns differ too. The server keys its skip-or-replace decision on this hash, and posthog-cli
 // sends the same for the same pair, so the two tools never overwrite each other's sets.
 
-import { isUtf8 } from 'node:buffer';
 import { createHash } from 'node:crypto';
 import { findInjectedSnippet } from '../chunk-id/detect';
 import { type JsonMember, type JsonObjectScan, scanJsonObjectOnce } from '../files/json-scan';
+import { isUtf8Checked } from '../files/utf8-checked';
 import { SNIPPET_PARTS } from '../inject/snippet';
 import { decodeMappings, encodeMappings } from './mappings-codec';
 import { splicePristineMappings } from './mappings-splice';
@@ -196,7 +196,7 @@ export function pristineMapPieces(
   code: string,
   removals: ReadonlyArray<[number, number]>,
 ): JsonPieces | undefined {
-  if (!isUtf8(bytes)) return undefined;
+  if (!isUtf8Checked(bytes)) return undefined;
   let scan: JsonObjectScan;
   try {
     scan = scanJsonObjectOnce(bytes);
@@ -308,7 +308,7 @@ export function eventHashPieces(
   const codeBytes = typeof minified === 'string' ? undefined : minified;
   const code = codeBytes === undefined ? (minified as string) : utf8Text(codeBytes);
   const { removals, variant } = injectedRanges(code, chunkId);
-  const sameBytes = codeBytes !== undefined && isUtf8(codeBytes) ? codeBytes : undefined;
+  const sameBytes = codeBytes !== undefined && isUtf8Checked(codeBytes) ? codeBytes : undefined;
   const pieces: JsonPieces = pristineCode(code, sameBytes, removals);
   pieces.push('\0');
 

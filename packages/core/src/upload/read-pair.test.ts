@@ -4,7 +4,9 @@ import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { decodeSymbolSet } from '../container/decode';
 import { encodeSymbolSet, encodeSymbolSetAsync } from '../container/encode';
-import { readSourcePair } from './read-pair';
+import { isUtf8Checked } from '../files/utf8-checked';
+import { PairMemory } from './pair-memory';
+import { readSourcePair, readSourcePairInto } from './read-pair';
 
 let dir: string;
 beforeEach(async () => {
@@ -77,5 +79,29 @@ describe('readSourcePair', () => {
         encodeSymbolSet({ minified: code, map: mapText }, { compression }),
       );
     }
+  });
+});
+
+describe('the UTF-8 check of a pair read for an upload', () => {
+  const INVALID = 0xff;
+
+  it('holds for the run: bytes read into its memory are not checked again', async () => {
+    const js = await write('a.js', 'a();\n');
+    const map = await write('a.js.map', '{"version":3,"sources":["a.ts"],"mappings":"AAAA"}');
+    const pair = await readSourcePairInto(new PairMemory(), js, map, 'a.js');
+    expect(isUtf8Checked(pair.minified) && isUtf8Checked(pair.map)).toBe(true);
+    // Nothing in core writes to them: a lookup, not a second pass, answers (so this goes unseen).
+    pair.minified[0] = INVALID;
+    expect(isUtf8Checked(pair.minified)).toBe(true);
+  });
+
+  it('is made afresh for a pair the caller owns, and for bytes of its own', async () => {
+    const js = await write('b.js', 'b();\n');
+    const map = await write('b.js.map', '{"version":3,"sources":["b.ts"],"mappings":"AAAA"}');
+    const pair = await readSourcePair(js, map, 'b.js');
+    pair.minified[0] = INVALID;
+    expect(isUtf8Checked(pair.minified)).toBe(false);
+    expect(() => encodeSymbolSet(pair)).toThrow(/minified code is not valid UTF-8/);
+    expect(isUtf8Checked(Buffer.from([0x61, INVALID]))).toBe(false);
   });
 });

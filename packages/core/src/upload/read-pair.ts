@@ -5,6 +5,7 @@ import { FileError } from '../errors';
 import { fillFromFile } from '../files/fill-from-file';
 import { checkSourceMapBytes } from '../files/source-map-bytes';
 import { findSourceMappingUrl } from '../files/source-mapping-url';
+import { markUtf8 } from '../files/utf8-checked';
 import type { PairMemory } from './pair-memory';
 
 function readError(file: string, error: unknown, what: string): FileError {
@@ -113,5 +114,11 @@ export async function readSourcePairInto(
   if (!isUtf8(pair.minified)) throw new FileError('invalid_utf8', fileName, 'is not valid UTF-8 JavaScript');
   // Checked as bytes: parsing a map of hundreds of MiB would cost gigabytes.
   checkSourceMapBytes(pair.map, mapPath);
+  // Read into an upload run's own memory, which nothing else writes to: the run's steps after this
+  // need not check the bytes again (a caller's fresh pair is theirs to change, and is not marked).
+  if (memory) {
+    markUtf8(pair.minified);
+    markUtf8(pair.map);
+  }
   return pair;
 }
