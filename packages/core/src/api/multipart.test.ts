@@ -26,4 +26,13 @@ describe('presignedPostBody', () => {
       expect(Buffer.concat(form.body())).toEqual(bytes);
     }
   });
+
+  it('gives every body a boundary of its own that RFC 2046 allows', () => {
+    const boundaries = Array.from({ length: 1000 }, () => {
+      const { contentType } = presignedPostBody({}, Buffer.alloc(1));
+      return /boundary=(.+)$/.exec(contentType)![1]!;
+    });
+    expect(new Set(boundaries).size).toBe(boundaries.length);
+    for (const boundary of boundaries) expect(boundary).toMatch(/^[0-9A-Za-z'()+_,./:=?-]{1,70}$/);
+  });
 });
