@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { mkdtemp, readdir, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
@@ -29,18 +30,34 @@ test('a writer aborted after its commit keeps the object; one aborted before lea
   const dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-blobs-'));
   try {
     const store = createBlobStore(dir);
-    const kept = await store.createWriter();
+    const kept = await store.createWriter('md5');
     await kept.write(Buffer.from('kept'));
     await kept.close();
     kept.commitSync('symbolsets/kept');
     await kept.abort();
     expect(store.readSync('symbolsets/kept')?.toString()).toBe('kept');
 
-    const dropped = await store.createWriter();
+    const dropped = await store.createWriter('md5');
     await dropped.write(Buffer.from('dropped'));
     await dropped.abort();
     expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
     expect(store.listKeys()).toEqual(['symbolsets/kept']);
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a writer digests what it wrote with the algorithm it was made for', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-blobs-'));
+  try {
+    const store = createBlobStore(dir);
+    for (const algorithm of ['md5', 'sha512'] as const) {
+      const writer = await store.createWriter(algorithm);
+      await writer.write(Buffer.from('two '));
+      await writer.write(Buffer.from('parts'));
+      expect(writer.digest()).toBe(createHash(algorithm).update('two parts').digest('hex'));
+      await writer.abort();
+    }
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -31,8 +31,8 @@ export class InvalidKeyError extends HogmapsError {
 export interface BlobWriter {
   write(chunk: Buffer): Promise<void>;
   readonly size: number;
-  /** Hex digests of everything written (md5 is S3's ETag, sha512 PostHog's content hash). */
-  digests(): { md5: string; sha512: string };
+  /** Hex digest of everything written, by the algorithm the writer was made for. */
+  digest(): string;
   commit(key: string): Promise<void>;
   /** Finishes writing; then `commitSync` can publish the file in the same tick as a check. */
   close(): Promise<void>;
@@ -109,11 +109,15 @@ export function createBlobStore(dataDir: string) {
       await rm(pathFor(key), { force: true });
     },
 
-    async createWriter(): Promise<BlobWriter> {
+    /**
+     * A writer that digests what it writes: `md5` for S3's ETag, `sha512` for PostHog's content hash
+     * (the legacy upload). Only the one asked for: storage POSTs are most of a build's requests, and
+     * a second digest of every set was CPU for nothing.
+     */
+    async createWriter(algorithm: 'md5' | 'sha512'): Promise<BlobWriter> {
       const tmpPath = join(tmpDir, `${Date.now()}-${randomBytes(8).toString('hex')}`);
       const handle: FileHandle = await open(tmpPath, 'wx', PRIVATE_FILE_MODE);
-      const md5: Hash = createHash('md5');
-      const sha512: Hash = createHash('sha512');
+      const hash: Hash = createHash(algorithm);
       let size = 0;
       let closed = false;
       // After a commit the temporary file is gone: nothing is left for abort to remove.
@@ -123,20 +127,19 @@ export function createBlobStore(dataDir: string) {
         closed = true;
         await handle.close();
       };
-      let digests: { md5: string; sha512: string } | undefined;
+      let digest: string | undefined;
       return {
         get size() {
           return size;
         },
         async write(chunk) {
-          md5.update(chunk);
-          sha512.update(chunk);
+          hash.update(chunk);
           size += chunk.length;
           await handle.write(chunk);
         },
-        digests() {
-          digests ??= { md5: md5.digest('hex'), sha512: sha512.digest('hex') };
-          return digests;
+        digest() {
+          digest ??= hash.digest('hex');
+          return digest;
         },
         async commit(key) {
           const target = pathFor(key);

@@ -105,7 +105,7 @@ async function postObject(app: App, req: IncomingMessage, res: ServerResponse): 
         app.blobs.pathFor(verified.key);
         if (!mayWrite(app, verified.key)) throw uploadClosed();
         grant = verified;
-        const opened = await app.blobs.createWriter();
+        const opened = await app.blobs.createWriter('md5');
         writer = opened;
         const max = Math.min(verified.maxBytes, MAX_SYMBOL_SET_BYTES);
         return {
@@ -119,7 +119,7 @@ async function postObject(app: App, req: IncomingMessage, res: ServerResponse): 
     if (!form.file || !writer || !grant)
       throw invalidArgument('POST requires exactly one file upload per request.');
     if (writer.size < grant.minBytes) throw entityTooSmall(writer.size, grant.minBytes);
-    const { md5 } = writer.digests();
+    const md5 = writer.digest();
     await publish(app, writer, grant.key);
     await discardBody(req);
     sendEmpty(res, 204, { ETag: `"${md5}"` });
@@ -154,7 +154,7 @@ async function putObject(app: App, req: IncomingMessage, res: ServerResponse, ur
   if (declared > MAX_SYMBOL_SET_BYTES) throw entityTooLarge(declared, MAX_SYMBOL_SET_BYTES);
   app.blobs.pathFor(key);
   if (!mayWrite(app, key)) throw uploadClosed();
-  const writer = await app.blobs.createWriter();
+  const writer = await app.blobs.createWriter('md5');
   try {
     for await (const chunk of req.iterator({ destroyOnReturn: false }) as AsyncIterable<Buffer>) {
       await writer.write(chunk);
@@ -166,7 +166,7 @@ async function putObject(app: App, req: IncomingMessage, res: ServerResponse, ur
         'You did not provide the number of bytes specified by the Content-Length HTTP header.',
       );
     }
-    const { md5 } = writer.digests();
+    const md5 = writer.digest();
     await publish(app, writer, key);
     sendEmpty(res, 200, { ETag: `"${md5}"` });
   } catch (error) {

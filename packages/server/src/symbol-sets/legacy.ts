@@ -173,13 +173,13 @@ export async function createSymbolSetLegacy(
 ): Promise<void> {
   const chunkId = requireChunkId(url);
   const releaseId = legacyRelease(app, teamId, url);
-  const writer = await app.blobs.createWriter();
+  const writer = await app.blobs.createWriter('sha512');
   let committedKey: string | undefined;
   try {
     await receiveFile(req, url, writer);
     if (writer.size === 0) throw validationError('empty', 'The submitted file is empty.', 'file');
     const key = app.blobs.newKey();
-    const { sha512 } = writer.digests();
+    const sha512 = writer.digest();
     await writer.commit(key);
     committedKey = key;
     const { staleKey } = upsertLegacy(app, teamId, chunkId, {
