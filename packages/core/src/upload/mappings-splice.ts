@@ -8,7 +8,13 @@
 
 import { decodeMappings, MappingsEncoder, WIDTH } from './mappings-codec';
 import { type LineMark, MUST_BE_EMPTY, scanMappings, type TailMark } from './mappings-scan';
-import { type AdjustmentToken, adjustTokens, removalAdjustment } from './pristine-mappings';
+import {
+  ADJUST_WIDTH,
+  type AdjustmentTokens,
+  adjustmentSlice,
+  adjustTokens,
+  removalAdjustment,
+} from './pristine-mappings';
 
 interface LinePlan {
   /**
@@ -22,16 +28,19 @@ interface LinePlan {
 }
 
 /** How the removal moves each line of the code, from its adjustment tokens (in source order). */
-function planLines(adjustment: AdjustmentToken[]): LinePlan {
-  const lines = adjustment.length === 0 ? 0 : adjustment[adjustment.length - 1]!.srcLine + 1;
+function planLines(adjustment: AdjustmentTokens): LinePlan {
+  const tokens = adjustment.data;
+  const count = adjustment.length;
+  const lines = count === 0 ? 0 : tokens[(count - 1) * ADJUST_WIDTH + 2]! + 1;
   const from = new Int32Array(lines).fill(-1);
   const shift = new Int32Array(lines);
   const dst = new Int32Array(lines).fill(-1);
-  for (const token of adjustment) {
+  for (let at = 0; at < count * ADJUST_WIDTH; at += ADJUST_WIDTH) {
     // The last range of a line runs to its end: tokens in it move by one shift.
-    from[token.srcLine] = token.srcCol;
-    shift[token.srcLine] = token.dstCol - token.srcCol;
-    dst[token.srcLine] = token.dstLine;
+    const srcLine = tokens[at + 2]!;
+    from[srcLine] = tokens[at + 3]!;
+    shift[srcLine] = tokens[at + 1]! - tokens[at + 3]!;
+    dst[srcLine] = tokens[at]!;
   }
   // Source lines that share a pristine line (the removal took the break between them) would have
   // their tokens sorted together: the first keeps its plan only if the others have no token (the
@@ -119,13 +128,14 @@ export function splicePristineMappings(
       }
     }
     const lastLine = tail ? tail.line : lineAfter(stop - 1) - 1;
-    while (adjustAt < adjustment.length && adjustment[adjustAt]!.srcLine < mark.line) adjustAt++;
+    const srcLineOf = (token: number) => adjustment.data[token * ADJUST_WIDTH + 2]!;
+    while (adjustAt < adjustment.length && srcLineOf(adjustAt) < mark.line) adjustAt++;
     let adjustEnd = adjustAt;
-    while (adjustEnd < adjustment.length && adjustment[adjustEnd]!.srcLine <= lastLine) adjustEnd++;
+    while (adjustEnd < adjustment.length && srcLineOf(adjustEnd) <= lastLine) adjustEnd++;
     if (adjustEnd > adjustAt) {
       const head = bytes.subarray(mark.offset, tail ? tail.offset : endOf(stop - 1));
       const tokens = decodeMappings(latin1(head), sources, names, mark);
-      const result = adjustTokens(tokens, adjustment.slice(adjustAt, adjustEnd));
+      const result = adjustTokens(tokens, adjustmentSlice(adjustment, adjustAt, adjustEnd));
       for (let token = 0; token < result.length; token++) encoder.push(result.data, token * WIDTH);
       if (tail) {
         // The tail follows the token the scan stopped at, which must come out last, where it moves.
