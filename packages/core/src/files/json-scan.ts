@@ -50,6 +50,21 @@ function controlBytes(bytes: Uint8Array): Int32Array {
   for (let at = 0; at < head; at++) if (bytes[at]! < 0x20) add(at);
   const words = new Uint32Array(bytes.buffer, bytes.byteOffset + head, (length - head) >>> 2);
   const blocks = words.length & ~3;
+  // The long loop in a function of its own, which returns right after it: V8 compiles a long loop
+  // while it runs (on-stack replacement), and code after the loop, never run before, deoptimized
+  // that compiled loop on each of the next calls (seen in webpack's upload).
+  flagBlocks(bytes, words, head, blocks, add);
+  for (let at = head + blocks * 4; at < length; at++) if (bytes[at]! < 0x20) add(at);
+  return found.subarray(0, count);
+}
+
+function flagBlocks(
+  bytes: Uint8Array,
+  words: Uint32Array,
+  head: number,
+  blocks: number,
+  add: (at: number) => void,
+): void {
   for (let index = 0; index < blocks; index += 4) {
     const flagged =
       below20(words[index]!) |
@@ -61,8 +76,6 @@ function controlBytes(bytes: Uint8Array): Int32Array {
       for (let k = 0; k < 16; k++) if (bytes[at + k]! < 0x20) add(at + k);
     }
   }
-  for (let at = head + blocks * 4; at < length; at++) if (bytes[at]! < 0x20) add(at);
-  return found.subarray(0, count);
 }
 
 class Scanner {

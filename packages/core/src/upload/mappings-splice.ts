@@ -29,30 +29,43 @@ interface LinePlan {
 
 /** How the removal moves each line of the code, from its adjustment tokens (in source order). */
 function planLines(adjustment: AdjustmentTokens): LinePlan {
-  const tokens = adjustment.data;
   const count = adjustment.length;
-  const lines = count === 0 ? 0 : tokens[(count - 1) * ADJUST_WIDTH + 2]! + 1;
-  const from = new Int32Array(lines).fill(-1);
-  const shift = new Int32Array(lines);
-  const dst = new Int32Array(lines).fill(-1);
-  for (let at = 0; at < count * ADJUST_WIDTH; at += ADJUST_WIDTH) {
+  const lines = count === 0 ? 0 : adjustment.data[(count - 1) * ADJUST_WIDTH + 2]! + 1;
+  const plan: LinePlan = {
+    from: new Int32Array(lines).fill(-1),
+    shift: new Int32Array(lines),
+    dst: new Int32Array(lines).fill(-1),
+  };
+  // One loop per function: V8 compiles a long loop while it runs (on-stack replacement), and code
+  // after it in the same function, never run before, then deoptimized that compiled loop on each of
+  // the next calls (seen in webpack's upload); a function that returns after its loop has none.
+  placeTokens(plan, adjustment);
+  settleLines(plan);
+  return plan;
+}
+
+function placeTokens({ from, shift, dst }: LinePlan, { data, length }: AdjustmentTokens): void {
+  for (let at = 0; at < length * ADJUST_WIDTH; at += ADJUST_WIDTH) {
     // The last range of a line runs to its end: tokens in it move by one shift.
-    const srcLine = tokens[at + 2]!;
-    from[srcLine] = tokens[at + 3]!;
-    shift[srcLine] = tokens[at + 1]! - tokens[at + 3]!;
-    dst[srcLine] = tokens[at]!;
+    const srcLine = data[at + 2]!;
+    from[srcLine] = data[at + 3]!;
+    shift[srcLine] = data[at + 1]! - data[at + 3]!;
+    dst[srcLine] = data[at]!;
   }
-  // Source lines that share a pristine line (the removal took the break between them) would have
-  // their tokens sorted together: the first keeps its plan only if the others have no token (the
-  // scan checks: a `//# sourceMappingURL` line after the comment has none).
+}
+
+function settleLines({ from, shift, dst }: LinePlan): void {
   let previous = -1;
-  for (let line = 0; line < lines; line++) {
-    if (dst[line] === -1) continue;
-    if (previous >= 0 && dst[previous] === dst[line]) from[line] = MUST_BE_EMPTY;
-    else previous = line;
+  for (let line = 0; line < from.length; line++) {
+    // Source lines that share a pristine line (the removal took the break between them) would have
+    // their tokens sorted together: the first keeps its plan only if the others have no token (the
+    // scan checks: a `//# sourceMappingURL` line after the comment has none).
+    if (dst[line] !== -1) {
+      if (previous >= 0 && dst[previous] === dst[line]) from[line] = MUST_BE_EMPTY;
+      else previous = line;
+    }
+    if (from[line] === 0 && shift[line] !== 0) from[line] = -1;
   }
-  for (let line = 0; line < lines; line++) if (from[line] === 0 && shift[line] !== 0) from[line] = -1;
-  return { from, shift, dst };
 }
 
 const latin1 = (bytes: Uint8Array) =>
