@@ -135,27 +135,12 @@ function sortByDst(tokens: Tokens): Tokens {
   return result;
 }
 
-/** Sorts adjustment tokens by (src line, src col), keeping the order of equal ones; a sorted list is left as is. */
-function sortBySrc(tokens: AdjustmentTokens): AdjustmentTokens {
-  const { data } = tokens;
-  let sorted = true;
-  for (let at = ADJUST_WIDTH; at < tokens.length * ADJUST_WIDTH && sorted; at += ADJUST_WIDTH) {
-    if (compare(data[at + 2]!, data[at + 3]!, data[at - ADJUST_WIDTH + 2]!, data[at - ADJUST_WIDTH + 3]!) < 0)
-      sorted = false;
-  }
-  if (sorted) return tokens;
-  const order = Array.from({ length: tokens.length }, (_, index) => index * ADJUST_WIDTH);
-  order.sort((a, b) => compare(data[a + 2]!, data[a + 3]!, data[b + 2]!, data[b + 3]!) || a - b);
-  const result: AdjustmentTokens = { data: new Int32Array(tokens.length * ADJUST_WIDTH), length: 0 };
-  for (const at of order) pushAdjustment(result, data[at]!, data[at + 1]!, data[at + 2]!, data[at + 3]!);
-  return result;
-}
-
 /**
  * The sourcemap crate's `SourceMap::adjust_mappings(&adjustment)`: each token of `self` (keyed by its
  * generated position, the code as uploaded) is moved by the adjustment token whose original range
  * covers it; a token whose range spans two adjustment ranges is cut in two, a token covered by none
- * (inside removed text) is dropped. Ranges end at the next token or at the end of their line.
+ * (inside removed text) is dropped. Ranges end at the next token or at the end of their line. The
+ * adjustment is in source order, as removalAdjustment makes it.
  */
 export function adjustTokens(selfTokens: Tokens, adjustment: AdjustmentTokens): Tokens {
   const own = sortByDst(selfTokens);
@@ -163,7 +148,7 @@ export function adjustTokens(selfTokens: Tokens, adjustment: AdjustmentTokens): 
   const count = own.length;
   const result = createTokens(count + adjustment.length);
   if (count === 0) return result;
-  const adjust = sortBySrc(adjustment).data;
+  const adjust = adjustment.data;
   // The current range of `self`: token `index`, from its dst to the next token or its line's end.
   let index = 0;
   let ownEndLine = 0;
