@@ -19,6 +19,19 @@ export function createTokens(capacity: number): Tokens {
   return { data: new Int32Array(Math.max(capacity, 1) * WIDTH), length: 0 };
 }
 
+/**
+ * Room for one more entry of `width` numbers at the end of a growable list (doubling its array when
+ * full); returns where the entry starts.
+ */
+export function appendSlot(list: { data: Int32Array; length: number }, width: number): number {
+  if ((list.length + 1) * width > list.data.length) {
+    const grown = new Int32Array(list.data.length * 2);
+    grown.set(list.data);
+    list.data = grown;
+  }
+  return list.length++ * width;
+}
+
 export function pushToken(
   tokens: Tokens,
   a: number,
@@ -28,12 +41,7 @@ export function pushToken(
   e: number,
   f: number,
 ): void {
-  if ((tokens.length + 1) * WIDTH > tokens.data.length) {
-    const grown = new Int32Array(tokens.data.length * 2);
-    grown.set(tokens.data);
-    tokens.data = grown;
-  }
-  const at = tokens.length++ * WIDTH;
+  const at = appendSlot(tokens, WIDTH);
   const data = tokens.data;
   data[at] = a;
   data[at + 1] = b;

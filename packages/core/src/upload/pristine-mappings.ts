@@ -5,7 +5,7 @@
 // re-encoded by that crate's encoder. Each step follows those crates, quirks included, so that the
 // same pair gives the same bytes here and there.
 
-import { createTokens, pushToken, type Tokens, WIDTH } from './mappings-codec';
+import { appendSlot, createTokens, pushToken, type Tokens, WIDTH } from './mappings-codec';
 
 /** `u32::MAX`: a range that runs to the end of its line. */
 const LINE_END = 0xffffffff;
@@ -30,12 +30,7 @@ function pushAdjustment(
   srcLine: number,
   srcCol: number,
 ): void {
-  if ((tokens.length + 1) * ADJUST_WIDTH > tokens.data.length) {
-    const grown = new Int32Array(tokens.data.length * 2);
-    grown.set(tokens.data);
-    tokens.data = grown;
-  }
-  const at = tokens.length++ * ADJUST_WIDTH;
+  const at = appendSlot(tokens, ADJUST_WIDTH);
   tokens.data[at] = dstLine;
   tokens.data[at + 1] = dstCol;
   tokens.data[at + 2] = srcLine;
