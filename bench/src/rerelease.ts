@@ -44,7 +44,7 @@ export interface ReleaseSample {
    * hash was stood in for by SHA-512 of the pair's bytes (`packingWork.shaRawMs`).
    */
   packingMs?: number;
-  /** That packing's steps (the fastest pass), when anything was uploaded. */
+  /** That packing's steps (each at its fastest of three passes), when anything was uploaded. */
   packingWork?: PackingWork;
   /** CPU time of the local server during the build. */
   serverCpuMs: number;

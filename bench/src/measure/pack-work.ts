@@ -88,16 +88,15 @@ async function eventHashPass(pairs: readonly PairFiles[], chunkIds: readonly str
 }
 
 /**
- * What is hashed: the container (symbol-set mode), the pair by event mode's definition (`event`), or
- * the pair's bytes as they are (`raw`: round 16's stand-in for the event hash, which leaves out
- * undoing the injection).
+ * What is hashed: the container (symbol-set mode) or the pair by event mode's definition (`event`).
+ * Round 16 stood in SHA-512 of the pair's bytes as they are for the latter (`shaRawMs`, still
+ * reported), which leaves out undoing the injection.
  */
-export type PackingHash = 'container' | 'event' | 'raw';
+export type PackingHash = 'container' | 'event';
 
 /** Read + zstd + the hash: symbol-set mode hashes the container, event mode the pair (`event`). */
 export function packingMs(totals: PackingWork, hash: PackingHash = 'container'): number {
-  const hashMs = { container: totals.shaContainerMs, event: totals.eventHashMs, raw: totals.shaRawMs }[hash];
-  return totals.readMs + totals.zstdMs + hashMs;
+  return totals.readMs + totals.zstdMs + (hash === 'event' ? totals.eventHashMs : totals.shaContainerMs);
 }
 
 /**
