@@ -1,5 +1,5 @@
-// The single-core time of packing what a build uploaded (read, zstd 3, the content hash), in a process of its
-// own after the build, so the build's own figures do not carry it (issue #14 target 2).
+// The single-core time of packing what a build uploaded (read, zstd 3, the content hash), in a
+// process of its own after the build, so the build's own figures do not carry it (issue #14 target 2).
 import { readFile } from 'node:fs/promises';
 import { fastestPackingWork, type PackingHash, type PackingWork, type PairFiles } from '../measure/pack-work';
 

@@ -18,10 +18,6 @@ function quote(name: string): string {
 }
 
 /**
- * An S3 presigned-POST body: every field as a text part, then the file part named `file` WITH a
- * filename (MinIO and SeaweedFS reject a file part without one).
- */
-/**
  * Boundaries: 12 random bytes per process, then a count. As unguessable as 12 random bytes per body
  * (the file cannot be made to contain one), without asking the OS for randomness on every request
  * (about 4 ms per 150 requests, docs/benchmarks.md round 16).
@@ -34,6 +30,10 @@ function nextBoundary(): string {
   return `${boundaryPrefix}${(boundaries++).toString(36)}`;
 }
 
+/**
+ * An S3 presigned-POST body: every field as a text part, then the file part named `file` WITH a
+ * filename (MinIO and SeaweedFS reject a file part without one).
+ */
 export function presignedPostBody(fields: Record<string, string>, file: Uint8Array): MultipartBody {
   const boundary = nextBoundary();
   let head = '';

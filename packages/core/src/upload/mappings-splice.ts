@@ -95,6 +95,7 @@ export function splicePristineMappings(
   const isPlain = (line: number) => line < from.length && from[line] === 0;
   const endOf = (index: number) => (index + 1 < marks.length ? marks[index + 1]!.offset - 1 : end);
   const lineAfter = (index: number) => (index + 1 < marks.length ? marks[index + 1]!.line : scan.lines);
+  const srcLineOf = (token: number) => adjustment.data[token * ADJUST_WIDTH + 2]!;
   const sameState = (mark: LineMark) => {
     const state = encoder.state;
     return (
@@ -141,7 +142,6 @@ export function splicePristineMappings(
       }
     }
     const lastLine = tail ? tail.line : lineAfter(stop - 1) - 1;
-    const srcLineOf = (token: number) => adjustment.data[token * ADJUST_WIDTH + 2]!;
     while (adjustAt < adjustment.length && srcLineOf(adjustAt) < mark.line) adjustAt++;
     let adjustEnd = adjustAt;
     while (adjustEnd < adjustment.length && srcLineOf(adjustEnd) <= lastLine) adjustEnd++;
