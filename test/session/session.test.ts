@@ -1,9 +1,13 @@
+import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { mkdtemp, readFile, rm, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { inspect } from 'node:util';
 import {
+  type BuildResult,
   createBuildSession,
   createLogger,
   type Options,
@@ -15,6 +19,7 @@ import { type RunningServer, startServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import { emitChunk, listSets as listSetsOf, sessionFor } from './harness';
 
+const require = createRequire(import.meta.url);
 let server: RunningServer;
 let work: string;
 
@@ -111,6 +116,75 @@ describe('build session', () => {
     expect(refs).toEqual(
       expect.arrayContaining([worker.chunk.chunkId, auto.chunk.chunkId, proxied.chunk.chunkId]),
     );
+  });
+
+  test('a worker started while the bundler rendered carries the upload, unless the finish cannot use it', async () => {
+    const build = async (
+      dir: string,
+      result: Partial<BuildResult> = {},
+      s = session({ uploadThread: 'worker' }, {}, 'debug'),
+    ) => {
+      await s.session.prepare();
+      // What the plugin does at a build's first chunk.
+      s.session.warmUpload();
+      const chunk = await emitChunk(path.join(work, dir), 'app', `app_${dir}();`, (c) =>
+        s.session.chunkIdFor(c),
+      );
+      const report = await s.session.finishBuild({
+        outDir: path.join(work, dir),
+        chunks: [chunk],
+        ...result,
+      });
+      const from = (what: RegExp) => s.lines.some((line) => what.test(line));
+      return {
+        s,
+        chunk,
+        report,
+        warm: from(/worker thread \(started while the bundler rendered\)/),
+        offThread: from(/from a worker thread/),
+      };
+    };
+    const warm = await build('warm');
+    expect(warm.warm).toBe(true);
+    expect(warm.report.upload?.uploaded).toEqual([warm.chunk.chunkId]);
+
+    // A preset's rewrite of map sources is a function, which no worker can be given: this thread
+    // uploads, with the rewritten sources.
+    const rewritten = await build('rewritten', { rewriteSource: (source) => `rewritten/${source}` });
+    expect(rewritten.offThread).toBe(false);
+    expect(rewritten.report.upload?.uploaded).toEqual([rewritten.chunk.chunkId]);
+
+    // A watch build uploads nothing (uploadInWatchMode is off): its worker is ended, and the
+    // session starts none for the builds after it, which still upload from a worker of their own.
+    const watching = session({ uploadThread: 'worker' }, {}, 'debug');
+    const watch = await build('watch', { watch: true }, watching);
+    expect(watch.report.skippedBecause).toBe('watch mode');
+    const after = await build('after', {}, watching);
+    expect(after.offThread).toBe(true);
+    expect(after.warm).toBe(false);
+    expect(after.report.upload?.uploaded).toEqual([after.chunk.chunkId]);
+  });
+
+  test('a worker started for a build that never finishes does not keep the process alive', async () => {
+    // A failed build never reaches its finish; the worker it started must not hold the process.
+    const core = path.join(path.dirname(require.resolve('@hogmaps/core/package.json')), 'dist/index.js');
+    const script = path.join(work, 'unfinished.mjs');
+    await writeFile(
+      script,
+      `import { createBuildSession, resolveOptions } from ${JSON.stringify(pathToFileURL(core).href)};
+const options = resolveOptions(
+  { personalApiKey: 'phx_unused', projectId: 1, host: 'http://127.0.0.1:9', uploadThread: 'worker' },
+  {},
+  { cwd: process.cwd() },
+);
+createBuildSession(options, { tool: 'vite', env: {} }).warmUpload();
+setTimeout(() => console.log('rendered'), 300);
+`,
+    );
+    const child = spawnSync(process.execPath, [script], { encoding: 'utf8', timeout: 20_000 });
+    expect(child.stdout.trim()).toBe('rendered');
+    expect(child.signal).toBeNull();
+    expect(child.status).toBe(0);
   });
 
   test('a chunk whose map maps nothing is not uploaded, and its map, being ours, still goes', async () => {

@@ -16,6 +16,8 @@ export function probedUpload(): UploadProbe | undefined {
 export async function probedHogmapsPlugin(bundler: Bundler, options: Options): Promise<unknown> {
   const { createHogmapsUnplugin } = await import('@hogmaps/core/plugin');
   const unplugin = createHogmapsUnplugin({
+    // This finish hands the build to the session at once, here, as an adapter's does.
+    warmUpload: true,
     async finishBuild(result, session) {
       const rss = sampleRss();
       const started = performance.now();

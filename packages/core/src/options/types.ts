@@ -98,9 +98,10 @@ export interface Options {
   /**
    * Where a build uploads from. `'worker'`: a worker thread, so the upload's buffers (tens of MB)
    * never make V8 collect the bundler's heap; `'main'`: the build's own thread; `'auto'`: a worker
-   * when the build's JavaScript heap is 1 GiB or more (rollup on a big app), where that collection
-   * costs seconds and a worker about 0.1 s to start. A proxy, or a preset that rewrites map sources,
-   * always uploads from the build's own thread.
+   * when the build's JavaScript heap is 1 GiB or more as its first chunk renders (rollup on a big
+   * app), where that collection costs seconds and a worker about 0.1 s to start, which it does then,
+   * while the bundler works on. A proxy, or a preset that rewrites map sources, always uploads from
+   * the build's own thread.
    * @default 'auto'
    */
   uploadThread?: UploadThread;

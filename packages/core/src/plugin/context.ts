@@ -19,6 +19,12 @@ export interface PluginMeta {
    * that runs several compilers, maybe in several processes, and finishes once afterwards.
    */
   finishBuild?: (result: BuildResult, session: BuildSession) => Promise<unknown>;
+  /**
+   * Whether the upload's worker may start while the bundler renders (BuildSession.warmUpload): by
+   * default only without `finishBuild`, as a build finished elsewhere would not use it. A
+   * `finishBuild` that hands each build to `session.finishBuild` at once, here, can say yes.
+   */
+  warmUpload?: boolean;
 }
 
 /** Where warnings go while a bundler hook runs: the bundler's own channel (`this.warn`, stats). */
@@ -46,6 +52,12 @@ export interface PluginContext {
   readonly wantsMaps: boolean;
   /** Resolves the release (once per process) before any chunk is rendered. */
   prepare(): Promise<InjectionContext>;
+  /**
+   * The session's chunk id for a chunk's code (BuildSession.chunkIdFor). The bundler has its module
+   * graph by now, so this also starts the upload's worker (BuildSession.warmUpload) where
+   * `PluginMeta.warmUpload` allows.
+   */
+  chunkIdFor(code: string, mapText?: () => string | undefined): string;
   /** Hands a written build to the session (upload, map policy, manifest, summary), or to `PluginMeta.finishBuild`. */
   finishBuild(result: BuildResult): Promise<unknown>;
   /** `PluginMeta.finishBuild` was given: this build is judged (and its summary printed) elsewhere. */
@@ -112,6 +124,11 @@ export function createPluginContext(
   if (active) logger.debug(describeOptions(options));
   else logger.debug('disabled: no chunk ids are injected and nothing is uploaded');
   let injection: InjectionContext | undefined;
+  const warms = meta.warmUpload ?? meta.finishBuild === undefined;
+  const chunkIdFor = (code: string, mapText?: () => string | undefined): string => {
+    if (warms) session.warmUpload();
+    return session.chunkIdFor(code, mapText);
+  };
   const releaseIdFor = (startup: boolean): string | undefined => {
     if (!injection) throw new Error('hogmaps: prepare() must finish before chunks are injected');
     return releaseIdForChunk(injection.releaseId, options.sourcemaps.releaseInjection, startup);
@@ -132,13 +149,14 @@ export function createPluginContext(
       return meta.finishBuild ? meta.finishBuild(result, session) : session.finishBuild(result);
     },
     finishesElsewhere: meta.finishBuild !== undefined,
+    chunkIdFor,
     releaseIdFor,
     inject(code, { startup, magicString, appendComment }) {
       const releaseId = releaseIdFor(startup);
       const { chunkId, target } = injectInto(
         code,
         {
-          chunkId: session.chunkIdFor(code),
+          chunkId: chunkIdFor(code),
           ...(releaseId ? { releaseId } : {}),
           ...(appendComment !== undefined ? { appendComment } : {}),
         },

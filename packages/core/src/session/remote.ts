@@ -6,7 +6,7 @@ import type { Logger } from '../logger';
 import type { ResolvedOptions } from '../options/types';
 import type { ReleaseIdentity } from '../release/identity';
 import { fetchOrCreateRelease } from '../release/resolve';
-import { uploadOffThread, uploadThreadFor } from '../upload/off-thread';
+import { startUploadWorker, type UploadWorker, uploadThreadFor } from '../upload/off-thread';
 import { type PathInput, uploadInputsFrom } from '../upload/path-inputs';
 import { uploadSymbolSets } from '../upload/pipeline';
 import { uploadSettingsFrom } from '../upload/settings';
@@ -45,8 +45,20 @@ function pathInputs(result: BuildResult, chunks: readonly BuildChunk[]): PathInp
 }
 
 /**
+ * A worker for a build's upload, started now, when uploadThreadFor picks one at this heap size;
+ * undefined for the build's own thread. The session starts it while the bundler renders, so that
+ * its boot does not wait for the files to be written.
+ */
+export function startWorkerForUpload(options: ResolvedOptions): UploadWorker | undefined {
+  const needs = { proxy: options.proxyFor !== undefined, rewrite: false };
+  const script = uploadThreadFor(options.uploadThread, needs);
+  return script && startUploadWorker(script);
+}
+
+/**
  * Uploads the symbol sets of one build's chunks, bound to the release `bindTo` names (symbol-set mode):
- * from a worker thread or this one, as uploadThreadFor decides.
+ * from a worker thread or this one, as uploadThreadFor decides, or from `started` (a worker the
+ * session started while the bundler rendered) unless this build must upload from its own thread.
  */
 export async function uploadChunks(
   options: ResolvedOptions,
@@ -54,23 +66,29 @@ export async function uploadChunks(
   result: BuildResult,
   chunks: readonly BuildChunk[],
   bindTo: () => Promise<string | undefined>,
+  started?: UploadWorker,
 ): Promise<UploadSummary> {
+  let releaseId: string | undefined;
+  try {
+    releaseId = await bindTo();
+  } catch (error) {
+    started?.cancel();
+    throw error;
+  }
   // A build's maps of chunks made only of dependencies map nothing (Nitro's): nothing to upload.
-  const settings = {
-    releaseId: (await bindTo()) ?? null,
-    ...uploadSettingsFrom(options),
-    skipMapsNothing: true,
-  };
-  const script = uploadThreadFor(options.uploadThread, {
-    proxy: options.proxyFor !== undefined,
-    rewrite: result.rewriteSource !== undefined,
-  });
+  const settings = { releaseId: releaseId ?? null, ...uploadSettingsFrom(options), skipMapsNothing: true };
+  // A preset's map rewrite is a function, which no worker can be given: this thread uploads.
+  const rewrite = result.rewriteSource !== undefined;
+  if (rewrite) started?.cancel();
+  const worker = rewrite ? undefined : (started ?? startWorkerForUpload(options));
   const inputs = pathInputs(result, chunks);
-  if (script) {
+  if (worker) {
     const { logger: _logger, proxyFor: _proxyFor, ...client } = clientOptionsFrom(options, meta);
     const job = { client, inputs, options: settings, logLevel: meta.logger.level };
-    meta.logger.debug(`uploading ${inputs.length} symbol sets from a worker thread`);
-    return uploadOffThread(script, job, meta.logger);
+    meta.logger.debug(
+      `uploading ${inputs.length} symbol sets from a worker thread${started ? ' (started while the bundler rendered)' : ''}`,
+    );
+    return worker.run(job, meta.logger);
   }
   const api = createClientFromOptions(options, meta);
   try {

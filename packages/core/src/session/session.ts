@@ -7,6 +7,7 @@ import { createLogger, type Logger } from '../logger';
 import { describeMissingCredentials } from '../options/describe';
 import type { ReleaseMode, ResolvedOptions } from '../options/types';
 import { detectReleaseIdentity, type ReleaseIdentity } from '../release/identity';
+import type { UploadWorker } from '../upload/off-thread';
 import type { UploadSummary } from '../upload/types';
 import { finishFailure, reportDisposalProblems, retryHint } from './finish-messages';
 import {
@@ -83,6 +84,13 @@ export interface BuildSession {
    * `mapText` is read only when the code has no `//# debugId=` comment.
    */
   chunkIdFor(code: string, mapText?: () => string | undefined): string;
+  /**
+   * Starts the worker this build's upload will run in, when it will take one (credentials, and
+   * `uploadThread` picks a worker at this heap size): its boot (about 0.1 s of a core) then overlaps
+   * the bundler's rendering instead of the finish. Call once the bundler has its module graph (at
+   * the first chunk); again before the finish does nothing. finishBuild uses the worker or ends it.
+   */
+  warmUpload(): void;
   /** Uploads this build's new chunks, applies the map policy, writes the manifest, logs one line. */
   finishBuild(result: BuildResult): Promise<BuildReport>;
 }
@@ -107,6 +115,10 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
   let injection: InjectionContext | undefined;
   let queue: Promise<unknown> = Promise.resolve();
   let warnedNoCredentials = false;
+  // The worker the next finish uploads from (warmUpload). None once a watch build uploaded nothing:
+  // rebuilds would start workers only to end them.
+  let startedWorker: Promise<UploadWorker | undefined> | undefined;
+  let mayWarm = options.credentials !== undefined;
 
   for (const note of options.notes) logger[note.level](note.message);
 
@@ -165,6 +177,8 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
 
   const doFinish = async (result: BuildResult): Promise<BuildReport> => {
     const started = Date.now();
+    const worker = startedWorker;
+    startedWorker = undefined;
     await (prepared ?? session.prepare());
     const fresh = result.chunks.filter((chunk) => !handled.has(chunk.chunkId));
     for (const chunk of fresh) handled.add(chunk.chunkId);
@@ -189,12 +203,23 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
 
     let upload: UploadSummary | undefined;
     let fatal: unknown;
-    if (!skippedBecause) {
+    if (skippedBecause === 'watch mode') mayWarm = false;
+    if (skippedBecause) void worker?.then((unused) => unused?.cancel());
+    else {
       try {
         const bindTo = async () => (mode === 'symbol-set' ? await registerRelease() : undefined);
-        upload = await (await remote()).uploadChunks(options, remoteMeta, result, onDisk, bindTo);
+        upload = await (await remote()).uploadChunks(
+          options,
+          remoteMeta,
+          result,
+          onDisk,
+          bindTo,
+          await worker,
+        );
       } catch (error) {
         fatal = error;
+        // A worker the upload never reached is ended (one it ran has exited already).
+        void worker?.then((unused) => unused?.cancel());
         logger.error(`upload failed: ${errorMessage(error)}`);
       }
     }
@@ -312,6 +337,13 @@ export function createBuildSession(options: ResolvedOptions, meta: SessionMeta):
         }
       }
       return computeChunkId(code, { releaseHashId: injection.releaseHashId });
+    },
+    warmUpload() {
+      if (!mayWarm || startedWorker) return;
+      // Not starting one only leaves the finish to start it, as it would without this.
+      startedWorker = remote()
+        .then(({ startWorkerForUpload }) => startWorkerForUpload(options))
+        .catch(() => undefined);
     },
     finishBuild(result) {
       // Builds in one process (client + SSR, multi-compiler) finish one at a time: no chunk twice.

@@ -1,7 +1,8 @@
-// The worker side of off-thread.ts: one upload, from the job in workerData, its log lines and its
-// result posted back. Built as an entry of its own (dist/upload/off-thread-worker.js).
+// The worker side of off-thread.ts: one upload, from the first message's job (the worker may start
+// before the job is known), its log lines and its result posted back. Built as an entry of its own
+// (dist/upload/off-thread-worker.js).
 
-import { parentPort, workerData } from 'node:worker_threads';
+import { parentPort } from 'node:worker_threads';
 import { createPostHogClient } from '../api/client';
 import { errorMessage, HogmapsError } from '../errors';
 import { type Logger, type LogLevel, logsAt } from '../logger';
@@ -40,7 +41,10 @@ async function run(job: OffThreadJob): Promise<void> {
   }
 }
 
-run(workerData as OffThreadJob).catch((error: unknown) => {
-  const code = error instanceof HogmapsError ? error.code : 'upload_failed';
-  post({ type: 'error', code, message: errorMessage(error) });
+// One job: once it has come, nothing else listens, and the worker ends when the upload has.
+parentPort?.once('message', (job: OffThreadJob) => {
+  run(job).catch((error: unknown) => {
+    const code = error instanceof HogmapsError ? error.code : 'upload_failed';
+    post({ type: 'error', code, message: errorMessage(error) });
+  });
 });

@@ -11,6 +11,7 @@ import { createLogger } from '../logger';
 import {
   LARGE_HEAP_BYTES,
   type OffThreadJob,
+  startUploadWorker,
   uploadOffThread,
   uploadThreadFor,
   uploadWorkerScript,
@@ -151,6 +152,38 @@ parentPort.postMessage({ type: 'error', code: 'upload_failed', message: 'close f
     await expect(uploadOffThread(pathToFileURL(exiting), job([]), collect().logger)).rejects.toMatchObject({
       code: 'upload_worker_failed',
       message: expect.stringMatching(/exited \(code 3\) without a result/),
+    });
+  });
+});
+
+describe('startUploadWorker', () => {
+  /** Until the worker has surely booted (or failed to): the job then comes to a worker waiting for it. */
+  const booted = () => new Promise((resolve) => setTimeout(resolve, 500));
+
+  it('runs a job given after the worker has booted', async () => {
+    const worker = startUploadWorker(builtWorker());
+    await booted();
+    const summary = await worker.run(job([await pair('a', GOOD_MAP)]), collect().logger);
+    expect(summary.uploaded).toEqual(['chunk-a']);
+  });
+
+  it('reports a worker that failed before its job when the job comes', async () => {
+    const throwing = path.join(dir, 'throwing.mjs');
+    await writeFile(throwing, "throw new Error('the worker broke');\n");
+    const worker = startUploadWorker(pathToFileURL(throwing));
+    await booted();
+    await expect(worker.run(job([]), collect().logger)).rejects.toMatchObject({
+      code: 'upload_worker_failed',
+      message: expect.stringMatching(/the upload worker failed: the worker broke/),
+    });
+  });
+
+  it('runs nothing once cancelled', async () => {
+    const worker = startUploadWorker(builtWorker());
+    worker.cancel();
+    await expect(worker.run(job([await pair('a', GOOD_MAP)]), collect().logger)).rejects.toMatchObject({
+      code: 'upload_worker_failed',
+      message: expect.stringMatching(/exited \(code \d+\) without a result/),
     });
   });
 });

@@ -4,7 +4,8 @@
 // marking the whole heap (rollup: 1.3–1.8 s of CPU, webpack: about 0.2 s; docs/benchmarks.md round 7)
 // for garbage the process would otherwise drop at exit. In a worker the buffers live in a heap of
 // their own, and the bundler's thread is free meanwhile. Starting the worker costs about 0.1 s of
-// CPU, more than marking a small heap, so by default only a large heap sends the upload there. Only
+// CPU, more than marking a small heap, so by default only a large heap sends the upload there (a
+// build starts it as its first chunk renders, startUploadWorker, so the boot overlaps the bundler). Only
 // what crosses threads as data goes there: file paths, settings and the client's options; a proxy (a
 // function of the URL) or a map rewrite keeps the upload on the calling thread.
 
@@ -13,7 +14,7 @@ import { fileURLToPath } from 'node:url';
 import { getHeapStatistics } from 'node:v8';
 import { Worker } from 'node:worker_threads';
 import type { PostHogClientOptions } from '../api/client';
-import { HogmapsError } from '../errors';
+import { errorMessage, HogmapsError } from '../errors';
 import type { Logger, LogLevel } from '../logger';
 import type { UploadThread } from '../options/types';
 import type { PathInput } from './path-inputs';
@@ -69,38 +70,64 @@ export function uploadThreadFor(
   return script();
 }
 
+/** An upload worker, started before its job is known (startUploadWorker). */
+export interface UploadWorker {
+  /**
+   * Runs uploadSymbolSets over `job`; its log lines go to `logger`. Resolves with the summary once
+   * the worker has exited; rejects as uploadSymbolSets would (a HogmapsError with its code), or with
+   * `upload_worker_failed` when the worker itself fails. At most once per worker.
+   */
+  run(job: OffThreadJob, logger: Logger): Promise<UploadSummary>;
+  /** Ends a worker that will be given no job. */
+  cancel(): void;
+}
+
 /**
- * Runs uploadSymbolSets over `job` in a worker thread running `script`; its log lines go to `logger`.
- * Resolves with the summary once the worker has exited; rejects as uploadSymbolSets would (a
- * HogmapsError with its code), or with `upload_worker_failed` when the worker itself fails.
+ * Starts a worker running `script`, which waits for its job. Booting one (an isolate of its own
+ * loading the upload's modules) takes about 0.1 s of a core, which a build can spend while the
+ * bundler is still rendering rather than once its files are written. Unreferenced until it runs, so
+ * a worker that never gets a job (a failed build) never keeps the process alive.
  */
-export function uploadOffThread(script: URL, job: OffThreadJob, logger: Logger): Promise<UploadSummary> {
-  return new Promise((resolve, reject) => {
-    let outcome: { summary: UploadSummary } | { error: Error } | undefined;
-    const worker = new Worker(script, { workerData: job });
-    worker.on('message', (message: OffThreadMessage) => {
-      if (message.type === 'log') logger[message.level](message.message);
-      else if (message.type === 'done') outcome = { summary: message.summary };
-      // After the summary, a failure (closing the client) loses nothing: the summary stands.
-      else outcome ??= { error: new HogmapsError(message.code, message.message) };
-    });
-    worker.on('error', (error) => {
-      outcome ??= {
-        error: new HogmapsError('upload_worker_failed', `the upload worker failed: ${error.message}`, {
-          cause: error,
-        }),
-      };
-    });
-    worker.on('exit', (code) => {
-      if (outcome && 'summary' in outcome) resolve(outcome.summary);
-      else
-        reject(
-          outcome?.error ??
-            new HogmapsError(
-              'upload_worker_failed',
-              `the upload worker exited (code ${code}) without a result`,
-            ),
-        );
-    });
+export function startUploadWorker(script: URL): UploadWorker {
+  const worker = new Worker(script);
+  let logger: Logger | undefined;
+  let outcome: { summary: UploadSummary } | { error: Error } | undefined;
+  const failed = (message: string, cause?: unknown) =>
+    new HogmapsError('upload_worker_failed', message, cause === undefined ? undefined : { cause });
+  // Listened to from the start: a worker failing before its job must not be an unhandled 'error'.
+  const exited = new Promise<number>((resolve) => worker.on('exit', resolve));
+  worker.on('message', (message: OffThreadMessage) => {
+    if (message.type === 'log') logger?.[message.level](message.message);
+    else if (message.type === 'done') outcome = { summary: message.summary };
+    // After the summary, a failure (closing the client) loses nothing: the summary stands.
+    else outcome ??= { error: new HogmapsError(message.code, message.message) };
   });
+  worker.on('error', (error) => {
+    outcome ??= { error: failed(`the upload worker failed: ${error.message}`, error) };
+  });
+  // After the listeners: adding a 'message' listener references the worker's port again.
+  worker.unref();
+  return {
+    async run(job, jobLogger) {
+      logger = jobLogger;
+      worker.ref();
+      try {
+        worker.postMessage(job);
+      } catch (error) {
+        void worker.terminate();
+        throw failed(`the upload worker could not be given its job: ${errorMessage(error)}`, error);
+      }
+      const code = await exited;
+      if (outcome && 'summary' in outcome) return outcome.summary;
+      throw outcome?.error ?? failed(`the upload worker exited (code ${code}) without a result`);
+    },
+    cancel() {
+      void worker.terminate();
+    },
+  };
+}
+
+/** Runs uploadSymbolSets over `job` in a worker started now (see UploadWorker.run). */
+export function uploadOffThread(script: URL, job: OffThreadJob, logger: Logger): Promise<UploadSummary> {
+  return startUploadWorker(script).run(job, logger);
 }

@@ -48,12 +48,12 @@ function isJs(file: string, run: FinishRun): boolean {
 }
 
 function finalizeOptions(file: string, run: FinishRun): FinalizeOptions {
-  const { options, session } = run.context;
+  const { options } = run.context;
   const fileName = path.relative(run.outDir, file).split(path.sep).join('/');
   return {
     inject: options.filter(fileName),
     releaseId: run.releaseIdFor(file),
-    chunkIdFor: (code) => session.chunkIdFor(code),
+    chunkIdFor: (code) => run.context.chunkIdFor(code),
     fileName,
   };
 }

@@ -90,7 +90,7 @@ interface GraphChunk {
 }
 
 function createHooks(context: PluginContext, flavor: Flavor) {
-  const { options, session } = context;
+  const { options } = context;
   /** `outDir \0 final file name` → chunk id, from generateBundle to writeBundle. */
   const written = new Map<string, string>();
   /** Marks the outputs (rollup, rolldown) whose maps hogmaps turned on: it survives normalization. */
@@ -203,7 +203,7 @@ function createHooks(context: PluginContext, flavor: Flavor) {
           try {
             chunkId = injectChunkInBundle(file, bundle, {
               inject: (code) => selected && isInjectable(file, code),
-              chunkIdFor: (code, mapText) => session.chunkIdFor(code, mapText),
+              chunkIdFor: (code, mapText) => context.chunkIdFor(code, mapText),
               releaseId: context.releaseIdFor(isStartup(name)),
               updateChunkMap: flavor === 'rollup',
               // Reading a map is free with rollup (and so Vite 7), a copy out of Rust with rolldown.

@@ -59,7 +59,7 @@ export function fillAssets(
     const code = typeof source === 'string' ? source : source.toString('utf8');
     const filled = fillLine(code, {
       inject: (emptied) => emptied.trim() !== '',
-      chunkIdFor: (emptied) => context.session.chunkIdFor(emptied),
+      chunkIdFor: (emptied) => context.chunkIdFor(emptied),
       releaseId: context.releaseIdFor(startup),
     });
     if (!filled) {
