@@ -27,10 +27,12 @@ function random(seed: number) {
 type Random = ReturnType<typeof random>;
 
 const TEXT = ['a', 'b', ' ', 'x=1;', '"q"', '\\', '/', '\t', 'é', '€', '😀', '\u2028', '\u0001', '</script>'];
+/** ASCII only: such code is hashed from its bytes, never decoded (code-text.ts). */
+const ASCII_TEXT = TEXT.filter((piece) => /^[\x20-\x7e\t]*$/.test(piece));
 
-function text(r: Random, length: number): string {
+function text(r: Random, length: number, alphabet: readonly string[] = TEXT): string {
   let out = '';
-  for (let i = 0; i < length; i++) out += r.pick(TEXT);
+  for (let i = 0; i < length; i++) out += r.pick(alphabet);
   return out;
 }
 
@@ -102,11 +104,14 @@ function json(r: Random, value: unknown, sloppy: boolean): string {
   return out;
 }
 
-function pair(seed: number): { code: string; map: string; sloppy: boolean } {
+function pair(
+  seed: number,
+  codeAlphabet: readonly string[] = TEXT,
+): { code: string; map: string; sloppy: boolean } {
   const r = random(seed);
   const sloppy = r.chance(0.5);
   const lines = 1 + r.int(6);
-  const codeLines = Array.from({ length: lines }, () => text(r, r.int(30)));
+  const codeLines = Array.from({ length: lines }, () => text(r, r.int(30), codeAlphabet));
   let code = codeLines.join('\n');
   const snippet = createSnippet(ID, r.chance(0.5) ? '0190aaaa-bbbb-7ccc-8ddd-eeeeeeeeeeee' : undefined);
   const where = r.pick(['inline', 'own-line', 'prologue', 'none', 'rewritten'] as const);
@@ -177,6 +182,18 @@ describe('event-mode hash: fast path against the general path', () => {
     }
     // Not vacuous: the fast path answers for most pairs a bundler would write.
     expect(fast).toBeGreaterThan(canonical * 0.5);
+  });
+});
+
+describe('event-mode hash: ASCII code read as bytes', () => {
+  it('gives the hash of the same code as a string, for 2,000 random pairs', () => {
+    for (let seed = 1; seed <= 2000; seed++) {
+      const { code, map } = pair(seed, ASCII_TEXT);
+      expect(Buffer.from(code).length, `seed ${seed}`).toBe(code.length);
+      const expected = eventContentHash(code, map, ID, { general: true });
+      expect(eventContentHash(Buffer.from(code), Buffer.from(map), ID), `seed ${seed}`).toBe(expected);
+      expect(eventContentHash(Buffer.from(code), map, ID), `seed ${seed}`).toBe(expected);
+    }
   });
 });
 

@@ -13,6 +13,7 @@ import { findInjectedSnippet } from '../chunk-id/detect';
 import { type JsonMember, type JsonObjectScan, scanJsonObjectOnce } from '../files/json-scan';
 import { isUtf8Checked } from '../files/utf8-checked';
 import { SNIPPET_PARTS } from '../inject/snippet';
+import { type CodeText, codeTextOf } from './code-text';
 import { decodeMappings, encodeMappings } from './mappings-codec';
 import { splicePristineMappings } from './mappings-splice';
 import { adjustTokens, removalAdjustment } from './pristine-mappings';
@@ -35,7 +36,7 @@ interface SnippetSpan {
  * first occurrence, else the release template's prefix (first occurrence) and its suffix within 256
  * bytes, the release id being the JSON string between them; else a snippet a minifier rewrote.
  */
-export function findSnippetForHash(code: string, chunkId: string): SnippetSpan | undefined {
+export function findSnippetForHash(code: CodeText, chunkId: string): SnippetSpan | undefined {
   const id = JSON.stringify(chunkId);
   const { plain, release } = SNIPPET_PARTS;
   const plainText = plain.head + id + plain.tail;
@@ -65,7 +66,8 @@ export function findSnippetForHash(code: string, chunkId: string): SnippetSpan |
       }
     }
   }
-  const rewritten = findInjectedSnippet(code, chunkId);
+  // The structural search reads a string: only a snippet a minifier rewrote comes this far.
+  const rewritten = findInjectedSnippet(String(code), chunkId);
   return rewritten && { start: rewritten.start, end: rewritten.end, releaseId: rewritten.releaseId };
 }
 
@@ -167,7 +169,7 @@ function joinPieces(pieces: JsonPieces): string {
  */
 export function pristineMapJson(
   mapText: string,
-  code: string,
+  code: CodeText,
   removals: ReadonlyArray<[number, number]>,
 ): string {
   const map: unknown = JSON.parse(mapText);
@@ -193,7 +195,7 @@ const EMPTY: Uint8Array = new Uint8Array(0);
  */
 export function pristineMapPieces(
   bytes: Uint8Array,
-  code: string,
+  code: CodeText,
   removals: ReadonlyArray<[number, number]>,
 ): JsonPieces | undefined {
   if (!isUtf8Checked(bytes)) return undefined;
@@ -243,7 +245,7 @@ const utf8Text = (bytes: Uint8Array) =>
   Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength).toString('utf8');
 
 /** The snippet and the `\n//# chunkId=` comment, as sorted `[start, end)` ranges of `code`. */
-export function injectedRanges(code: string, chunkId: string) {
+export function injectedRanges(code: CodeText, chunkId: string) {
   const snippet = findSnippetForHash(code, chunkId);
   const comment = `\n//# chunkId=${chunkId}`;
   const commentAt = code.indexOf(comment);
@@ -265,7 +267,7 @@ export function injectedRanges(code: string, chunkId: string) {
  * bytes whose text is `code` (no re-encoding), else slices of `code`.
  */
 function pristineCode(
-  code: string,
+  code: CodeText,
   bytes: Uint8Array | undefined,
   removals: ReadonlyArray<[number, number]>,
 ): JsonPieces {
@@ -306,7 +308,7 @@ export function eventHashPieces(
   options: EventHashOptions = {},
 ): JsonPieces {
   const codeBytes = typeof minified === 'string' ? undefined : minified;
-  const code = codeBytes === undefined ? (minified as string) : utf8Text(codeBytes);
+  const code = codeBytes === undefined ? (minified as string) : codeTextOf(codeBytes);
   const { removals, variant } = injectedRanges(code, chunkId);
   const sameBytes = codeBytes !== undefined && isUtf8Checked(codeBytes) ? codeBytes : undefined;
   const pieces: JsonPieces = pristineCode(code, sameBytes, removals);

@@ -6,6 +6,7 @@
 // copied as views of the map's bytes. Anything the scan cannot vouch for returns undefined, and the
 // caller takes the general path.
 
+import type { CodeText } from './code-text';
 import { decodeMappings, MappingsEncoder, WIDTH } from './mappings-codec';
 import { type LineMark, MUST_BE_EMPTY, scanMappings, type TailMark } from './mappings-scan';
 import {
@@ -81,7 +82,7 @@ export function splicePristineMappings(
   bytes: Uint8Array,
   start: number,
   end: number,
-  code: string,
+  code: CodeText,
   removals: ReadonlyArray<[number, number]>,
   sources: number,
   names: number,

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { ADJUST_WIDTH, type AdjustmentTokens, codePoints, removalAdjustment } from './pristine-mappings';
+import { codePoints } from './code-text';
+import { ADJUST_WIDTH, type AdjustmentTokens, removalAdjustment } from './pristine-mappings';
 
 interface AdjustmentToken {
   dstLine: number;

@@ -5,6 +5,7 @@
 // re-encoded by that crate's encoder. Each step follows those crates, quirks included, so that the
 // same pair gives the same bytes here and there.
 
+import { type CodeText, codePointsIn, utf8BytesIn } from './code-text';
 import { appendSlot, createTokens, pushToken, type Tokens, WIDTH } from './mappings-codec';
 
 /** `u32::MAX`: a range that runs to the end of its line. */
@@ -42,26 +43,16 @@ export function adjustmentSlice(tokens: AdjustmentTokens, from: number, to: numb
   return { data: tokens.data.subarray(from * ADJUST_WIDTH, to * ADJUST_WIDTH), length: to - from };
 }
 
-const SURROGATE = /[\uD800-\uDFFF]/;
-const SURROGATE_PAIR = /[\uD800-\uDBFF][\uDC00-\uDFFF]/g;
-
-/**
- * Code points in `text`, as its iterator counts them (a surrogate pair is one, a lone surrogate one):
- * its length less its surrogate pairs, found by native searches. A minified chunk's line is the whole
- * chunk, and stepping through it a code point at a time cost a build's upload tens of milliseconds.
- */
-export function codePoints(text: string): number {
-  if (!SURROGATE.test(text)) return text.length;
-  return text.length - (text.match(SURROGATE_PAIR)?.length ?? 0);
-}
-
 /**
  * The map magic_string 0.3.4 generates for `code` with `removals` (sorted, disjoint `[start, end)`)
  * cut out: a token at the start of each kept chunk and after each line break inside one, in source
  * order. Its quirks are kept: the generated column advances one per character (code point), while a
  * chunk's original column comes from a byte-based locator.
  */
-export function removalAdjustment(code: string, removals: ReadonlyArray<[number, number]>): AdjustmentTokens {
+export function removalAdjustment(
+  code: CodeText,
+  removals: ReadonlyArray<[number, number]>,
+): AdjustmentTokens {
   const tokens: AdjustmentTokens = { data: new Int32Array(64 * ADJUST_WIDTH), length: 0 };
   let dstLine = 0;
   let dstLineStart = 0; // in the pristine text, as an index into `code` plus the removed length before it
@@ -85,8 +76,8 @@ export function removalAdjustment(code: string, removals: ReadonlyArray<[number,
     srcLine += countLineBreaks(code, counted, start);
     counted = start;
     // Counted as one text: a surrogate pair split by a removal joins up in the pristine text.
-    const dstCol = codePoints(prefix.map(([a, b]) => code.slice(a, b)).join(''));
-    pushAdjustment(tokens, dstLine, dstCol, srcLine, Buffer.byteLength(code.slice(srcLineStart, start)));
+    const dstCol = codePointsIn(code, prefix);
+    pushAdjustment(tokens, dstLine, dstCol, srcLine, utf8BytesIn(code, srcLineStart, start));
     let line = srcLine;
     for (let at = code.indexOf('\n', start); at >= 0 && at < end; at = code.indexOf('\n', at + 1)) {
       line += 1;
@@ -103,7 +94,7 @@ export function removalAdjustment(code: string, removals: ReadonlyArray<[number,
   return tokens;
 }
 
-function countLineBreaks(code: string, from: number, to: number): number {
+function countLineBreaks(code: CodeText, from: number, to: number): number {
   let count = 0;
   for (let at = code.indexOf('\n', from); at >= 0 && at < to; at = code.indexOf('\n', at + 1)) count++;
   return count;
