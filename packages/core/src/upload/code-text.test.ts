@@ -21,12 +21,17 @@ const INDICES = [0, 1, 2, 5, 17, -1, -3, 0.5, 2.7, Number.NaN, 1e9, -1e9, Number
 
 const asciiCode = (text: string) => new AsciiCode(Buffer.from(text, 'latin1'));
 
+/** Up to `pieces` random pieces of ASCII code. */
+function randomText(r: ReturnType<typeof random>, pieces: number): string {
+  let text = '';
+  for (let i = r.int(pieces); i > 0; i--) text += r.pick(PIECES);
+  return text;
+}
+
 describe('AsciiCode', () => {
   it('answers indexOf, lastIndexOf, slice, charCodeAt and length as the string does', () => {
     for (let seed = 1; seed <= 300; seed++) {
-      const r = random(seed);
-      let text = '';
-      for (let i = r.int(40); i > 0; i--) text += r.pick(PIECES);
+      const text = randomText(random(seed), 40);
       const code = asciiCode(text);
       expect(code.length).toBe(text.length);
       expect(String(code)).toBe(text);
@@ -75,8 +80,7 @@ describe('removalAdjustment over ASCII code read as bytes', () => {
   it('makes the tokens the same code as a string makes, for 500 random codes and removals', () => {
     for (let seed = 1; seed <= 500; seed++) {
       const r = random(seed);
-      let text = '';
-      for (let i = r.int(60); i > 0; i--) text += r.pick(PIECES);
+      const text = randomText(r, 60);
       // Sorted, disjoint removals, now and then at the very start or running to the end.
       const removals: Array<[number, number]> = [];
       let at = r.int(2) === 0 ? 0 : r.int(8);
