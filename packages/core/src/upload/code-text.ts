@@ -1,7 +1,8 @@
 // The code whose injection the event hash undoes, as the few reads the hash makes of it: a string,
 // or ASCII code's bytes read in place (AsciiCode), whose indices are the string's (one byte, one
-// character). Decoding each uploaded chunk into a string cost the hash 15–20% of its time over
-// webpack's unminified chunks, and a string as large as the chunk (20 MiB for the 10× app's entry).
+// character). Decoding each uploaded chunk into a string took 15–20% of the hash's time over
+// webpack's unminified chunks (7–11% once searching bytes is paid for), and a string as large as
+// the chunk: 20 MiB more peak memory for the 10× benchmark app's entry (docs/benchmarks.md).
 
 import { isAscii } from 'node:buffer';
 
@@ -29,14 +30,17 @@ export class AsciiCode implements CodeText {
   }
 
   indexOf(search: string, from = 0): number {
-    // A buffer counts a negative start from the end, a string from 0; and latin1 would turn a
-    // character above U+00FF into its low byte, which could match: such text is never in ASCII code.
-    if (NON_ASCII.test(search)) return -1;
+    // A buffer counts a negative start from the end, a string from 0.
     const at = Math.min(Math.max(0, Math.trunc(from) || 0), this.length);
-    if (search.length === 0) return at;
-    return search.length === 1
-      ? this.bytes.indexOf(search.charCodeAt(0), at)
-      : this.bytes.indexOf(search, at, 'latin1');
+    // One character (a line break, once per line): no pattern test.
+    if (search.length === 1) {
+      const char = search.charCodeAt(0);
+      return char > 0x7f ? -1 : this.bytes.indexOf(char, at);
+    }
+    // latin1 would turn a character above U+00FF into its low byte, which could match: such text is
+    // never in ASCII code.
+    if (NON_ASCII.test(search)) return -1;
+    return search.length === 0 ? at : this.bytes.indexOf(search, at, 'latin1');
   }
 
   lastIndexOf(search: string, from = Number.POSITIVE_INFINITY): number {

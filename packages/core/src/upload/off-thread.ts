@@ -4,10 +4,10 @@
 // marking the whole heap (rollup: 1.3–1.8 s of CPU, webpack: about 0.2 s; docs/benchmarks.md round 7)
 // for garbage the process would otherwise drop at exit. In a worker the buffers live in a heap of
 // their own, and the bundler's thread is free meanwhile. Starting the worker costs about 0.1 s of
-// CPU, more than marking a small heap, so by default only a large heap sends the upload there (a
-// build starts it as its first chunk renders, startUploadWorker, so the boot overlaps the bundler). Only
-// what crosses threads as data goes there: file paths, settings and the client's options; a proxy (a
-// function of the URL) or a map rewrite keeps the upload on the calling thread.
+// CPU, more than marking a small heap, so by default only a large heap sends the upload there; a
+// build starts it as its first chunk renders (startUploadWorker), so the boot overlaps the bundler.
+// Only what crosses threads as data goes there: file paths, settings and the client's options; a
+// proxy (a function of the URL) or a map rewrite keeps the upload on the calling thread.
 
 import { existsSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';

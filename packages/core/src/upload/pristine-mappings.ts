@@ -82,10 +82,11 @@ export function removalAdjustment(
     for (let at = code.indexOf('\n', start); at >= 0 && at < end; at = code.indexOf('\n', at + 1)) {
       line += 1;
       dstLine += 1;
-      prefix.length = 0;
       dstLineStart = at + 1;
       if (at + 1 < end) pushAdjustment(tokens, dstLine, 0, line, 0);
     }
+    // A line break in the chunk starts a new generated line: what came before it is no prefix.
+    if (line > srcLine) prefix.length = 0;
     srcLine = line;
     counted = end;
     const kept = Math.max(start, dstLineStart);
