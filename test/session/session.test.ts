@@ -148,8 +148,8 @@ describe('build session', () => {
     expect(warm.warm).toBe(true);
     expect(warm.report.upload?.uploaded).toEqual([warm.chunk.chunkId]);
 
-    // A preset's rewrite of map sources is a function, which no worker can be given: this thread
-    // uploads, with the rewritten sources.
+    // A preset's rewrite of map sources is a function, which no worker can be given: the started
+    // worker goes unused and this thread uploads.
     const rewritten = await build('rewritten', { rewriteSource: (source) => `rewritten/${source}` });
     expect(rewritten.offThread).toBe(false);
     expect(rewritten.report.upload?.uploaded).toEqual([rewritten.chunk.chunkId]);
