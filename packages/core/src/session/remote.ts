@@ -68,15 +68,12 @@ export async function uploadChunks(
   bindTo: () => Promise<string | undefined>,
   started?: UploadWorker,
 ): Promise<UploadSummary> {
-  let releaseId: string | undefined;
-  try {
-    releaseId = await bindTo();
-  } catch (error) {
-    started?.cancel();
-    throw error;
-  }
   // A build's maps of chunks made only of dependencies map nothing (Nitro's): nothing to upload.
-  const settings = { releaseId: releaseId ?? null, ...uploadSettingsFrom(options), skipMapsNothing: true };
+  const settings = {
+    releaseId: (await bindTo()) ?? null,
+    ...uploadSettingsFrom(options),
+    skipMapsNothing: true,
+  };
   // A preset's map rewrite is a function, which no worker can be given: this thread uploads.
   const rewrite = result.rewriteSource !== undefined;
   if (rewrite) started?.cancel();

@@ -12,7 +12,6 @@ import {
   LARGE_HEAP_BYTES,
   type OffThreadJob,
   startUploadWorker,
-  uploadOffThread,
   uploadThreadFor,
   uploadWorkerScript,
 } from './off-thread';
@@ -48,6 +47,10 @@ function job(inputs: OffThreadJob['inputs'], options: OffThreadJob['options'] = 
     logLevel: 'info',
   };
 }
+
+/** A worker started now and given `job` at once, as a finish without a started worker runs one. */
+const uploadOffThread = (script: URL, job: OffThreadJob, logger: ReturnType<typeof collect>['logger']) =>
+  startUploadWorker(script).run(job, logger);
 
 function collect(level: 'info' | 'debug' = 'info') {
   const lines: string[] = [];
@@ -87,7 +90,7 @@ describe('uploadThreadFor', () => {
   });
 });
 
-describe('uploadOffThread', () => {
+describe('startUploadWorker, given its job at once', () => {
   it('uploads what can be uploaded and names each bad file, its lines on the caller’s logger', async () => {
     const inputs = [
       await pair('a', GOOD_MAP),

@@ -126,8 +126,3 @@ export function startUploadWorker(script: URL): UploadWorker {
     },
   };
 }
-
-/** Runs uploadSymbolSets over `job` in a worker started now (see UploadWorker.run). */
-export function uploadOffThread(script: URL, job: OffThreadJob, logger: Logger): Promise<UploadSummary> {
-  return startUploadWorker(script).run(job, logger);
-}
