@@ -36,6 +36,7 @@ export type { ReleasesApi } from './api/releases-api';
 export { DEFAULT_RETRY_POLICY, isRetryableStatus, parseRetryAfter, type RetryPolicy } from './api/retry';
 export type { SymbolSetsApi } from './api/symbol-sets-api';
 export { HOGMAPS_VERSION, userAgent } from './api/user-agent';
+export { keepWasmOnBaselineTier } from './api/wasm-tiering';
 export { CHUNK_ID_NAMESPACE, type ComputeChunkIdOptions, computeChunkId } from './chunk-id/compute';
 export { type DebugIdLookup, findDebugId, isAdoptableDebugId } from './chunk-id/debug-id';
 export {
