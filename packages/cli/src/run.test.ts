@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { run } from './run';
+import { commandNameOf, run } from './run';
 import { CLI_VERSION } from './version';
 
 function recorder() {
@@ -53,5 +53,18 @@ describe('run', () => {
     const empty = await cli();
     expect(empty.code).toBe(2);
     expect(empty.stderr).toContain('Commands:');
+  });
+});
+
+describe('commandNameOf', () => {
+  it('names the command or group after any global options, as the CLI dispatches it', () => {
+    expect(commandNameOf(['serve', '--port', '0'])).toBe('serve');
+    expect(commandNameOf(['--host', 'https://eu.i.posthog.com', 'serve'])).toBe('serve');
+    expect(commandNameOf(['--log-level', 'debug', 'sourcemap', 'upload', 'dist'])).toBe('sourcemap');
+    expect(commandNameOf(['sourcemaps', 'inject', 'dist'])).toBe('sourcemap');
+    // The value of a global option is not a command; neither is anything after `--`.
+    expect(commandNameOf(['--host', 'serve'])).toBeUndefined();
+    expect(commandNameOf(['--', 'serve'])).toBeUndefined();
+    expect(commandNameOf(['servee'])).toBeUndefined();
   });
 });

@@ -62,6 +62,11 @@ function locateCommand(argv: readonly string[]): { words: number[]; entry: Entry
   return { words, entry };
 }
 
+/** The command (or group) the arguments name, as `--help` lists it; undefined when none does. */
+export function commandNameOf(argv: readonly string[]): string | undefined {
+  return locateCommand(argv).entry?.name;
+}
+
 function wantsHelp(argv: readonly string[]): boolean {
   const end = argv.indexOf('--');
   return (end < 0 ? argv : argv.slice(0, end)).some((token) => token === '--help' || token === '-h');

@@ -19,6 +19,8 @@ export interface CliOptions {
   timeoutMs?: number;
   /** Another copy of the binary (e.g. one installed in a scratch app). @default CLI_PATH */
   cliPath?: string;
+  /** Node's own flags, before the script (e.g. a V8 trace). */
+  nodeArgs?: readonly string[];
 }
 
 /** Runs `node dist/cli.js …args` as a subprocess and collects its output and exit code. */
@@ -29,7 +31,14 @@ export function hogmaps(args: readonly string[], options: CliOptions): Promise<C
     else env[name] = value;
   }
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [options.cliPath ?? CLI_PATH, ...args], { cwd: options.cwd, env });
+    const child = spawn(
+      process.execPath,
+      [...(options.nodeArgs ?? []), options.cliPath ?? CLI_PATH, ...args],
+      {
+        cwd: options.cwd,
+        env,
+      },
+    );
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (chunk: string) => (stdout += chunk));
