@@ -1,8 +1,14 @@
 // The upload pipeline alone, in a fresh Node process: N symbol sets to the local server through
 // core's client and pipeline, then, on the same bytes and on one core, the work the pipeline must do
 // (read, zstd level 3, SHA-512), so the upload's speed can be set against the speed of its own work.
+// It runs as `hogmaps upload` does, with undici's parser kept on V8's baseline tier.
 import { randomUUID } from 'node:crypto';
-import { createPostHogClient, uploadInputsFrom, uploadSymbolSets } from '@hogmaps/core';
+import {
+  createPostHogClient,
+  keepWasmOnBaselineTier,
+  uploadInputsFrom,
+  uploadSymbolSets,
+} from '@hogmaps/core';
 import { fastestPackingWork, type PackingWork, ZSTD_CODEC } from '../measure/pack-work';
 import { sampleRss } from '../measure/rss-sampler';
 import type { SymbolSetFile } from '../upload/sets';
@@ -30,6 +36,8 @@ export interface UploadChildReport {
 }
 
 async function upload(job: UploadJob) {
+  // As the CLI does in its own process (core's wasm-tiering.ts): a build's plugin never sets it.
+  keepWasmOnBaselineTier();
   const clientOptions = { host: job.server.url, projectId: job.server.projectId, apiKey: job.server.apiKey };
   // As a build (and `hogmaps upload`) does before it uploads: register the release with a client of
   // its own. That request also loads undici, which a build has therefore loaded before its upload.

@@ -111,6 +111,8 @@ export function forkMeasured<T>(
       cwd: options.cwd,
       // `BENCH_CHILD_NODE_FLAGS="--cpu-prof --cpu-prof-dir=/tmp/prof"`: profile the measured children.
       execArgv: process.env.BENCH_CHILD_NODE_FLAGS?.split(' ').filter(Boolean) ?? [],
+      // `BENCH_CHILD_NODE=/path/to/node`: the measured children on another Node (e.g. tools/node24).
+      execPath: process.env.BENCH_CHILD_NODE || process.execPath,
       stdio: ['ignore', 'pipe', 'pipe', 'ipc'],
     });
     let output = '';
