@@ -4,7 +4,7 @@ import { computeChunkId } from '../chunk-id/compute';
 import { injectFinalCode } from '../inject/inject-final';
 import { shiftMappings } from '../inject/shift-map-text';
 import { createChunkIdComment, createSnippet } from '../inject/snippet';
-import { eventContentHash, eventContentHashAsync, findSnippetForHash, pristineMapJson } from './event-hash';
+import { eventContentHash, findSnippetForHash, pristineMapJson } from './event-hash';
 import { decodeMappings, encodeMappings } from './mappings-codec';
 
 const ID = '58a7864c-f7b3-5a2e-ba91-18655350fd89';
@@ -179,19 +179,5 @@ describe('findSnippetForHash', () => {
     });
     expect(findSnippetForHash(`${createSnippet(ID)}b();`, ID)?.releaseId).toBeUndefined();
     expect(findSnippetForHash(`${createSnippet(computeChunkId('x'))}b();`, ID)).toBeUndefined();
-  });
-});
-
-describe('eventContentHashAsync', () => {
-  it('is eventContentHash, hashed off the main thread', async () => {
-    for (const [code, map] of [
-      [
-        Buffer.from(`${createSnippet('c1', 'r1')}\nvar a=1;\n//# chunkId=c1\n`),
-        Buffer.from('{"version":3,"sources":["a.js"],"names":[],"mappings":";AAAA"}'),
-      ],
-      [Buffer.from('plain();'), Buffer.from('{"version":3,"sections":[]}')],
-    ] as const) {
-      expect(await eventContentHashAsync(code, map, 'c1')).toBe(eventContentHash(code, map, 'c1'));
-    }
   });
 });

@@ -18,7 +18,6 @@ import { decodeMappings, encodeMappings } from './mappings-codec';
 import { splicePristineMappings } from './mappings-splice';
 import { adjustTokens, removalAdjustment } from './pristine-mappings';
 import { serializedArray } from './raw-json';
-import { sha512HexAsync } from './sha512-async';
 
 export type SnippetVariant = 'with-release' | 'chunk-id-only';
 
@@ -348,15 +347,6 @@ export function eventContentHash(
   const hash = createHash('sha512');
   for (const piece of eventHashPieces(minified, map, chunkId, options)) hash.update(piece);
   return hash.digest('hex');
-}
-
-/** eventContentHash with the SHA-512 off the main thread (sha512-async.ts). */
-export function eventContentHashAsync(
-  minified: string | Uint8Array,
-  map: string | Uint8Array,
-  chunkId: string,
-): Promise<string> {
-  return sha512HexAsync(eventHashPieces(minified, map, chunkId));
 }
 
 function fallbackMapJson(mapText: string): string {

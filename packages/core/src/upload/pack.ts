@@ -1,10 +1,10 @@
+import { createHash } from 'node:crypto';
 import { checkUtf8, encodeSymbolSetAsync } from '../container/encode';
 import { headerLength } from '../container/format';
 import { errorMessage, FileError, HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
-import { eventContentHashAsync } from './event-hash';
+import { eventContentHash } from './event-hash';
 import { recyclePair } from './pair-memory';
-import { sha512HexAsync } from './sha512-async';
 import type { UploadInput } from './types';
 
 /** A loaded JS file and its map. */
@@ -57,14 +57,14 @@ export async function packPair(
  * The event-mode content hash of a loaded pair. It needs no container, so a set PostHog already has
  * is never packed. Refuses bytes that are not UTF-8, as packing would.
  */
-export async function eventHash(pair: Pair, input: UploadInput): Promise<string> {
+export function eventHash(pair: Pair, input: UploadInput): string {
   try {
     checkUtf8(pair.minified, 'minified code');
     checkUtf8(pair.map, 'source map');
   } catch (error) {
     throw asFileError(error, input.fileName, 'pack_failed');
   }
-  return eventContentHashAsync(pair.minified, pair.map, input.chunkId);
+  return eventContentHash(pair.minified, pair.map, input.chunkId);
 }
 
 /** The JS and map bytes of a pair. */
@@ -81,6 +81,16 @@ export function packedSizeBound(pair: Pair): number {
   return headerLength(2) + payload + (payload >>> 8) + 1024;
 }
 
+/**
+ * SHA-512 of a container, on this thread, as both hashes are. WebCrypto's digest runs on the thread
+ * pool but first copies its input on the calling thread: over 150 pairs (31 MB) that cost this
+ * thread as much as hashing them here (90-100 ms against 90 ms) and the process 50-60 ms more CPU
+ * (docs/benchmarks.md, round 19).
+ */
+function sha512Hex(bytes: Uint8Array): string {
+  return createHash('sha512').update(bytes).digest('hex');
+}
+
 /** Packs and hashes a loaded pair; its memory then goes to the next pair (pair-memory.ts). */
 export async function packLoaded(
   pair: Pair,
@@ -89,7 +99,7 @@ export async function packLoaded(
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
   const bytes = await packPair(pair, compression, input.fileName);
-  const hash = await (releaseMode === 'event' ? eventHash(pair, input) : sha512HexAsync(bytes));
+  const hash = releaseMode === 'event' ? eventHash(pair, input) : sha512Hex(bytes);
   recyclePair(pair, bytes);
   return { bytes, hash };
 }

@@ -136,7 +136,7 @@ async function hashed(context: RunContext, input: UploadInput): Promise<Chunk | 
   const chunk: Chunk = {
     ...ref,
     input,
-    hash: await eventHash(pair, input),
+    hash: eventHash(pair, input),
     size: 0,
     bytes: undefined,
     pair: undefined,
