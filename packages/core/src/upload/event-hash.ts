@@ -300,7 +300,7 @@ export interface EventHashOptions {
  * free of the release, if not equal to posthog-cli's. Takes the pair as read (bytes are pieces as they
  * are, without copies; text works too).
  */
-export function eventHashPieces(
+function eventHashPieces(
   minified: string | Uint8Array,
   map: string | Uint8Array,
   chunkId: string,

@@ -82,10 +82,10 @@ export function packedSizeBound(pair: Pair): number {
 }
 
 /**
- * SHA-512 of a container, on this thread, as both hashes are. WebCrypto's digest runs on the thread
- * pool but first copies its input on the calling thread: over 150 pairs (31 MB) that cost this
- * thread as much as hashing them here (90-100 ms against 90 ms) and the process 50-60 ms more CPU
- * (docs/benchmarks.md, round 19).
+ * SHA-512 of a container on the calling thread, where the event hash is computed too. WebCrypto's
+ * digest runs on the thread pool but first copies its input on the calling thread: over 150 pairs
+ * (31 MB) that cost this thread as much as hashing them here (90-100 ms against 90 ms) and the
+ * process 50-60 ms more CPU (docs/benchmarks.md, round 19).
  */
 function sha512Hex(bytes: Uint8Array): string {
   return createHash('sha512').update(bytes).digest('hex');
