@@ -74,7 +74,7 @@ const UPLOADING: OptionSpecs = {
   'batch-size': {
     type: 'string',
     value: '<n>',
-    description: 'symbol sets per start/finish request',
+    description: 'most symbol sets per start/finish request (the first has --concurrency)',
     default: '50',
   },
   concurrency: {

@@ -190,7 +190,7 @@ export const uploadCommand: CommandSpec = {
     'batch-size': {
       type: 'string',
       value: '<n>',
-      description: 'symbol sets per start/finish request',
+      description: 'most symbol sets per start/finish request (the first has --concurrency)',
       default: '50',
     },
     concurrency: { type: 'string', value: '<n>', description: 'parallel file uploads', default: '10' },

@@ -1,5 +1,5 @@
 import type { BulkStartUploadResponse } from '../api/protocol';
-import { errorMessage } from '../errors';
+import { ApiError, errorMessage } from '../errors';
 import { type Chunk, type RunContext, releaseBytes, sendHandlingConflicts, uploadItem } from './run-context';
 import { uploadChunk } from './storage';
 
@@ -10,10 +10,50 @@ export interface StartedBatch {
 }
 
 /**
+ * Asks the server which chunks it still needs (bulk_check_upload, newest PostHog). Any failure
+ * other than a per-chunk conflict turns checks off for the run and uploads everything, as
+ * PostHog's CLI does: 403/404/405 mean the server has no such endpoint.
+ */
+async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]> {
+  if (context.checkDisabled || chunks.length === 0) return chunks;
+  try {
+    const { result, chunks: checked } = await sendHandlingConflicts(context, chunks, (pending) =>
+      context.client.symbolSets.bulkCheckUpload(
+        {
+          symbol_sets: pending.map((chunk) => uploadItem(context, chunk)),
+          force: context.force,
+          skip_on_conflict: context.skipOnConflict,
+        },
+        context.signal,
+      ),
+    );
+    if (!result) return [];
+    const needed = new Set(result.chunk_ids_to_upload);
+    for (const chunk of checked) {
+      if (needed.has(chunk.chunkId)) continue;
+      context.report.alreadyPresent(chunk);
+      releaseBytes(context, chunk);
+    }
+    return checked.filter((chunk) => needed.has(chunk.chunkId));
+  } catch (error) {
+    if (context.signal?.aborted) throw error;
+    // The next batch's check may have been on the wire too: say it once.
+    if (!context.checkDisabled) {
+      const unsupported = error instanceof ApiError && [403, 404, 405].includes(error.status);
+      const message = `bulk_check_upload ${unsupported ? 'is not supported by this server' : `failed (${errorMessage(error)})`}`;
+      if (unsupported) context.logger?.debug(`${message}; uploading every symbol set`);
+      else context.logger?.warn(`${message}; uploading every symbol set`);
+    }
+    context.checkDisabled = true;
+    return chunks.filter((chunk) => !context.report.isSettled(chunk.chunkId));
+  }
+}
+
+/**
  * bulk_start_upload for a checked batch. Chunks PostHog already has are reported; undefined when
  * nothing is left to send (or the start failed: its chunks are reported as failed).
  */
-export async function startBatch(context: RunContext, batch: Chunk[]): Promise<StartedBatch | undefined> {
+async function startBatch(context: RunContext, batch: Chunk[]): Promise<StartedBatch | undefined> {
   const { client, report, signal } = context;
   let started: { result: BulkStartUploadResponse | undefined; chunks: Chunk[] };
   try {
@@ -66,13 +106,42 @@ export interface SendingBatch {
   done: Promise<void>;
 }
 
+/** A batch under way: also `queued` once its POSTs wait for the POST limit (or it has none). */
+export interface BatchRun extends SendingBatch {
+  queued: Promise<void>;
+}
+
+/**
+ * Checks, starts, POSTs and finishes a prepared batch, on its own: its check and start overlap the
+ * requests of the batch before (`previous`), whose POSTs queue first and whose finish comes first.
+ * Rejects only on an abort.
+ */
+export function runBatch(context: RunContext, chunks: Chunk[], previous: BatchRun | undefined): BatchRun {
+  const started = (async () => {
+    const needed = await checkBatch(context, chunks);
+    return needed.length > 0 ? await startBatch(context, needed) : undefined;
+  })();
+  const sending = started.then(async (batch) => {
+    await previous?.queued;
+    return batch ? sendBatch(context, batch, previous?.done) : undefined;
+  });
+  // With nothing to send, the batch is done when the one before it is: batches end in order.
+  const run = {
+    queued: sending.then(() => undefined),
+    posted: sending.then((sent) => sent?.posted),
+    done: sending.then((sent) => (sent ? sent.done : previous?.done)),
+  };
+  for (const promise of Object.values(run)) promise.catch(() => undefined);
+  return run;
+}
+
 /**
  * The presigned POSTs of a started batch, then its bulk_finish_upload. The POSTs go through the
  * run's POST limit, so the next batch's queue behind this one's and the wire stays busy between
  * batches; the finish waits for the batch before (`previous`) to be done, so batches are reported,
  * and finished on the server, in order. Both promises reject only on an abort.
  */
-export function sendBatch(
+function sendBatch(
   context: RunContext,
   { toSend, idMap }: StartedBatch,
   previous: Promise<void> | undefined,

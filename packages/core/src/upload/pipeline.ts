@@ -6,21 +6,14 @@ import {
   MAX_SYMBOL_SET_BYTES,
 } from '../api/protocol';
 import { zstdAvailable } from '../container/zstd';
-import { ApiError, errorMessage, HogmapsError, type OptionIssue, OptionsError } from '../errors';
+import { HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import { loadedMapMapsNothing } from '../files/empty-map';
-import { type SendingBatch, sendBatch, startBatch } from './batch';
+import { type BatchRun, runBatch } from './batch';
 import { eventHash, loadInput, type Pair, packedSizeBound, packLoaded, pairBytes } from './pack';
 import { recyclePair } from './pair-memory';
 import { createLimiter, forEachConcurrent, chunk as slices } from './pool';
 import { createReport } from './report';
-import {
-  type Chunk,
-  hold,
-  type RunContext,
-  releaseBytes,
-  sendHandlingConflicts,
-  uploadItem,
-} from './run-context';
+import { type Chunk, hold, type RunContext, releaseBytes } from './run-context';
 import type { UploadClient, UploadInput, UploadOptions, UploadSummary } from './types';
 
 const DEFAULT_MAX_BUFFERED_BYTES = 64 * 1024 * 1024;
@@ -165,46 +158,21 @@ async function prepareBatch(context: RunContext, inputs: UploadInput[], packFirs
 }
 
 /**
- * Asks the server which chunks it still needs (bulk_check_upload, newest PostHog). Any failure
- * other than a per-chunk conflict turns checks off for the run and uploads everything, as
- * PostHog's CLI does: 403/404/405 mean the server has no such endpoint.
+ * The run's batches: `batchSize` sets each (at most MAX_CHECK_BATCH), but the first is one wave of
+ * POSTs (`concurrency` sets), so the first POST goes out once that many are hashed, not a whole
+ * batch; the next batch is hashed while that wave is on the wire.
  */
-async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]> {
-  if (context.checkDisabled || chunks.length === 0) return chunks;
-  try {
-    const { result, chunks: checked } = await sendHandlingConflicts(context, chunks, (pending) =>
-      context.client.symbolSets.bulkCheckUpload(
-        {
-          symbol_sets: pending.map((chunk) => uploadItem(context, chunk)),
-          force: context.force,
-          skip_on_conflict: context.skipOnConflict,
-        },
-        context.signal,
-      ),
-    );
-    if (!result) return [];
-    const needed = new Set(result.chunk_ids_to_upload);
-    for (const chunk of checked) {
-      if (needed.has(chunk.chunkId)) continue;
-      context.report.alreadyPresent(chunk);
-      releaseBytes(context, chunk);
-    }
-    return checked.filter((chunk) => needed.has(chunk.chunkId));
-  } catch (error) {
-    if (context.signal?.aborted) throw error;
-    context.checkDisabled = true;
-    const unsupported = error instanceof ApiError && [403, 404, 405].includes(error.status);
-    const message = `bulk_check_upload ${unsupported ? 'is not supported by this server' : `failed (${errorMessage(error)})`}`;
-    if (unsupported) context.logger?.debug(`${message}; uploading every symbol set`);
-    else context.logger?.warn(`${message}; uploading every symbol set`);
-    return chunks.filter((chunk) => !context.report.isSettled(chunk.chunkId));
-  }
+function batchesOf(inputs: UploadInput[], batchSize: number, concurrency: number): UploadInput[][] {
+  const size = Math.min(batchSize, MAX_CHECK_BATCH);
+  const first = Math.min(size, concurrency);
+  if (inputs.length <= first) return inputs.length > 0 ? [inputs] : [];
+  return [inputs.slice(0, first), ...slices(inputs.slice(first), size)];
 }
 
 /**
- * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4), a batch (batchSize, ≤ 1000)
- * at a time: hash → bulk_check_upload → bulk_start_upload → presigned POSTs (concurrency) →
- * bulk_finish_upload, preparing, checking and starting the next batch meanwhile. Symbol-set mode
+ * Uploads symbol sets the way PostHog's CLI does (posthog-protocol.md 3.4), a batch (batchSize, ≤ 1000;
+ * the first one wave of POSTs) at a time: hash → bulk_check_upload → bulk_start_upload → presigned
+ * POSTs (concurrency) → bulk_finish_upload, preparing, checking and starting the next batch meanwhile. Symbol-set mode
  * hashes the container, so it packs (zstd) before hashing; event mode hashes the pair and packs only
  * the sets PostHog asks for, each right before its POST. Inputs are loaded lazily, a batch at a time,
  * and what is kept between steps stays within maxBufferedBytes, so memory stays bounded.
@@ -235,7 +203,6 @@ export async function uploadSymbolSets(
     force: options.force ?? false,
     skipOnConflict: options.skipOnConflict ?? false,
     releaseId: options.releaseId ?? null,
-    releaseDropped: false,
     checkDisabled: false,
     preferFallback: false,
     bufferedBytes: 0,
@@ -256,13 +223,12 @@ export async function uploadSymbolSets(
 
   // Batch by batch: check, start, POST, finish. The next batch is prepared (read, SHA-512 and in
   // symbol-set mode zstd: CPU) while the current one is on the wire (mostly waiting), and checked and
-  // started while the current one's POSTs and finish are; the first request goes out after one batch
-  // is hashed, not a whole check window.
-  const batches = slices(unique, Math.min(batchSize, MAX_CHECK_BATCH));
+  // started while the current one's requests are under way, so a distant server's round trips
+  // overlap; the first request goes out once the first batch (one wave of POSTs) is hashed.
+  const batches = batchesOf(unique, batchSize, concurrency);
   let next = batches.length > 0 ? prepareBatch(context, batches[0]!, packFirst) : undefined;
-  // The batch whose POSTs and finish are under way while the next one is checked and started, so
-  // each batch's request round trips overlap the previous batch's transfers.
-  let sending: SendingBatch | undefined;
+  // Batches under way, oldest first: each one's finish waits for the one before it.
+  const runs: BatchRun[] = [];
   try {
     for (let index = 0; index < batches.length; index++) {
       const packed = await next!;
@@ -280,17 +246,15 @@ export async function uploadSymbolSets(
         continue;
       }
       context.signal?.throwIfAborted();
-      const needed = await checkBatch(context, packed);
-      const started = needed.length > 0 ? await startBatch(context, needed) : undefined;
-      const previous = sending;
-      if (started) sending = sendBatch(context, started, previous?.done);
-      // At most two batches' POSTs in flight: this one's queue behind the previous batch's.
+      const previous = runs.at(-1);
+      runs.push(runBatch(context, packed, previous));
+      // At most two batches under way: this one's POSTs queue behind the previous batch's.
       await previous?.posted;
     }
-    await sending?.done;
+    await runs.at(-1)?.done;
   } catch (error) {
     // Nothing may settle after the summary: wait for what is still on the wire (an abort ends it).
-    await sending?.done.catch(() => undefined);
+    await Promise.allSettled(runs.map((run) => run.done));
     // The caller's abort is theirs to report; the deadline fails what is left, and the run ends.
     if (!deadline?.aborted || options.signal?.aborted) {
       report.logFailures();

@@ -34,7 +34,6 @@ export interface RunContext {
   skipOnConflict: boolean;
   /** Becomes null for the rest of the run after a `release_id_mismatch`. */
   releaseId: string | null;
-  releaseDropped: boolean;
   /** The server lacks bulk_check_upload (or it failed once): upload everything. */
   checkDisabled: boolean;
   /** The fallback storage URL worked after the accelerated one failed: use it from now on. */
@@ -140,6 +139,8 @@ export async function sendHandlingConflicts<T>(
   let pending = chunks;
   for (;;) {
     if (pending.length === 0) return { result: undefined, chunks: pending };
+    // What `send` puts in its items: another batch's request may drop it while this one is out.
+    const sentWith = context.releaseId;
     try {
       return { result: await send(pending), chunks: pending };
     } catch (error) {
@@ -156,12 +157,13 @@ export async function sendHandlingConflicts<T>(
         pending = pending.filter((chunk) => chunk !== conflicting);
         continue;
       }
-      if (isApiCode(error, 'release_id_mismatch') && context.releaseId !== null && !context.releaseDropped) {
-        context.logger?.warn(
-          `${error.detail ?? error.message}: uploading without a release id from now on, as PostHog's CLI does`,
-        );
-        context.releaseId = null;
-        context.releaseDropped = true;
+      if (isApiCode(error, 'release_id_mismatch') && sentWith !== null) {
+        if (context.releaseId !== null) {
+          context.logger?.warn(
+            `${error.detail ?? error.message}: uploading without a release id from now on, as PostHog's CLI does`,
+          );
+          context.releaseId = null;
+        }
         continue;
       }
       throw error;

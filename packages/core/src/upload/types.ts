@@ -24,7 +24,10 @@ export interface UploadOptions {
    * again); `symbol-set` hashes the container bytes. @default 'symbol-set'
    */
   releaseMode?: ReleaseMode;
-  /** Chunk ids per bulk_start_upload / bulk_finish_upload pair. @default 50 */
+  /**
+   * Most chunk ids per bulk_check/start/finish request. The first batch has `concurrency` (one wave of
+   * POSTs), so uploading starts before a whole batch is packed. @default 50
+   */
   batchSize?: number;
   /** Parallel loads and presigned POSTs. @default 10 */
   concurrency?: number;

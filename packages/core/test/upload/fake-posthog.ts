@@ -67,8 +67,9 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
     req: IncomingMessage,
     url: URL,
     raw: Buffer,
-    json: RequestJson | undefined,
+    recorded: RecordedRequest,
   ) {
+    const json = recorded.json as RequestJson | undefined;
     const id = decodeURIComponent(m[2] ?? '');
     switch (route) {
       case 'releases':
@@ -215,7 +216,7 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
       case 'storage_accelerated': {
         if (!req.headers['content-length']) throw new HttpFailure(411, 'MissingContentLength');
         const parts = parseMultipart(raw, req.headers['content-type']);
-        requests.at(-1)!.parts = parts.map((p) => ({
+        recorded.parts = parts.map((p) => ({
           name: p.name,
           filename: p.filename,
           size: p.data.length,
@@ -266,13 +267,15 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
     const [, found, route] = match;
     const m = found!;
     const isJson = (req.headers['content-type'] ?? '').startsWith('application/json') && raw.length > 0;
-    requests.push({
+    // This request's own record: others may arrive while a fault holds it.
+    const recorded: RecordedRequest = {
       route,
       method: req.method!,
       path: url.pathname + url.search,
       headers: req.headers,
       json: isJson ? JSON.parse(raw.toString()) : undefined,
-    });
+    };
+    requests.push(recorded);
     const queued = faults.get(route);
     const fault = queued?.[0];
     if (fault) {
@@ -302,14 +305,7 @@ export async function startFakePostHog(options: { apiKey?: string; projectId?: n
       });
     }
     try {
-      const [status, body] = await handle(
-        route,
-        m,
-        req,
-        url,
-        raw,
-        requests.at(-1)!.json as RequestJson | undefined,
-      );
+      const [status, body] = await handle(route, m, req, url, raw, recorded);
       send(status as number, body);
     } catch (error) {
       if (error instanceof HttpFailure) send(error.status, error.body);

@@ -340,6 +340,56 @@ describe('uploadSymbolSets', () => {
     expect(finished).toEqual(['a', 'b', 'c'].map(setOf));
   });
 
+  it('sends the first wave of POSTs (concurrency sets) before the rest is hashed', async () => {
+    // The last input is loaded only once a symbol set has reached storage: with one batch of 12 (the
+    // default batchSize is 50), nothing is POSTed before all 12 are packed, and it fails.
+    const waitForStorage: UploadInput = {
+      chunkId: 'l',
+      fileName: 'dist/l.js',
+      load: async () => {
+        for (let waited = 0; server.routes('storage').length === 0; waited += 10) {
+          if (waited > 5_000) throw new Error('nothing was uploaded while l was packed');
+          await new Promise((resolve) => setTimeout(resolve, 10));
+        }
+        return { minified: 'l();', map: map('l') };
+      },
+    };
+    const first = 'abcdefghijk'.split('');
+    const summary = await upload([...ids(...first), waitForStorage], { concurrency: 4 });
+    expect(summary.failed).toEqual([]);
+    expect(summary.uploaded).toEqual([...first, 'l']);
+    const checked = server
+      .routes('bulk_check_upload')
+      .map((r) => (r.json as { symbol_sets: unknown[] }).symbol_sets.length);
+    expect(checked).toEqual([4, 8]);
+  });
+
+  it('checks the next batch while the one before is still being started', async () => {
+    // a's start is answered only once b's check has arrived: a pipeline that starts a batch before it
+    // checks the next never gets there (the fault gives up after 10 s and answers).
+    let overlapped = false;
+    server.fault('bulk_start_upload', {
+      until: () => (overlapped ||= server.routes('bulk_check_upload').length === 2),
+    });
+    const summary = await upload(ids('a', 'b', 'c'), { batchSize: 1 });
+    expect(overlapped).toBe(true);
+    expect(summary.uploaded).toEqual(['a', 'b', 'c']);
+  });
+
+  it('drops the release id once when two batches in flight both meet release_id_mismatch', async () => {
+    const r1 = await client.releases.create({ version: '1', project: 'app' });
+    const r2 = await client.releases.create({ version: '2', project: 'app' });
+    await upload(ids('a', 'b'), { releaseId: r1.id });
+    // a's check is answered only once b's is on the wire too: both were sent with r2.
+    server.fault('bulk_check_upload', { until: () => server.routes('bulk_check_upload').length >= 3 });
+    const summary = await upload(ids('a', 'b', 'c'), { releaseId: r2.id, batchSize: 1 });
+    expect(summary).toMatchObject({ uploaded: ['c'], failed: [] });
+    expect(summary.alreadyPresent.toSorted()).toEqual(['a', 'b']); // in the order the checks came back
+    expect(server.rows.get('c')!.releaseId).toBeNull();
+    expect(logs.filter((line) => line.includes('uploading without a release id'))).toHaveLength(1);
+    expect(logs.filter((line) => line.includes('bulk_check_upload'))).toEqual([]);
+  });
+
   it('at the deadline fails what two batches on the wire have not finished, and reports nothing after done', async () => {
     server.fault('storage', { until: () => true }); // a's POST goes through
     server.fault('storage', { hang: true }); // b's is never answered
