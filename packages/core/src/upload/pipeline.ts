@@ -1,4 +1,5 @@
 import { availableParallelism } from 'node:os';
+import { setImmediate } from 'node:timers/promises';
 import {
   DEFAULT_BATCH_SIZE,
   DEFAULT_CONCURRENCY,
@@ -147,9 +148,12 @@ async function prepareBatch(context: RunContext, inputs: UploadInput[], packFirs
   await forEachConcurrent(inputs, context.concurrency, async (input, index) => {
     context.signal?.throwIfAborted();
     try {
-      prepared[index] = await context.packLimit(() =>
-        packFirst ? packed(context, input) : hashed(context, input),
-      );
+      prepared[index] = await context.packLimit(async () => {
+        // Reads and the event hash are synchronous: without a turn of the event loop between sets,
+        // the answers to the batch on the wire would wait until this whole batch is hashed.
+        await setImmediate();
+        return packFirst ? packed(context, input) : hashed(context, input);
+      });
     } catch (error) {
       context.report.failed({ chunkId: input.chunkId, fileName: input.fileName }, error);
     }

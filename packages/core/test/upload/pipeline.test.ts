@@ -477,6 +477,33 @@ describe('uploadSymbolSets', () => {
     expect(packedAt).toEqual([['b', before + 2]]);
   });
 
+  it('event mode: answers to the batch on the wire are handled while the next batch is hashed', async () => {
+    // Loading and hashing are synchronous here (2 ms of CPU per set, no I/O): unless the pipeline
+    // gives the event loop a turn between sets, a's check is answered only once all 60 are hashed.
+    const busy = (name: string): UploadInput => ({
+      ...input(name),
+      load: async () => {
+        for (const until = performance.now() + 2; performance.now() < until; );
+        return { minified: `${name}();`, map: map(name) };
+      },
+    });
+    const sawStorage: boolean[] = [];
+    const last: UploadInput = {
+      ...input('last'),
+      load: async () => {
+        sawStorage.push(server.routes('storage').length > 0);
+        return { minified: 'last();', map: map('last') };
+      },
+    };
+    const rest = Array.from({ length: 60 }, (_, i) => busy(`s${i}`));
+    const summary = await upload([input('a'), ...rest, last], {
+      releaseMode: 'event',
+      concurrency: 1,
+    });
+    expect(summary.uploaded).toHaveLength(62);
+    expect(sawStorage).toEqual([true]);
+  });
+
   it('fails the batch when PostHog answers with a chunk id it was not asked about', async () => {
     const entry = { symbol_set_id: 'x', presigned_url: { url: `${server.url}/storage/upload`, fields: {} } };
     server.fault('bulk_start_upload', { status: 201, body: { id_map: { a: entry, intruder: entry } } });
