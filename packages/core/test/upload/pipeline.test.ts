@@ -46,6 +46,20 @@ function upload(inputs: UploadInput[], options: UploadOptions = {}) {
 
 const ids = (...names: string[]) => names.map((name) => input(name));
 
+/** An input whose load waits (at most 10 s) until a symbol set has reached storage. */
+function loadedAfterStorage(chunkId: string): UploadInput {
+  return {
+    ...input(chunkId),
+    load: async () => {
+      for (let waited = 0; server.routes('storage').length === 0; waited += 10) {
+        if (waited > 10_000) throw new Error(`nothing was uploaded while ${chunkId} was packed`);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+      return { minified: `${chunkId}();`, map: map(chunkId) };
+    },
+  };
+}
+
 describe('uploadSymbolSets', () => {
   it('checks, starts, posts and finishes; the server holds exactly what was packed', async () => {
     const events: UploadProgressEvent[] = [];
@@ -306,17 +320,7 @@ describe('uploadSymbolSets', () => {
   it('checks each batch and packs the next batch while the current one is uploaded', async () => {
     // b is loaded only once a's symbol set has reached storage: a pipeline that packs everything
     // before its first request never gets there, and b fails.
-    const waitForStorage: UploadInput = {
-      chunkId: 'b',
-      fileName: 'dist/b.js',
-      load: async () => {
-        for (let waited = 0; server.routes('storage').length === 0; waited += 10) {
-          if (waited > 20_000) throw new Error('a was not uploaded while b was packed');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        return { minified: 'b();', map: map('b') };
-      },
-    };
+    const waitForStorage = loadedAfterStorage('b');
     const summary = await upload([input('a'), waitForStorage, input('c')], { batchSize: 1 });
     expect(summary.failed).toEqual([]);
     expect(summary.uploaded).toEqual(['a', 'b', 'c']);
@@ -343,17 +347,7 @@ describe('uploadSymbolSets', () => {
   it('sends the first wave of POSTs (concurrency sets) before the rest is hashed', async () => {
     // The last input is loaded only once a symbol set has reached storage: with one batch of 12 (the
     // default batchSize is 50), nothing is POSTed before all 12 are packed, and it fails.
-    const waitForStorage: UploadInput = {
-      chunkId: 'l',
-      fileName: 'dist/l.js',
-      load: async () => {
-        for (let waited = 0; server.routes('storage').length === 0; waited += 10) {
-          if (waited > 5_000) throw new Error('nothing was uploaded while l was packed');
-          await new Promise((resolve) => setTimeout(resolve, 10));
-        }
-        return { minified: 'l();', map: map('l') };
-      },
-    };
+    const waitForStorage = loadedAfterStorage('l');
     const first = 'abcdefghijk'.split('');
     const summary = await upload([...ids(...first), waitForStorage], { concurrency: 4 });
     expect(summary.failed).toEqual([]);
