@@ -55,10 +55,13 @@ export interface PostHogClient {
   readonly projectId: string;
   readonly releases: ReleasesApi;
   readonly symbolSets: SymbolSetsApi;
-  /** Multipart POST to object storage: fields, then `file` (filename "file"). No API key is sent. */
+  /**
+   * Multipart POST to object storage: fields, then `file` (filename "file"; its bytes, or parts of
+   * them sent in order). No API key is sent.
+   */
   uploadToPresignedPost(
     presigned: PresignedPost,
-    bytes: Uint8Array,
+    bytes: Uint8Array | readonly Uint8Array[],
     options?: PresignedPostOptions,
   ): Promise<void>;
   /** HTTP attempts made so far, retries included. */
@@ -180,7 +183,7 @@ export function createPostHogClient(options: PostHogClientOptions): PostHogClien
         );
       }
       const form = presignedPostBody(presigned.fields ?? {}, bytes);
-      options.logger?.debug(`uploading ${bytes.byteLength} bytes to ${redactUrl(url)}`);
+      options.logger?.debug(`uploading ${form.fileLength} bytes to ${redactUrl(url)}`);
       await http.request({
         method: 'POST',
         url,

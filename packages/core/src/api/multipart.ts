@@ -3,6 +3,8 @@ import { randomBytes } from 'node:crypto';
 export interface MultipartBody {
   contentType: string;
   length: number;
+  /** The file part's bytes. */
+  fileLength: number;
   /**
    * The body, fresh per call (retries need a new one each time): the parts in order, which undici
    * writes one after the other. No copy of the file (a 100 MiB set costs no second buffer, and a
@@ -30,11 +32,23 @@ function nextBoundary(): string {
   return `${boundaryPrefix}${(boundaries++).toString(36)}`;
 }
 
+/** File parts up to this size are copied into the form's head rather than written on their own. */
+const SMALL_PART = 1024;
+
 /**
  * An S3 presigned-POST body: every field as a text part, then the file part named `file` WITH a
- * filename (MinIO and SeaweedFS reject a file part without one).
+ * filename (MinIO and SeaweedFS reject a file part without one). The file may come in parts (a
+ * container as packing leaves it), sent in order.
  */
-export function presignedPostBody(fields: Record<string, string>, file: Uint8Array): MultipartBody {
+export function presignedPostBody(
+  fields: Record<string, string>,
+  file: Uint8Array | readonly Uint8Array[],
+): MultipartBody {
+  const fileParts = file instanceof Uint8Array ? [file] : file;
+  // undici writes each part with a system call of its own: the small leading parts (a container's
+  // and its frame's headers) go with the form's head, the large one as it is.
+  let lead = 0;
+  while (lead < fileParts.length - 1 && fileParts[lead]!.byteLength <= SMALL_PART) lead++;
   const boundary = nextBoundary();
   let head = '';
   for (const [name, value] of Object.entries(fields)) {
@@ -43,11 +57,17 @@ export function presignedPostBody(fields: Record<string, string>, file: Uint8Arr
   head +=
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n` +
     'Content-Type: application/octet-stream\r\n\r\n';
-  const headBytes = Buffer.from(head, 'utf8');
+  const headBytes = Buffer.concat([Buffer.from(head, 'utf8'), ...fileParts.slice(0, lead)]);
+  const rest = fileParts.slice(lead);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'ascii');
+  let length = headBytes.length + tail.length;
+  let fileLength = 0;
+  for (const part of rest) length += part.byteLength;
+  for (const part of fileParts) fileLength += part.byteLength;
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
-    length: headBytes.length + file.byteLength + tail.length,
-    body: () => [headBytes, file, tail],
+    length,
+    fileLength,
+    body: () => [headBytes, ...rest, tail],
   };
 }

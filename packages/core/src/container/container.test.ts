@@ -1,7 +1,7 @@
 import { Buffer } from 'node:buffer';
 import { describe, expect, it } from 'vitest';
 import { decodeSymbolSet } from './decode';
-import { encodeSymbolSet, encodeSymbolSetAsync } from './encode';
+import { encodeSymbolSet, encodeSymbolSetAsync, encodeSymbolSetParts } from './encode';
 import { zstdAvailable, zstdDecompressorName } from './zstd';
 import { frameContentSize } from './zstd-frame';
 
@@ -65,12 +65,16 @@ describe('symbol-set container', () => {
     expect(decodeSymbolSet(bytes).map).toBe(big);
   });
 
-  it('packs the same bytes sync and async', async () => {
+  it('packs the same bytes sync, async and as parts', async () => {
     for (const compression of ['none', 'zstd'] as const) {
       const input = { minified, map: map.repeat(300) };
-      expect(
-        (await encodeSymbolSetAsync(input, { compression })).equals(encodeSymbolSet(input, { compression })),
-      ).toBe(true);
+      const bytes = encodeSymbolSet(input, { compression });
+      expect((await encodeSymbolSetAsync(input, { compression })).equals(bytes)).toBe(true);
+      const parts = await encodeSymbolSetParts(input, { compression });
+      // Uncompressed, the container itself; with zstd, its header and the frame's parts, unjoined.
+      if (compression === 'none') expect(parts).toHaveLength(1);
+      else expect(parts.length).toBeGreaterThan(1);
+      expect(Buffer.concat(parts).equals(bytes)).toBe(true);
     }
     await expect(encodeSymbolSetAsync({ minified: Buffer.from([0xc3]), map })).rejects.toThrow(
       'not valid UTF-8',

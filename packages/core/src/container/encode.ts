@@ -137,10 +137,11 @@ function layout(input: SymbolSetInput, p: Plan): Buffer {
   return out;
 }
 
-function withZstdHeader(frame: Uint8Array[]): Buffer {
+/** The v2 zstd container's header, then the frame's parts: the container, uncopied. */
+function withZstdHeader(frame: Uint8Array[]): Uint8Array[] {
   const head = Buffer.allocUnsafe(headerLength(2));
   writeHeader(head, 2, SYMBOL_SET_TYPES.SourceAndMap, COMPRESSION_ZSTD);
-  return Buffer.concat([head, ...frame]);
+  return [head, ...frame];
 }
 
 /**
@@ -153,7 +154,7 @@ function withZstdHeader(frame: Uint8Array[]): Buffer {
 export function encodeSymbolSet(input: SymbolSetInput, options: EncodeSymbolSetOptions = {}): Buffer {
   const p = plan(input, options);
   const payload = layout(input, p);
-  return p.zstd ? withZstdHeader(zstdCompress(payload, ZSTD_LEVEL)) : payload;
+  return p.zstd ? Buffer.concat(withZstdHeader(zstdCompress(payload, ZSTD_LEVEL))) : payload;
 }
 
 /** As encodeSymbolSet, with compression on the libuv thread pool. The same bytes for the same input. */
@@ -161,7 +162,20 @@ export async function encodeSymbolSetAsync(
   input: SymbolSetInput,
   options: EncodeSymbolSetOptions = {},
 ): Promise<Buffer> {
+  const parts = await encodeSymbolSetParts(input, options);
+  const [only] = parts;
+  return parts.length === 1 && Buffer.isBuffer(only) ? only : Buffer.concat(parts);
+}
+
+/**
+ * As encodeSymbolSetAsync, the container as parts to hash and send in order, not joined: joining
+ * copied every compressed set once more on the calling thread, into fresh memory.
+ */
+export async function encodeSymbolSetParts(
+  input: SymbolSetInput,
+  options: EncodeSymbolSetOptions = {},
+): Promise<Uint8Array[]> {
   const p = plan(input, options);
   const payload = layout(input, p);
-  return p.zstd ? withZstdHeader(await zstdCompressAsync(payload, ZSTD_LEVEL)) : payload;
+  return p.zstd ? withZstdHeader(await zstdCompressAsync(payload, ZSTD_LEVEL)) : [payload];
 }

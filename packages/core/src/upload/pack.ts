@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { checkUtf8, encodeSymbolSetAsync } from '../container/encode';
+import { checkUtf8, encodeSymbolSetParts } from '../container/encode';
 import { headerLength } from '../container/format';
 import { errorMessage, FileError, HogmapsError } from '../errors';
 import type { ReleaseMode } from '../options/types';
@@ -10,8 +10,18 @@ import type { UploadInput } from './types';
 /** A loaded JS file and its map. */
 export type Pair = NonNullable<Awaited<ReturnType<UploadInput['load']>>>;
 
+/** A symbol-set container as the parts to hash and send in order (see encodeSymbolSetParts). */
+export type Container = readonly Uint8Array[];
+
+/** The container's size in bytes. */
+export function containerSize(container: Container): number {
+  let size = 0;
+  for (const part of container) size += part.byteLength;
+  return size;
+}
+
 export interface PackedChunk {
-  bytes: Buffer;
+  container: Container;
   /**
    * The `content_hash`, lowercase hex SHA-512 as posthog-cli computes it: in symbol-set mode over the
    * exact container bytes (packing is deterministic: same input, same zstd implementation and level);
@@ -45,9 +55,9 @@ export async function packPair(
   pair: Pair,
   compression: 'auto' | 'zstd' | 'none',
   fileName: string,
-): Promise<Buffer> {
+): Promise<Container> {
   try {
-    return await encodeSymbolSetAsync(pair, { compression });
+    return await encodeSymbolSetParts(pair, { compression });
   } catch (error) {
     throw asFileError(error, fileName, 'pack_failed');
   }
@@ -87,8 +97,10 @@ export function packedSizeBound(pair: Pair): number {
  * (31 MB) that cost this thread as much as hashing them here (90-100 ms against 90 ms) and the
  * process 50-60 ms more CPU (docs/benchmarks.md, round 19).
  */
-function sha512Hex(bytes: Uint8Array): string {
-  return createHash('sha512').update(bytes).digest('hex');
+function sha512Hex(container: Container): string {
+  const hash = createHash('sha512');
+  for (const part of container) hash.update(part);
+  return hash.digest('hex');
 }
 
 /** Packs and hashes a loaded pair; its memory then goes to the next pair (pair-memory.ts). */
@@ -98,10 +110,10 @@ export async function packLoaded(
   compression: 'auto' | 'zstd' | 'none',
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
-  const bytes = await packPair(pair, compression, input.fileName);
-  const hash = releaseMode === 'event' ? eventHash(pair, input) : sha512Hex(bytes);
-  recyclePair(pair, bytes);
-  return { bytes, hash };
+  const container = await packPair(pair, compression, input.fileName);
+  const hash = releaseMode === 'event' ? eventHash(pair, input) : sha512Hex(container);
+  recyclePair(pair, container);
+  return { container, hash };
 }
 
 /**

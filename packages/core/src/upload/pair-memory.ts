@@ -75,13 +75,13 @@ export class PairMemory {
  */
 export function recyclePair(
   pair: { minified: string | Uint8Array; map: string | Uint8Array },
-  packed?: Uint8Array,
+  packed?: readonly Uint8Array[],
 ): void {
   const { minified } = pair;
   if (typeof minified === 'string') return;
   const lease = leases.get(minified.buffer);
   if (lease?.holder !== minified) return;
-  if (packed?.buffer === lease.buffer.buffer) {
+  if (packed?.some((part) => part.buffer === lease.buffer.buffer)) {
     lease.holder = undefined;
     leases.delete(lease.buffer.buffer);
     return;

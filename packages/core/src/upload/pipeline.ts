@@ -10,7 +10,15 @@ import { zstdAvailable } from '../container/zstd';
 import { HogmapsError, type OptionIssue, OptionsError } from '../errors';
 import { loadedMapMapsNothing } from '../files/empty-map';
 import { type BatchRun, runBatch } from './batch';
-import { eventHash, loadInput, type Pair, packedSizeBound, packLoaded, pairBytes } from './pack';
+import {
+  containerSize,
+  eventHash,
+  loadInput,
+  type Pair,
+  packedSizeBound,
+  packLoaded,
+  pairBytes,
+} from './pack';
 import { recyclePair } from './pair-memory';
 import { createLimiter, forEachConcurrent, chunk as slices } from './pool';
 import { createReport } from './report';
@@ -97,22 +105,23 @@ async function packed(context: RunContext, input: UploadInput, loaded?: Pair): P
   const ref = { chunkId: input.chunkId, fileName: input.fileName };
   const pair = loaded ?? (await loadWorthPacking(context, input));
   if (!pair) return undefined;
-  const { bytes, hash } = await packLoaded(pair, input, context.compression, context.releaseMode);
-  if (bytes.length > context.maxPayloadBytes) {
-    context.report.tooLarge(ref, bytes.length, context.maxPayloadBytes);
+  const { container, hash } = await packLoaded(pair, input, context.compression, context.releaseMode);
+  const size = containerSize(container);
+  if (size > context.maxPayloadBytes) {
+    context.report.tooLarge(ref, size, context.maxPayloadBytes);
     return undefined;
   }
   const chunk: Chunk = {
     ...ref,
     input,
     hash,
-    size: bytes.length,
-    bytes: undefined,
+    size,
+    container: undefined,
     pair: undefined,
     held: 0,
   };
-  hold(context, chunk, { bytes }, bytes.length);
-  context.report.emit({ type: 'packed', ...ref, bytes: bytes.length });
+  hold(context, chunk, { container }, size);
+  context.report.emit({ type: 'packed', ...ref, bytes: size });
   return chunk;
 }
 
@@ -132,7 +141,7 @@ async function hashed(context: RunContext, input: UploadInput): Promise<Chunk | 
     input,
     hash: eventHash(pair, input),
     size: 0,
-    bytes: undefined,
+    container: undefined,
     pair: undefined,
     held: 0,
   };

@@ -2,21 +2,21 @@ import type { SymbolSetUploadItem } from '../api/protocol';
 import { ApiError, HogmapsError } from '../errors';
 import type { Logger } from '../logger';
 import type { ReleaseMode } from '../options/types';
-import { changedDuringUpload, type Pair, packInput, packPair } from './pack';
+import { type Container, changedDuringUpload, containerSize, type Pair, packInput, packPair } from './pack';
 import { recyclePair } from './pair-memory';
 import type { ChunkRef, Report } from './report';
 import type { UploadClient, UploadInput } from './types';
 
 /**
  * A hashed chunk. What it keeps for the upload counts against the buffer budget (`held` bytes): its
- * container (`bytes`), or in event mode, until PostHog asks for it, the loaded pair (`pair`).
+ * container (`container`), or in event mode, until PostHog asks for it, the loaded pair (`pair`).
  */
 export interface Chunk extends ChunkRef {
   input: UploadInput;
   hash: string;
   /** Container bytes; 0 until packed (event mode packs only what bulk_check_upload asks for). */
   size: number;
-  bytes: Buffer | undefined;
+  container: Container | undefined;
   pair: Pair | undefined;
   held: number;
 }
@@ -61,7 +61,7 @@ export function uploadItem(context: RunContext, chunk: Chunk): SymbolSetUploadIt
 export function hold(
   context: RunContext,
   chunk: Chunk,
-  kept: { bytes: Buffer } | { pair: Pair },
+  kept: { container: Container } | { pair: Pair },
   bytes: number,
 ) {
   if (context.bufferedBytes + bytes > context.maxBufferedBytes) return;
@@ -74,46 +74,42 @@ export function releaseBytes(context: RunContext, chunk: Chunk): void {
   if (chunk.pair) recyclePair(chunk.pair);
   context.bufferedBytes -= chunk.held;
   chunk.held = 0;
-  chunk.bytes = undefined;
+  chunk.container = undefined;
   chunk.pair = undefined;
 }
 
-async function packAgain(context: RunContext, chunk: Chunk): Promise<Buffer> {
+async function packAgain(context: RunContext, chunk: Chunk): Promise<Container> {
   const pair = chunk.pair;
   if (pair) return packPair(pair, context.compression, chunk.fileName);
   const again = await packInput(chunk.input, context.compression, context.releaseMode);
   if (again.hash !== chunk.hash) throw changedDuringUpload(chunk.fileName);
-  return again.bytes;
+  return again.container;
 }
 
 /**
- * The chunk's container bytes: kept from packing, packed now from the kept pair (event mode), or
- * loaded and packed again (the file must not have changed). Packs go before the next batch's loads.
+ * The chunk's container: kept from packing, packed now from the kept pair (event mode), or loaded
+ * and packed again (the file must not have changed). Packs go before the next batch's loads.
  */
-export async function chunkBytes(context: RunContext, chunk: Chunk): Promise<Buffer> {
-  if (chunk.bytes) return chunk.bytes;
+export async function chunkContainer(context: RunContext, chunk: Chunk): Promise<Container> {
+  if (chunk.container) return chunk.container;
   const pair = chunk.pair;
-  const bytes = await context.packLimit(() => packAgain(context, chunk), true);
+  const container = await context.packLimit(() => packAgain(context, chunk), true);
   // Before releaseBytes: a container that is the pair's own memory (no compression) keeps it.
-  if (pair) recyclePair(pair, bytes);
+  if (pair) recyclePair(pair, container);
   releaseBytes(context, chunk);
   if (chunk.size === 0) {
+    const size = containerSize(container);
     // Packed for the first time (event mode): the bound checked before bulk_check_upload holds.
-    if (bytes.length > context.maxPayloadBytes) {
+    if (size > context.maxPayloadBytes) {
       throw new HogmapsError(
         'too_large',
-        `its symbol set is ${bytes.length} bytes, over the ${context.maxPayloadBytes}-byte limit`,
+        `its symbol set is ${size} bytes, over the ${context.maxPayloadBytes}-byte limit`,
       );
     }
-    chunk.size = bytes.length;
-    context.report.emit({
-      type: 'packed',
-      chunkId: chunk.chunkId,
-      fileName: chunk.fileName,
-      bytes: bytes.length,
-    });
+    chunk.size = size;
+    context.report.emit({ type: 'packed', chunkId: chunk.chunkId, fileName: chunk.fileName, bytes: size });
   }
-  return bytes;
+  return container;
 }
 
 export function isApiCode(error: unknown, code: string): error is ApiError {

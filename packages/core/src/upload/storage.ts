@@ -1,7 +1,8 @@
 import { isExpiredPolicy } from '../api/error-body';
 import type { BulkStartUploadEntry, PresignedPost } from '../api/protocol';
 import { ApiError } from '../errors';
-import { type Chunk, chunkBytes, type RunContext, uploadItem } from './run-context';
+import type { Container } from './pack';
+import { type Chunk, chunkContainer, type RunContext, uploadItem } from './run-context';
 
 /** Object storage refusing a presigned POST whose policy has expired (S3: "Policy expired"). */
 export function isExpiredPresignedPost(error: unknown): boolean {
@@ -19,10 +20,10 @@ function isTransportError(error: unknown): boolean {
  * primary URL; only when both fail at the transport level, two at the fallback; once the fallback
  * has worked, every later chunk goes straight to it. HTTP errors never switch endpoints.
  */
-async function post(context: RunContext, entry: BulkStartUploadEntry, bytes: Uint8Array): Promise<void> {
+async function post(context: RunContext, entry: BulkStartUploadEntry, container: Container): Promise<void> {
   const { client, signal } = context;
   const send = (target: PresignedPost, retries?: number) =>
-    client.uploadToPresignedPost(target, bytes, { retries, signal });
+    client.uploadToPresignedPost(target, container, { retries, signal });
   const fallback = entry.fallback_presigned_url;
   if (!fallback) return send(entry.presigned_url);
   if (context.preferFallback) return send(fallback, 1);
@@ -47,9 +48,9 @@ export async function uploadChunk(
   chunk: Chunk,
   entry: BulkStartUploadEntry,
 ): Promise<string | undefined> {
-  const bytes = await chunkBytes(context, chunk);
+  const container = await chunkContainer(context, chunk);
   try {
-    await post(context, entry, bytes);
+    await post(context, entry, container);
     return entry.symbol_set_id;
   } catch (error) {
     // A transport failure is already retried (and switched to a fallback URL): a new policy won't help.
@@ -66,7 +67,7 @@ export async function uploadChunk(
     );
     const again = id_map[chunk.chunkId];
     if (!again) return undefined;
-    await post(context, again, bytes);
+    await post(context, again, container);
     return again.symbol_set_id;
   }
 }

@@ -71,7 +71,7 @@ describe('PairMemory', () => {
     const first = await readSourcePairInto(memory, a.jsPath, a.mapPath, 'a.js');
     expect(first.minified.buffer).not.toBe(own.buffer);
     // Uncompressed, the container is the pair's own memory: it is sent later, so it is never reused.
-    recyclePair(first, Buffer.from(first.minified.buffer));
+    recyclePair(first, [Buffer.from(first.minified.buffer)]);
     const second = await readSourcePairInto(memory, b.jsPath, b.mapPath, 'b.js');
     expect(second.minified.buffer).not.toBe(first.minified.buffer);
     expect(first.minified.toString()).toBe(a.js);
