@@ -57,16 +57,15 @@ export function presignedPostBody(
   head +=
     `--${boundary}\r\nContent-Disposition: form-data; name="file"; filename="file"\r\n` +
     'Content-Type: application/octet-stream\r\n\r\n';
-  const headBytes = Buffer.concat([Buffer.from(head, 'utf8'), ...fileParts.slice(0, lead)]);
+  const headText = Buffer.from(head, 'utf8');
+  const headBytes = lead > 0 ? Buffer.concat([headText, ...fileParts.slice(0, lead)]) : headText;
   const rest = fileParts.slice(lead);
   const tail = Buffer.from(`\r\n--${boundary}--\r\n`, 'ascii');
-  let length = headBytes.length + tail.length;
   let fileLength = 0;
-  for (const part of rest) length += part.byteLength;
   for (const part of fileParts) fileLength += part.byteLength;
   return {
     contentType: `multipart/form-data; boundary=${boundary}`,
-    length,
+    length: headText.length + fileLength + tail.length,
     fileLength,
     body: () => [headBytes, ...rest, tail],
   };

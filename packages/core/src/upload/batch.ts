@@ -117,14 +117,12 @@ export interface BatchRun extends SendingBatch {
  * Rejects only on an abort.
  */
 export function runBatch(context: RunContext, chunks: Chunk[], previous: BatchRun | undefined): BatchRun {
-  const started = (async () => {
+  const sending = (async () => {
     const needed = await checkBatch(context, chunks);
-    return needed.length > 0 ? await startBatch(context, needed) : undefined;
-  })();
-  const sending = started.then(async (batch) => {
+    const started = needed.length > 0 ? await startBatch(context, needed) : undefined;
     await previous?.queued;
-    return batch ? sendBatch(context, batch, previous?.done) : undefined;
-  });
+    return started ? sendBatch(context, started, previous?.done) : undefined;
+  })();
   // With nothing to send, the batch is done when the one before it is: batches end in order.
   const run = {
     queued: sending.then(() => undefined),
