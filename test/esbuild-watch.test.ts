@@ -3,12 +3,13 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Options } from '@hogmaps/core';
 import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { type BuildContext, context, type Plugin } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
 import { chunkIdsIn, writeApp } from './esbuild-app';
 import { esbuildOptions } from './harness/bundlers/esbuild';
 import { isolateBuild } from './harness/isolation';
+import { startTempServer } from './harness/temp-server';
 
 let server: RunningServer;
 let root: string;
@@ -16,11 +17,7 @@ let project: { id: number; apiKey: string };
 let ctx: BuildContext | undefined;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-srv-')),
-    quiet: true,
-  });
+  server = await startTempServer('esbuild-watch');
 });
 afterAll(async () => {
   await server.close();

@@ -6,7 +6,7 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { type Options, resetBuildSessions } from '@hogmaps/core';
 import { hogmapsEsbuildPlugin } from '@hogmaps/esbuild';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { originalPositionFor, TraceMap } from '@jridgewell/trace-mapping';
 import { type BuildOptions, build, type Plugin } from 'esbuild';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test, vi } from 'vitest';
@@ -23,6 +23,7 @@ import {
 } from './esbuild-app';
 import { esbuildOptions, esbuildRunner } from './harness/bundlers/esbuild';
 import { isolateBuild } from './harness/isolation';
+import { startTempServer } from './harness/temp-server';
 import type { NeutralBuild } from './harness/types';
 
 const run = promisify(execFile);
@@ -34,11 +35,7 @@ let root: string;
 let project: { id: number; apiKey: string };
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-srv-')),
-    quiet: true,
-  });
+  server = await startTempServer('esbuild');
 });
 afterAll(async () => {
   await server.close();

@@ -1,21 +1,18 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, readFile, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { readFile } from 'node:fs/promises';
 import path from 'node:path';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { startTempServer } from '../harness/temp-server';
 import { buildInSubprocess, writeSmallApp } from './harness';
 
 let server: RunningServer;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-esbuild-messages-srv-'));
-  server = await startServer({ port: 0, dataDir, quiet: true });
+  server = await startTempServer('esbuild-messages');
 });
 afterAll(async () => {
   await server.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 beforeEach(() => {
   server.faults.clear();

@@ -2,17 +2,28 @@
 // it), and the local server with faults. The subprocess uses the built packages (`pnpm build` first).
 import { spawn } from 'node:child_process';
 import { existsSync } from 'node:fs';
-import { mkdir, mkdtemp, writeFile } from 'node:fs/promises';
+import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { Options } from '@hogmaps/core';
+import { afterEach } from 'vitest';
 
 const SCRIPT = path.join(import.meta.dirname, 'fixtures', 'esbuild-build.mjs');
 const REPO = path.resolve(import.meta.dirname, '../..');
 
-/** A two-chunk app (an entry and a lazy chunk); `seed` makes its chunk ids new to the server. */
+const roots: string[] = [];
+
+afterEach(async () => {
+  for (const root of roots.splice(0)) await rm(root, { recursive: true, force: true });
+});
+
+/**
+ * A two-chunk app (an entry and a lazy chunk); `seed` makes its chunk ids new to the server. The
+ * folder is deleted after the test.
+ */
 export async function writeSmallApp(seed: string): Promise<string> {
   const root = await mkdtemp(path.join(tmpdir(), 'hogmaps-failures-'));
+  roots.push(root);
   await mkdir(path.join(root, 'src'));
   await writeFile(
     path.join(root, 'src', 'main.js'),

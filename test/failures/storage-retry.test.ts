@@ -1,21 +1,17 @@
 import { randomUUID } from 'node:crypto';
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createLogger, createPostHogClient, type PostHogClient, uploadSymbolSets } from '@hogmaps/core';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, expect, test } from 'vitest';
+import { startTempServer } from '../harness/temp-server';
 
 // Item 7 of issue #11: object storage refusing a presigned POST (403 AccessDenied) is retried as
 // PostHog's CLI does, then a fresh presigned POST is asked for once before the chunk fails.
 let server: RunningServer;
 let client: PostHogClient;
-let dataDir: string;
 let lines: string[];
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-storage-retry-'));
-  server = await startServer({ port: 0, dataDir, quiet: true });
+  server = await startTempServer('storage-retry');
 });
 afterEach(async () => {
   server.faults.clear();
@@ -23,7 +19,6 @@ afterEach(async () => {
 });
 afterAll(async () => {
   await server.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 function newClient(): PostHogClient {

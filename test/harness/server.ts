@@ -1,10 +1,8 @@
 // The local PostHog-compatible server for the scenarios: one per test file, one fresh project per test,
 // and what it stored read back through its HTTP API (symbol sets decoded with core's decoder).
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { type DecodedSymbolSet, decodeSymbolSet, type Options } from '@hogmaps/core';
-import { type FaultStatus, type RunningServer, type SymbolSetRow, startServer } from '@hogmaps/server';
+import type { FaultStatus, RunningServer, SymbolSetRow } from '@hogmaps/server';
+import { startTempServer } from './temp-server';
 
 export interface TestServer {
   server: RunningServer;
@@ -47,8 +45,7 @@ export interface TestProject {
 export const SCENARIO_RELEASE = { releaseName: 'hogmaps-scenario-app', releaseVersion: '1.0.0' } as const;
 
 export async function startTestServer(): Promise<TestServer> {
-  const dataDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-bundlers-server-'));
-  const server = await startServer({ port: 0, dataDir, quiet: true });
+  const server = await startTempServer('bundlers');
 
   const project = (): TestProject => {
     const { id: projectId } = server.admin.createProject({ name: 'scenario' });
@@ -112,9 +109,6 @@ export async function startTestServer(): Promise<TestServer> {
     project,
     countRequests: () =>
       server.faults.add({ match: {}, action: { delayMs: 0 }, times: Number.MAX_SAFE_INTEGER }),
-    async close() {
-      await server.close();
-      await rm(dataDir, { recursive: true, force: true });
-    },
+    close: () => server.close(),
   };
 }

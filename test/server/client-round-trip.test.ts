@@ -1,24 +1,19 @@
-import { mkdtemp, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
-import path from 'node:path';
 import { createPostHogClient, encodeSymbolSet, type PostHogClient, type SymbolSetJson } from '@hogmaps/core';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { startTempServer } from '../harness/temp-server';
 
 // The core client against the real local server: release, three symbol sets, paging, download, delete.
 let server: RunningServer;
 let client: PostHogClient;
-let dataDir: string;
 
 beforeAll(async () => {
-  dataDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-roundtrip-'));
-  server = await startServer({ port: 0, dataDir, quiet: true });
+  server = await startTempServer('roundtrip');
   client = createPostHogClient({ host: server.url, projectId: server.projectId, apiKey: server.apiKey });
 });
 afterAll(async () => {
   await client.close();
   await server.close();
-  await rm(dataDir, { recursive: true, force: true });
 });
 
 test('create a release, upload three symbol sets, page through them, download one, delete one', async () => {

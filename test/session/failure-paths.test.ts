@@ -6,19 +6,16 @@ import { mkdir, mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { type Options, pendingMapsDir, readManifest, resolveManifestChunkFiles } from '@hogmaps/core';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { startTempServer } from '../harness/temp-server';
 import { emitChunk, listSets, sessionFor } from './harness';
 
 let server: RunningServer;
 let work: string;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-failure-paths-srv-')),
-    quiet: true,
-  });
+  server = await startTempServer('failure-paths');
 });
 afterAll(async () => {
   await server.close();

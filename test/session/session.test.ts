@@ -15,8 +15,9 @@ import {
   readManifest,
   resolveOptions,
 } from '@hogmaps/core';
-import { type RunningServer, startServer } from '@hogmaps/server';
+import type { RunningServer } from '@hogmaps/server';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, test } from 'vitest';
+import { startTempServer } from '../harness/temp-server';
 import { emitChunk, listSets as listSetsOf, sessionFor } from './harness';
 
 const require = createRequire(import.meta.url);
@@ -24,11 +25,7 @@ let server: RunningServer;
 let work: string;
 
 beforeAll(async () => {
-  server = await startServer({
-    port: 0,
-    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-session-srv-')),
-    quiet: true,
-  });
+  server = await startTempServer('session');
 });
 afterAll(async () => {
   await server.close();

@@ -13,16 +13,14 @@ export interface UploadTarget {
   uploaded(): string[];
 }
 
-async function startUploadTarget(): Promise<UploadTarget> {
-  const server = await startServer({
-    port: 0,
-    dataDir: await mkdtemp(path.join(tmpdir(), 'hogmaps-nuxt-srv-')),
-    quiet: true,
-  });
+async function startUploadTarget(): Promise<UploadTarget & { dataDir: string }> {
+  const dataDir = await mkdtemp(path.join(tmpdir(), 'hogmaps-nuxt-srv-'));
+  const server = await startServer({ port: 0, dataDir, quiet: true });
   const project = server.admin.createProject({ name: 'nuxt' });
   const apiKey = server.admin.createApiKey({ projectIds: [project.id] }).key;
   return {
     server,
+    dataDir,
     options: () => ({
       host: server.url,
       projectId: project.id,
@@ -40,13 +38,14 @@ async function startUploadTarget(): Promise<UploadTarget> {
  * test a fresh session (as in a new process) and a folder holding `main.js`.
  */
 export function useBuilds(prefix: string): { target: () => UploadTarget; dir: () => string } {
-  let target: UploadTarget | undefined;
+  let target: Awaited<ReturnType<typeof startUploadTarget>> | undefined;
   let dir: string | undefined;
   beforeAll(async () => {
     target = await startUploadTarget();
   });
   afterAll(async () => {
     await target?.server.close();
+    if (target) await rm(target.dataDir, { recursive: true, force: true });
   });
   beforeEach(async () => {
     resetBuildSessions();
