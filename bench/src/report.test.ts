@@ -101,6 +101,25 @@ describe('the upload inside a build (issue #14 targets 2 and 4)', () => {
     expect(slow[1]).toMatch(/^- MISSED: .*RSS growth at most 151 MiB/);
   });
 
+  test('beside the ratio, the least the CPU spent allows: the main thread, or all CPU over the cores', () => {
+    const cpu = { uploadMs: 900, packingMs: 300, uploadCpuMs: 700, serverCpuMs: 300, uploadRssGrowth: 1 };
+    // 1,000 ms of CPU over 2 cores is more than the main thread's 450 ms: 500 ms, 1.67× packing.
+    expect(uploadInBuildTargetLines(step([sample({ ...cpu, uploadMainCpuMs: 450 })]), 2)[0]).toBe(
+      '- MISSED: esbuild, the upload inside the build (release A, event mode): 900 ms, 3.00× the single-core ' +
+        'time of packing what it uploaded (300 ms) (≤ 1.5×); its CPU allows no less than 1.67× on this ' +
+        "machine (main thread 450 ms; with the server's, 1.00 s of CPU over 2 cores)",
+    );
+    // A busier main thread sets the floor; on one core all the CPU does.
+    expect(uploadInBuildTargetLines(step([sample({ ...cpu, uploadMainCpuMs: 600 })]), 2)[0]).toMatch(
+      /allows no less than 2\.00× /,
+    );
+    expect(uploadInBuildTargetLines(step([sample({ ...cpu, uploadMainCpuMs: 600 })]), 1)[0]).toMatch(
+      /allows no less than 3\.33× /,
+    );
+    // Results without the main thread's figure: the ratio alone.
+    expect(uploadInBuildTargetLines(step([sample(cpu)]), 2)[0]).toMatch(/\(≤ 1\.5×\)$/);
+  });
+
   test('results written before these were measured get no line', () => {
     expect(uploadInBuildTargetLines(step([sample({})]))).toEqual([]);
     // Nothing uploaded (packing took 0 ms): no ratio either.
@@ -156,8 +175,9 @@ describe('inject-only target lines', () => {
 });
 
 describe('upload pipeline target lines', () => {
-  const upload = (latency?: { apiMs: number; storageMs: number }): RunResult =>
+  const upload = (latency?: { apiMs: number; storageMs: number }, mainCpuMs?: number): RunResult =>
     ({
+      machine: { cores: 2 },
       builds: [],
       uploads: [
         {
@@ -174,6 +194,7 @@ describe('upload pipeline target lines', () => {
                 bytes: 30 * 1024 * 1024,
                 uploadMs: 800,
                 cpuMs: 400,
+                ...(mainCpuMs === undefined ? {} : { mainCpuMs }),
                 requests: 33,
                 uploaded: 30,
                 failed: [],
@@ -195,5 +216,18 @@ describe('upload pipeline target lines', () => {
     expect(targetLines(upload({ apiMs: 100, storageMs: 30 }))[0]).toBe(
       '- info: upload of 30 × 1 MiB at 0.13× the single-core speed of its work (≥ 0.75×)',
     );
+  });
+
+  test('beside the target, the most the CPU spent allows: the main thread, or all CPU over the cores', () => {
+    // Work 100 ms; the client 400 ms of CPU, the server 100 ms: 250 ms over 2 cores.
+    expect(targetLines(upload(undefined, 300))[0]).toBe(
+      '- MISSED: upload of 30 × 1 MiB at 0.13× the single-core speed of its work (≥ 0.75×); its CPU allows ' +
+        "no more than 0.33× on this machine (main thread 300 ms; with the server's, 500 ms of CPU over 2 cores)",
+    );
+    expect(targetLines(upload(undefined, 200))[0]).toMatch(
+      /; its CPU allows no more than 0\.40× on this machine/,
+    );
+    // Against a distant server the server's CPU is not what a remote one would spend: no floor.
+    expect(targetLines(upload({ apiMs: 100, storageMs: 30 }, 300))[0]).not.toContain('allows');
   });
 });

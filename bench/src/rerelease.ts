@@ -32,6 +32,8 @@ export interface ReleaseSample {
   /** The build's finish (packing, requests, manifest), timed inside the build process. */
   uploadMs: number;
   uploadCpuMs: number;
+  /** The build's main thread's part of uploadCpuMs (Linux; absent from results before round 21). */
+  uploadMainCpuMs?: number;
   /**
    * RSS growth of the build process during the finish: its peak minus RSS when it started (this and
    * packingMs are absent from results written before they were measured).
@@ -185,6 +187,7 @@ async function buildRelease(series: Series, version: string, outDir: string) {
     cpuMs: measured.report.cpuMs,
     uploadMs: upload.ms,
     uploadCpuMs: upload.cpuMs,
+    ...(upload.mainCpuMs === undefined ? {} : { uploadMainCpuMs: upload.mainCpuMs }),
     uploadRssGrowth: upload.rssPeak - upload.rssBefore,
     packingMs: packing.ms,
     ...(packing.work ? { packingWork: packing.work } : {}),

@@ -96,6 +96,8 @@ export interface UploadProbe {
   /** Wall and CPU time (all threads of the build process) of the finish: packing, requests, manifest. */
   ms: number;
   cpuMs: number;
+  /** CPU time of the build's main thread during the finish (Linux). */
+  mainCpuMs?: number;
   /** RSS when the finish started, and its peak during the finish, in bytes. */
   rssBefore: number;
   rssPeak: number;

@@ -4,6 +4,7 @@
 // the re-release part only, so the build matrix keeps measuring the adapters exactly as users load them.
 import type { Options, BuildReport as SessionReport } from '@hogmaps/core';
 import { sampleRss } from '../measure/rss-sampler';
+import { timeMainThread } from '../measure/thread-cpu';
 import type { Bundler, UploadProbe } from '../variants';
 
 let probe: UploadProbe | undefined;
@@ -22,8 +23,10 @@ export async function probedHogmapsPlugin(bundler: Bundler, options: Options): P
       const rss = sampleRss();
       const started = performance.now();
       const cpuBefore = process.cpuUsage();
+      const mainThread = timeMainThread();
       const report: SessionReport = await session.finishBuild(result);
       const cpu = process.cpuUsage(cpuBefore);
+      const mainCpuMs = mainThread();
       const ms = performance.now() - started;
       const { before, peak } = rss();
       const upload = report.upload;
@@ -31,6 +34,7 @@ export async function probedHogmapsPlugin(bundler: Bundler, options: Options): P
       probe = {
         ms,
         cpuMs: (cpu.user + cpu.system) / 1000,
+        ...(mainCpuMs === undefined ? {} : { mainCpuMs }),
         rssBefore: before,
         rssPeak: peak,
         chunks: result.chunks.length,

@@ -51,16 +51,25 @@ function childrenOf(pid: number): number[] {
 /** Linux reports /proc CPU times in clock ticks of 1/100 s (USER_HZ). */
 const TICK_MS = 10;
 
-/** User and system CPU time (all threads) of one process so far, in ms; zeros once it is gone. */
-export function cpuTimesOf(pid: number): { userMs: number; systemMs: number } {
+/**
+ * User and system CPU time so far, in ms, from a /proc `stat` file (a process's, or one thread's
+ * under `task/`); undefined when it cannot be read (gone, or no /proc).
+ */
+export function cpuTimesAt(statPath: string): { userMs: number; systemMs: number } | undefined {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+    const stat = readFileSync(statPath, 'utf8');
+    // After the command name, which may hold spaces and parentheses: state is field 3, utime 14 and
+    // stime 15 (1-based over the whole line).
     const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-    // After the command name: state is field 3, utime 14 and stime 15 (1-based over the whole line).
     return { userMs: Number(fields[11]) * TICK_MS, systemMs: Number(fields[12]) * TICK_MS };
   } catch {
-    return { userMs: 0, systemMs: 0 };
+    return undefined;
   }
+}
+
+/** User and system CPU time (all threads) of one process so far, in ms; zeros once it is gone. */
+export function cpuTimesOf(pid: number): { userMs: number; systemMs: number } {
+  return cpuTimesAt(`/proc/${pid}/stat`) ?? { userMs: 0, systemMs: 0 };
 }
 
 /** CPU time (user + system, all threads) of one process so far, in ms; 0 once it is gone. */
