@@ -233,6 +233,7 @@ export async function startServer(options: StartServerOptions = {}): Promise<Run
       server.closeAllConnections();
       await stopped;
       db.close();
+      app.blobs.removeTemporaries();
     })();
     return closing;
   };

@@ -32,7 +32,8 @@ function readOwner(dir: string): Owner | undefined {
   return undefined;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a process of this pid runs on this host (one of another user counts). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

@@ -1,6 +1,7 @@
+import { spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { mkdtemp, readdir, rm } from 'node:fs/promises';
-import { tmpdir } from 'node:os';
+import { mkdir, mkdtemp, readdir, rm, utimes, writeFile } from 'node:fs/promises';
+import { hostname, tmpdir } from 'node:os';
 import path from 'node:path';
 import { expect, test } from 'vitest';
 import { createBlobStore, isSafeKey } from './blobs';
@@ -40,7 +41,7 @@ test('a writer aborted after its commit keeps the object; one aborted before lea
     const dropped = await store.createWriter('md5');
     await dropped.write(Buffer.from('dropped'));
     await dropped.abort();
-    expect(await readdir(path.join(dir, 'tmp'))).toEqual([]);
+    expect(await readdir(store.tmpDir)).toEqual([]);
     expect(store.listKeys()).toEqual(['symbolsets/kept']);
   } finally {
     await rm(dir, { recursive: true, force: true });
@@ -58,6 +59,62 @@ test('a writer digests what it wrote with the algorithm it was made for', async 
       expect(writer.digest()).toBe(createHash(algorithm).update('two parts').digest('hex'));
       await writer.abort();
     }
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a second server starting on the same data folder leaves the uploads the first is receiving alone', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-blobs-'));
+  try {
+    const first = createBlobStore(dir);
+    const writer = await first.createWriter('md5');
+    await writer.write(Buffer.from('half '));
+    createBlobStore(dir); // the second server's start
+    await writer.write(Buffer.from('and the rest'));
+    await writer.close();
+    writer.commitSync('symbolsets/in-flight');
+    expect(first.readSync('symbolsets/in-flight')?.toString()).toBe('half and the rest');
+  } finally {
+    await rm(dir, { recursive: true, force: true });
+  }
+});
+
+test('a start removes what servers that are gone left in tmp/, and nothing a live or distant one may use', async () => {
+  const dir = await mkdtemp(path.join(tmpdir(), 'hogmaps-blobs-'));
+  try {
+    const tmp = path.join(dir, 'tmp');
+    // A pid that has just exited (a child process of this test) stands for a crashed server.
+    const gone = spawnSync(process.execPath, ['-e', '']).pid;
+    const leftovers = {
+      [`${gone}@${hostname()}.0123abcd`]: 'dir',
+      [`${process.pid}@${hostname()}.89abcdef`]: 'dir',
+      [`${gone}@elsewhere.example.0123abcd`]: 'dir',
+      'old-layout-file': 'file',
+      'recent-layout-file': 'file',
+    } as const;
+    await mkdir(tmp, { recursive: true });
+    for (const [name, kind] of Object.entries(leftovers)) {
+      if (kind === 'dir') {
+        await mkdir(path.join(tmp, name));
+        await writeFile(path.join(tmp, name, 'part'), 'x');
+      } else await writeFile(path.join(tmp, name), 'x');
+    }
+    const twoDaysAgo = new Date(Date.now() - 2 * 24 * 60 * 60 * 1000);
+    await utimes(path.join(tmp, 'old-layout-file'), twoDaysAgo, twoDaysAgo);
+
+    const store = createBlobStore(dir);
+    expect((await readdir(tmp)).sort()).toEqual(
+      [
+        `${gone}@elsewhere.example.0123abcd`,
+        `${process.pid}@${hostname()}.89abcdef`,
+        path.basename(store.tmpDir),
+        'recent-layout-file',
+      ].sort(),
+    );
+    // Its own folder goes when it closes.
+    store.removeTemporaries();
+    expect(await readdir(tmp)).not.toContain(path.basename(store.tmpDir));
   } finally {
     await rm(dir, { recursive: true, force: true });
   }

@@ -1,8 +1,10 @@
 import { createHash, type Hash, randomBytes } from 'node:crypto';
-import { readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync, renameSync, rmSync, statSync } from 'node:fs';
 import { type FileHandle, open, rename, rm, stat } from 'node:fs/promises';
+import { hostname } from 'node:os';
 import { join, resolve, sep } from 'node:path';
 import { HogmapsError } from '@hogmaps/core';
+import { isAlive } from '../db/folder-lock';
 import { uuid7 } from '../db/ids';
 import { makePrivateDir, PRIVATE_FILE_MODE, restrictTree } from './private-files';
 
@@ -41,13 +43,39 @@ export interface BlobWriter {
   abort(): Promise<void>;
 }
 
+/** A server's own folder under tmp/: `<pid>@<host>.<random>`. */
+const OWN_TMP = /^(\d+)@(.+)\.[0-9a-f]{8}$/;
+
+/** What older servers left directly in tmp/ is removed once this old: no upload takes a day. */
+const LEFTOVER_AGE_MS = 24 * 60 * 60 * 1000;
+
+/**
+ * Removes what servers that are gone left under tmp/ (uploads cut short by a crash are never
+ * committed). Two servers may share a data folder (node:sqlite), so a live one's folder, and one of
+ * another host, is left alone; so is anything younger than a day that is not in a server's folder.
+ */
+function removeLeftovers(tmpRoot: string, now: number): void {
+  for (const entry of readdirSync(tmpRoot, { withFileTypes: true })) {
+    const path = join(tmpRoot, entry.name);
+    const own = entry.isDirectory() ? OWN_TMP.exec(entry.name) : null;
+    const gone = own
+      ? own[2] === hostname() && !isAlive(Number(own[1]))
+      : now - lstatSync(path).mtimeMs > LEFTOVER_AGE_MS;
+    if (gone) rmSync(path, { recursive: true, force: true });
+  }
+}
+
 export function createBlobStore(dataDir: string) {
   const root = resolve(dataDir, 'blobs');
-  const tmpDir = resolve(dataDir, 'tmp');
+  const tmpRoot = resolve(dataDir, 'tmp');
   makePrivateDir(root);
   restrictTree(root);
-  // Leftovers of uploads cut short by a crash are never committed: start with an empty tmp folder.
-  rmSync(tmpDir, { recursive: true, force: true });
+  makePrivateDir(tmpRoot);
+  removeLeftovers(tmpRoot, Date.now());
+  restrictTree(tmpRoot);
+  // Files being received go to a folder of this server's own, so that a second server starting on
+  // the same data folder never removes them.
+  const tmpDir = join(tmpRoot, `${process.pid}@${hostname()}.${randomBytes(4).toString('hex')}`);
   makePrivateDir(tmpDir);
 
   function pathFor(key: string): string {
@@ -59,7 +87,14 @@ export function createBlobStore(dataDir: string) {
 
   return {
     root,
+    /** This server's folder for files being received. */
+    tmpDir,
     pathFor,
+
+    /** Removes this server's temporary folder, once no request is writing to it. */
+    removeTemporaries(): void {
+      rmSync(tmpDir, { recursive: true, force: true });
+    },
 
     newKey(): string {
       return `${SYMBOL_SET_FOLDER}/${uuid7()}`;
