@@ -225,7 +225,7 @@ export function rereleaseTargetLine(
 }
 
 /** CPU an upload spent, which bounds its wall time from below on a machine's cores. */
-export interface UploadCpu {
+interface UploadCpu {
   /** All threads of the uploading process. */
   clientMs: number;
   /** Its main thread alone, where measured. */
@@ -240,7 +240,7 @@ export interface UploadCpu {
  * every core. Below it, only spending less CPU helps; above it, so does overlapping more. Undefined
  * without the main thread's figure (results before round 21).
  */
-export function cpuFloorMs(cpu: UploadCpu, cores: number): number | undefined {
+function cpuFloorMs(cpu: UploadCpu, cores: number): number | undefined {
   if (cpu.mainMs === undefined) return undefined;
   return Math.max(cpu.mainMs, (cpu.clientMs + cpu.serverMs) / Math.max(1, cores));
 }
