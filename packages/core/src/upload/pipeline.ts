@@ -187,10 +187,10 @@ function batchesOf(inputs: UploadInput[], batchSize: number, concurrency: number
  * ≤ 1000; the first one wave of POSTs) at a time: hash → bulk_check_upload → bulk_start_upload →
  * presigned POSTs (concurrency) → bulk_finish_upload, preparing, checking and starting the next batch
  * meanwhile. Symbol-set mode hashes the container, so it packs (zstd) before hashing; event mode
- * hashes the pair and packs only the sets PostHog asks for, each right before its POST. Inputs are loaded lazily, a batch at a time,
- * and what is kept between steps stays within maxBufferedBytes, so memory stays bounded.
- * A failing file is reported and the rest goes on; only invalid options, an abort or a failing
- * input iterator throw.
+ * hashes the pair and packs only the sets PostHog asks for, each right before its POST. Inputs are
+ * loaded lazily, a batch at a time, and what is kept between steps stays within maxBufferedBytes, so
+ * memory stays bounded. A failing file is reported and the rest goes on; only invalid options, an
+ * abort or a failing input iterator throw.
  */
 export async function uploadSymbolSets(
   client: UploadClient,

@@ -54,12 +54,12 @@ const LEFTOVER_AGE_MS = 24 * 60 * 60 * 1000;
  * committed). Two servers may share a data folder (node:sqlite), so a live one's folder, and one of
  * another host, is left alone; so is anything younger than a day that is not in a server's folder.
  */
-function removeLeftovers(tmpRoot: string, now: number): void {
+function removeLeftovers(tmpRoot: string, host: string, now: number): void {
   for (const entry of readdirSync(tmpRoot, { withFileTypes: true })) {
     const path = join(tmpRoot, entry.name);
     const own = entry.isDirectory() ? OWN_TMP.exec(entry.name) : null;
     const gone = own
-      ? own[2] === hostname() && !isAlive(Number(own[1]))
+      ? own[2] === host && !isAlive(Number(own[1]))
       : now - lstatSync(path).mtimeMs > LEFTOVER_AGE_MS;
     if (gone) rmSync(path, { recursive: true, force: true });
   }
@@ -71,11 +71,12 @@ export function createBlobStore(dataDir: string) {
   makePrivateDir(root);
   restrictTree(root);
   makePrivateDir(tmpRoot);
-  removeLeftovers(tmpRoot, Date.now());
+  const host = hostname();
+  removeLeftovers(tmpRoot, host, Date.now());
   restrictTree(tmpRoot);
   // Files being received go to a folder of this server's own, so that a second server starting on
   // the same data folder never removes them.
-  const tmpDir = join(tmpRoot, `${process.pid}@${hostname()}.${randomBytes(4).toString('hex')}`);
+  const tmpDir = join(tmpRoot, `${process.pid}@${host}.${randomBytes(4).toString('hex')}`);
   makePrivateDir(tmpDir);
 
   function pathFor(key: string): string {
