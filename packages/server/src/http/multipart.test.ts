@@ -56,6 +56,22 @@ describe('MultipartScanner', () => {
     expect(collect(events)).toEqual(EXPECTED);
   });
 
+  test("passes a file's bytes on as views of the chunks they came in, not copies", () => {
+    const scanner = new MultipartScanner('b');
+    const head = Buffer.from('--b\r\nContent-Disposition: form-data; name="file"; filename="f"\r\n\r\nab');
+    const middle = Buffer.alloc(64 * 1024, 0x61);
+    const last = Buffer.from('cd\r\n--b--');
+    const events = [head, middle, last].flatMap((chunk) => scanner.push(chunk));
+    const data = events.flatMap((event) => (event.type === 'data' ? [event.data] : []));
+    expect(Buffer.concat(data).toString('latin1')).toBe(`ab${'a'.repeat(64 * 1024)}cd`);
+    expect(data.map((bytes) => bytes.buffer)).toEqual([head.buffer, middle.buffer, last.buffer]);
+    // Bytes that may begin the delimiter wait for the next chunk, which then holds them and more.
+    const held = new MultipartScanner('b');
+    const cut = [Buffer.from('--b\r\nContent-Disposition: form-data; name="file"\r\n\r\nx\r\n-'), middle];
+    const seen = collect(cut.flatMap((chunk) => held.push(chunk)));
+    expect(seen.parts[0]!.data).toBe(`x\r\n-${'a'.repeat(64 * 1024)}`);
+  });
+
   test('refuses a truncated body, a part without a name and runaway headers', () => {
     const truncated = new MultipartScanner(BOUNDARY);
     truncated.push(BODY.subarray(0, 120));

@@ -121,7 +121,7 @@ export class MultipartScanner {
       case 'body': {
         const at = this.buffer.indexOf(delimiter);
         if (at < 0) {
-          const safe = this.buffer.length - (delimiter.length - 1);
+          const safe = this.delimiterMayStart();
           if (safe > 0) {
             events.push({ type: 'data', data: this.buffer.subarray(0, safe) });
             this.buffer = this.buffer.subarray(safe);
@@ -137,6 +137,21 @@ export class MultipartScanner {
       default:
         return false;
     }
+  }
+
+  /**
+   * Where a delimiter cut off by the end of the buffer may start: the earliest end part that is the
+   * delimiter's beginning, else the buffer's length. Only that part waits for the next chunk, and
+   * it is rarely there (the delimiter starts with CR), so the next chunk is taken as it comes
+   * instead of being copied onto the held bytes: a large file is not copied chunk by chunk.
+   */
+  private delimiterMayStart(): number {
+    const { buffer, delimiter } = this;
+    for (let at = Math.max(0, buffer.length - delimiter.length + 1); at < buffer.length; at++) {
+      if (buffer[at] !== delimiter[0]) continue;
+      if (buffer.subarray(at).equals(delimiter.subarray(0, buffer.length - at))) return at;
+    }
+    return buffer.length;
   }
 
   private keepTail(length: number): void {
