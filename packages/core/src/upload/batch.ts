@@ -34,7 +34,11 @@ async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]
       context.report.alreadyPresent(chunk);
       releaseBytes(context, chunk);
     }
-    return checked.filter((chunk) => needed.has(chunk.chunkId));
+    const toUpload = checked.filter((chunk) => needed.has(chunk.chunkId));
+    // A first release needs nearly every set, a new release of the same code nearly none: the
+    // last check is the best guess at what the next one will ask for.
+    context.packEarly = toUpload.length * 2 >= checked.length;
+    return toUpload;
   } catch (error) {
     if (context.signal?.aborted) throw error;
     // The next batch's check may have been on the wire too: say it once.
@@ -45,6 +49,7 @@ async function checkBatch(context: RunContext, chunks: Chunk[]): Promise<Chunk[]
       else context.logger?.warn(`${message}; uploading every symbol set`);
     }
     context.checkDisabled = true;
+    context.packEarly = true;
     return chunks.filter((chunk) => !context.report.isSettled(chunk.chunkId));
   }
 }

@@ -110,8 +110,10 @@ export async function packLoaded(
   compression: 'auto' | 'zstd' | 'none',
   releaseMode: ReleaseMode = 'symbol-set',
 ): Promise<PackedChunk> {
+  // The event hash first: this thread then goes on to the next pair while zstd runs on the pool.
+  const pairHash = releaseMode === 'event' ? eventHash(pair, input) : undefined;
   const container = await packPair(pair, compression, input.fileName);
-  const hash = releaseMode === 'event' ? eventHash(pair, input) : sha512Hex(container);
+  const hash = pairHash ?? sha512Hex(container);
   recyclePair(pair, container);
   return { container, hash };
 }

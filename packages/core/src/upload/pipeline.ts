@@ -151,7 +151,10 @@ async function hashed(context: RunContext, input: UploadInput): Promise<Chunk | 
   return chunk;
 }
 
-/** Prepares a batch: packed and hashed, or in event mode only hashed (packing waits for the check). */
+/**
+ * Prepares a batch: packed and hashed, or in event mode only hashed (packing waits for the check)
+ * unless the last check asked for most of its sets (RunContext.packEarly), decided set by set.
+ */
 async function prepareBatch(context: RunContext, inputs: UploadInput[], packFirst: boolean) {
   const prepared: Array<Chunk | undefined> = new Array(inputs.length);
   await forEachConcurrent(inputs, context.concurrency, async (input, index) => {
@@ -161,7 +164,7 @@ async function prepareBatch(context: RunContext, inputs: UploadInput[], packFirs
         // Reads and the event hash are synchronous: without a turn of the event loop between sets,
         // the answers to the batch on the wire would wait until this whole batch is hashed.
         await setImmediate();
-        return packFirst ? packed(context, input) : hashed(context, input);
+        return packFirst || context.packEarly ? packed(context, input) : hashed(context, input);
       });
     } catch (error) {
       context.report.failed({ chunkId: input.chunkId, fileName: input.fileName }, error);
@@ -187,7 +190,8 @@ function batchesOf(inputs: UploadInput[], batchSize: number, concurrency: number
  * ≤ 1000; the first one wave of POSTs) at a time: hash → bulk_check_upload → bulk_start_upload →
  * presigned POSTs (concurrency) → bulk_finish_upload, preparing, checking and starting the next batch
  * meanwhile. Symbol-set mode hashes the container, so it packs (zstd) before hashing; event mode
- * hashes the pair and packs only the sets PostHog asks for, each right before its POST. Inputs are
+ * hashes the pair and packs only the sets PostHog asks for, each right before its POST, until a
+ * check asks for most of its sets: then it packs as it hashes, as long as checks keep doing so. Inputs are
  * loaded lazily, a batch at a time, and what is kept between steps stays within maxBufferedBytes, so
  * memory stays bounded. A failing file is reported and the rest goes on; only invalid options, an
  * abort or a failing input iterator throw.
@@ -217,6 +221,7 @@ export async function uploadSymbolSets(
     skipOnConflict: options.skipOnConflict ?? false,
     releaseId: options.releaseId ?? null,
     checkDisabled: false,
+    packEarly: false,
     preferFallback: false,
     bufferedBytes: 0,
     maxBufferedBytes: options.maxBufferedBytes ?? DEFAULT_MAX_BUFFERED_BYTES,
@@ -225,8 +230,9 @@ export async function uploadSymbolSets(
     packLimit: createLimiter(Math.min(concurrency, availableParallelism())),
     postLimit: createLimiter(concurrency),
   };
-  // Event mode hashes the pair, so a set is packed only once bulk_check_upload asks for it; symbol-set
-  // mode hashes the container, and a dry run reports container sizes: both pack first.
+  // Event mode hashes the pair, so a set can wait to be packed until bulk_check_upload asks for it
+  // (packEarly says whether it does); symbol-set mode hashes the container, and a dry run reports
+  // container sizes: both pack first.
   const packFirst = context.releaseMode !== 'event' || dryRun;
   const batchSize = options.batchSize ?? DEFAULT_BATCH_SIZE;
 

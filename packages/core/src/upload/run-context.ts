@@ -36,6 +36,13 @@ export interface RunContext {
   releaseId: string | null;
   /** The server lacks bulk_check_upload (or it failed once): upload everything. */
   checkDisabled: boolean;
+  /**
+   * Event mode: the last check asked for most of its sets (or checks are off), so the next sets are
+   * packed as soon as they are hashed, as in symbol-set mode. Their pairs' memory then serves the
+   * next pairs at once instead of waiting, fresh, for their own check; what it costs is a set
+   * packed in vain when its check finds it present (set in checkBatch).
+   */
+  packEarly: boolean;
   /** The fallback storage URL worked after the accelerated one failed: use it from now on. */
   preferFallback: boolean;
   bufferedBytes: number;

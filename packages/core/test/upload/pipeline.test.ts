@@ -471,6 +471,55 @@ describe('uploadSymbolSets', () => {
     expect(packedAt).toEqual([['b', before + 2]]);
   });
 
+  it('event mode: packs as it hashes while checks ask for most of their sets, never when they ask for none', async () => {
+    const checkedIds = () =>
+      new Set(
+        server.requests
+          .filter((request) => request.route === 'bulk_check_upload')
+          .flatMap((request) =>
+            (request.json as { symbol_sets: Array<{ chunk_id: string }> }).symbol_sets.map(
+              (set) => set.chunk_id,
+            ),
+          ),
+      );
+    const run = async (names: string[]) => {
+      const packed: string[] = [];
+      const beforeItsCheck: string[] = [];
+      const onProgress = (event: UploadProgressEvent) => {
+        if (event.type !== 'packed') return;
+        packed.push(event.chunkId);
+        if (!checkedIds().has(event.chunkId)) beforeItsCheck.push(event.chunkId);
+      };
+      // Batches of one, then two: [s0] [s1 s2] [s3 s4] [s5 s6] [s7 s8].
+      const options = { releaseMode: 'event', concurrency: 1, batchSize: 2, onProgress } as const;
+      const summary = await upload(ids(...names), options);
+      return { summary, packed, beforeItsCheck };
+    };
+    const names = Array.from({ length: 9 }, (_, index) => `s${index}`);
+    const first = await run(names);
+    expect(first.summary.uploaded).toEqual(names);
+    // The first set waits for its check; by the time the fourth batch is hashed, checks have asked
+    // for every set they were sent, so its sets are packed right away (the second and third batches
+    // are hashed while the first check may still be on the wire).
+    expect(first.beforeItsCheck).not.toContain('s0');
+    expect(first.beforeItsCheck).toEqual(expect.arrayContaining(['s5', 's6', 's7', 's8']));
+    const stored = server.routes('storage').length;
+
+    // A new release of the same sets: no check asks for any, so none is packed.
+    const again = await run(names);
+    expect(again.summary.alreadyPresent).toEqual(names);
+    expect(again.packed).toEqual([]);
+
+    // New sets first, then present ones: those packed in vain are still neither started nor sent.
+    const mixed = await run(['n0', 'n1', 'n2', 'n3', 'n4', 's0', 's1', 's2', 's3']);
+    expect(mixed.summary).toMatchObject({
+      uploaded: ['n0', 'n1', 'n2', 'n3', 'n4'],
+      alreadyPresent: ['s0', 's1', 's2', 's3'],
+      failed: [],
+    });
+    expect(server.routes('storage').length - stored).toBe(5);
+  });
+
   it('event mode: answers to the batch on the wire are handled while the next batch is hashed', async () => {
     // Loading and hashing are synchronous here (2 ms of CPU per set, no I/O): unless the pipeline
     // gives the event loop a turn between sets, a's check is answered only once all 60 are hashed.
