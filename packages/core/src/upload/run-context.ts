@@ -14,7 +14,7 @@ import type { UploadClient, UploadInput } from './types';
 export interface Chunk extends ChunkRef {
   input: UploadInput;
   hash: string;
-  /** Container bytes; 0 until packed (event mode packs only what bulk_check_upload asks for). */
+  /** Container bytes; 0 until packed (event mode may wait for bulk_check_upload to ask for it). */
   size: number;
   container: Container | undefined;
   pair: Pair | undefined;
