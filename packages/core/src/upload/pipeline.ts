@@ -191,10 +191,10 @@ function batchesOf(inputs: UploadInput[], batchSize: number, concurrency: number
  * presigned POSTs (concurrency) → bulk_finish_upload, preparing, checking and starting the next batch
  * meanwhile. Symbol-set mode hashes the container, so it packs (zstd) before hashing; event mode
  * hashes the pair and packs only the sets PostHog asks for, each right before its POST, until a
- * check asks for most of its sets: then it packs as it hashes, as long as checks keep doing so. Inputs are
- * loaded lazily, a batch at a time, and what is kept between steps stays within maxBufferedBytes, so
- * memory stays bounded. A failing file is reported and the rest goes on; only invalid options, an
- * abort or a failing input iterator throw.
+ * check asks for most of its sets: then it packs as it hashes, for as long as checks do so. Inputs
+ * are loaded lazily, a batch at a time, and what is kept between steps stays within
+ * maxBufferedBytes, so memory stays bounded. A failing file is reported and the rest goes on; only
+ * invalid options, an abort or a failing input iterator throw.
  */
 export async function uploadSymbolSets(
   client: UploadClient,
