@@ -14,6 +14,7 @@ import {
   startUploadWorker,
   uploadThreadFor,
   uploadWorkerScript,
+  WORKER_YOUNG_GENERATION_MB,
 } from './off-thread';
 
 let dir: string;
@@ -179,6 +180,18 @@ describe('startUploadWorker', () => {
       code: 'upload_worker_failed',
       message: expect.stringMatching(/the upload worker failed: the worker broke/),
     });
+  });
+
+  it('gives the worker a small young generation of its own', async () => {
+    // A stand-in worker that answers with the limits it was started with, as a summary.
+    const echo = path.join(dir, 'echo-limits.mjs');
+    await writeFile(
+      echo,
+      "import { parentPort, resourceLimits } from 'node:worker_threads';\n" +
+        "parentPort.once('message', () => { parentPort.postMessage({ type: 'done', summary: resourceLimits }); parentPort.close(); });\n",
+    );
+    const limits = await startUploadWorker(pathToFileURL(echo)).run(job([]), collect().logger);
+    expect(limits).toMatchObject({ maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB });
   });
 
   it('runs nothing once cancelled', async () => {
