@@ -50,7 +50,8 @@ export function uploadWorkerScript(from: string = import.meta.url): URL | undefi
 /**
  * From this much JavaScript heap on, a worker by default. Marking costs about 0.7 ms per MB of heap
  * (rollup: 1.3-1.8 s for 2.4 GiB), a worker about 0.1 s to start, and the upload does not always set
- * the marking off: at webpack's 0.36 GiB the worker measured 0.05-0.1 s slower (docs/benchmarks.md).
+ * the marking off: at webpack's 0.36 GiB the worker saves CPU but no time, and holds about 18 MiB
+ * more (docs/benchmarks.md, rounds 18 and 23).
  */
 export const LARGE_HEAP_BYTES = 1024 * 1024 * 1024;
 
