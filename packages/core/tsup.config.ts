@@ -1,3 +1,4 @@
+import type { Plugin } from 'esbuild';
 import { defineConfig } from 'tsup';
 import { writeBundledLicenses } from '../../scripts/bundled-licenses.mjs';
 import { packageBuild } from '../../tsup.base';
@@ -12,6 +13,25 @@ import { packageBuild } from '../../tsup.base';
  */
 const BUNDLED_DEPENDENCIES = ['unplugin', 'picomatch', /^@jridgewell\//];
 
+/**
+ * `import process from 'node:process'` (unplugin's) as the global it is. Node builds such an import's
+ * namespace by reading every property of `process`, which opens stdin and loads the diagnostics
+ * report: about 8 ms of a config load (docs/benchmarks.md, round 24). A named import fails the build.
+ */
+const processAsGlobal: Plugin = {
+  name: 'process-as-global',
+  setup(build) {
+    build.onResolve({ filter: /^(node:)?process$/ }, () => ({
+      path: 'process',
+      namespace: 'process-as-global',
+    }));
+    build.onLoad({ filter: /.*/, namespace: 'process-as-global' }, () => ({
+      contents: 'export default globalThis.process;',
+      loader: 'js',
+    }));
+  },
+};
+
 // Two entries over shared chunks: `@hogmaps/core/plugin` (what the adapters load) and the whole API.
 // Split, so both see one copy of each module, and the session's `import()` of the upload path is a
 // chunk of its own that a build without an upload never loads. The shims give the CJS chunks
@@ -23,6 +43,10 @@ export default defineConfig(
     splitting: true,
     shims: true,
     noExternal: BUNDLED_DEPENDENCIES,
+    // Keep `node:` (Node 20.19 knows it), so built-ins reach processAsGlobal rather than tsup's own
+    // plugin, which strips the prefix and makes them external first.
+    removeNodeProtocol: false,
+    esbuildPlugins: [processAsGlobal],
     esbuildOptions(options, { format }) {
       // unplugin locates its webpack/rspack loaders with `import.meta.dirname`, which CJS lacks (a
       // syntax error there). hogmaps gives unplugin no transform or load hook, so they are never used.

@@ -30,6 +30,8 @@ interface Graph {
   bundled: Set<string>;
   /** npm packages imported (builtins left out). */
   packages: Set<string>;
+  /** Node built-ins imported, without `node:`. */
+  builtins: Set<string>;
 }
 
 const STATIC = /^(?:import|export)\s[^'"]*?["']([^'"]+)["']/gm;
@@ -45,7 +47,7 @@ function resolveWorkspace(specifier: string): string {
 }
 
 function importGraph(entry: string, { dynamic }: { dynamic: boolean }): Graph {
-  const graph: Graph = { sources: new Set(), bundled: new Set(), packages: new Set() };
+  const graph: Graph = { sources: new Set(), bundled: new Set(), packages: new Set(), builtins: new Set() };
   const seen = new Set<string>();
   const visit = (file: string) => {
     if (seen.has(file)) return;
@@ -68,7 +70,8 @@ function importGraph(entry: string, { dynamic }: { dynamic: boolean }): Graph {
     for (const specifier of specifiers) {
       if (specifier.startsWith('.')) visit(path.resolve(path.dirname(file), specifier));
       else if (specifier.startsWith('@hogmaps/')) visit(resolveWorkspace(specifier));
-      else if (!isBuiltin(specifier))
+      else if (isBuiltin(specifier)) graph.builtins.add(specifier.replace(/^node:/, ''));
+      else
         graph.packages.add(
           specifier
             .split('/')
@@ -92,6 +95,15 @@ describe.each(ADAPTERS)('loading @hogmaps/%s (built ESM)', (adapter) => {
     expect([...graph.packages]).toEqual([]);
     expect(graph.bundled).toContain('unplugin');
     expect(graph.bundled).toContain('picomatch');
+  });
+
+  // Importing a built-in builds its ESM namespace from every export: `process` opens stdin and loads
+  // the diagnostics report, `crypto` Node's streams and Web Crypto (about 20 ms of a config load
+  // together). The plugin reaches crypto through process.getBuiltinModule when it first hashes.
+  it('imports neither process nor crypto as modules', () => {
+    const graph = importGraph(entry, { dynamic: false });
+    expect(graph.builtins).toContain('path'); // the graph sees built-ins
+    expect([...graph.builtins].filter((name) => name === 'process' || name === 'crypto')).toEqual([]);
   });
 
   it('bundles only packages core depends on, and ships their license notices', () => {

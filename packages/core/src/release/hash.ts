@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash } from '../crypto-on-use';
 
 /**
  * PostHog's `pack_version`: the build rides inside the version (`version+build`), so two builds of one

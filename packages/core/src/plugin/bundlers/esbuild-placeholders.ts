@@ -6,8 +6,9 @@
 // never read. Only when a directive prologue follows the
 // banner (`"use strict"`, `"use client"`: the snippet must not demote it) is the snippet moved after
 // the prologue and the map edited, as posthog's rollup plugin places it.
-import { createHash } from 'node:crypto';
+
 import { detectChunkId } from '../../chunk-id/detect';
+import { createHash } from '../../crypto-on-use';
 import { errorMessage, FileError } from '../../errors';
 import { findSourceMappingUrl } from '../../files/source-mapping-url';
 import { skipTrivia } from '../../inject/js-lexer';

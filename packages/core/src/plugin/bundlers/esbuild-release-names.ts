@@ -6,10 +6,11 @@
 // still follows its bytes. Other outputs never name an entry (esbuild puts what entries share in
 // chunks), except an entry that is also an import() target: that one cannot be renamed. The map is
 // renamed along, with the entry's sourceMappingURL, and the metafile's keys follow.
-import { createHash } from 'node:crypto';
+
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
+import { createHash } from '../../crypto-on-use';
 import { findSourceMappingUrl } from '../../files/source-mapping-url';
 import { createSnippet } from '../../inject/snippet';
 
