@@ -16,7 +16,7 @@ const BUNDLED_DEPENDENCIES = ['unplugin', 'picomatch', /^@jridgewell\//];
 /**
  * `import process from 'node:process'` (unplugin's) as the global it is. Node builds such an import's
  * namespace by reading every property of `process`, which opens stdin and loads the diagnostics
- * report: about 8 ms of a config load (docs/benchmarks.md, round 24). A named import fails the build.
+ * report: about 10 ms of a config load (docs/benchmarks.md, round 24). A named import fails the build.
  */
 const processAsGlobal: Plugin = {
   name: 'process-as-global',

@@ -1,6 +1,7 @@
 // CPU time of this process's main thread, from /proc (Linux only). An upload's other threads (zstd
 // on libuv's pool, V8's helpers) run beside it, so the main thread's CPU is a least wall time for the
-// upload at the CPU it spends; the report sets it beside the targets.
+// upload at the CPU it spends; the report sets it beside the targets. The other threads' CPU also
+// tells when work started in the background (a bundler's import) is done, before timing what follows.
 import { readdirSync } from 'node:fs';
 import { setTimeout as sleep } from 'node:timers/promises';
 import { cpuTimesAt } from './fork-measured';

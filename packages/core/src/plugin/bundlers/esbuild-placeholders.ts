@@ -6,7 +6,6 @@
 // never read. Only when a directive prologue follows the
 // banner (`"use strict"`, `"use client"`: the snippet must not demote it) is the snippet moved after
 // the prologue and the map edited, as posthog's rollup plugin places it.
-
 import { detectChunkId } from '../../chunk-id/detect';
 import { createHash } from '../../crypto-on-use';
 import { errorMessage, FileError } from '../../errors';

@@ -6,7 +6,6 @@
 // still follows its bytes. Other outputs never name an entry (esbuild puts what entries share in
 // chunks), except an entry that is also an import() target: that one cannot be renamed. The map is
 // renamed along, with the entry's sourceMappingURL, and the metafile's keys follow.
-
 import { readFile, rename, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { Metafile, OutputFile } from 'esbuild';
