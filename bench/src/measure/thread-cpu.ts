@@ -39,14 +39,14 @@ function otherThreadsCpuMs(): number | undefined {
 }
 
 /**
- * Waits, idle, until this process's other threads have spent no CPU for `quietMs` (at most `limitMs`),
- * and returns how long it waited. esbuild's import leaves one of V8's helper threads busy for about
- * 40 ms after it returns; without the wait, that lands in whatever is timed next.
+ * Waits, idle, until this process's other threads have spent no CPU for `quietMs` (at most `limitMs`).
+ * esbuild's import leaves one of V8's helper threads busy for about 40 ms after it returns; without
+ * the wait, that lands in whatever is timed next.
  */
-export async function untilOtherThreadsQuiet(quietMs = 60, limitMs = 2000): Promise<number> {
+export async function untilOtherThreadsQuiet(quietMs = 60, limitMs = 2000): Promise<void> {
   const started = performance.now();
   let last = otherThreadsCpuMs();
-  if (last === undefined) return 0;
+  if (last === undefined) return;
   let quietSince = started;
   while (performance.now() - started < limitMs) {
     await sleep(20);
@@ -55,5 +55,4 @@ export async function untilOtherThreadsQuiet(quietMs = 60, limitMs = 2000): Prom
     else if (performance.now() - quietSince >= quietMs) break;
     last = now;
   }
-  return performance.now() - started;
 }
