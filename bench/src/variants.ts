@@ -7,8 +7,9 @@ export type Bundler = (typeof BUNDLERS)[number];
 /**
  * `baseline`: no plugin. `inject`: hogmaps without credentials (chunk ids only). `upload`: hogmaps
  * uploading to the local server. `sentry` / `posthog`: the other tools' plugins, injection only.
+ * `rewrite` / `placeholder`: reference plugins (children/reference-plugins.ts), run only when named.
  */
-export type VariantId = 'baseline' | 'inject' | 'upload' | 'sentry' | 'posthog';
+export type VariantId = 'baseline' | 'inject' | 'upload' | 'sentry' | 'posthog' | 'rewrite' | 'placeholder';
 
 export interface Variant {
   id: VariantId;
@@ -23,6 +24,8 @@ const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
   sentry: (bundler) => `@sentry/${bundler === 'vite' ? 'vite' : 'webpack'}-plugin, no auth token`,
   posthog: (bundler) =>
     `@posthog/${bundler === 'webpack' || bundler === 'rspack' ? 'webpack' : 'rollup'}-plugin, stub CLI`,
+  rewrite: () => 'reference: final code read, hashed, written back',
+  placeholder: () => "reference: id from the bundler's hash placeholder",
 };
 
 /**
@@ -31,9 +34,9 @@ const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
  * plugin (also rspack, which runs webpack plugins). Neither ships one for esbuild that installs here.
  */
 const OTHERS: Record<Bundler, VariantId[]> = {
-  vite: ['sentry', 'posthog'],
-  rollup: ['posthog'],
-  rolldown: ['posthog'],
+  vite: ['sentry', 'posthog', 'rewrite', 'placeholder'],
+  rollup: ['posthog', 'rewrite'],
+  rolldown: ['posthog', 'rewrite', 'placeholder'],
   webpack: ['sentry', 'posthog'],
   rspack: ['sentry', 'posthog'],
   esbuild: [],
@@ -55,11 +58,21 @@ export function parseBundlers(value: string | undefined): Bundler[] {
   return BUNDLERS.filter((name) => names.includes(name));
 }
 
-const VARIANT_IDS: readonly VariantId[] = ['baseline', 'inject', 'upload', 'sentry', 'posthog'];
+const VARIANT_IDS: readonly VariantId[] = [
+  'baseline',
+  'inject',
+  'upload',
+  'sentry',
+  'posthog',
+  'rewrite',
+  'placeholder',
+];
+/** The reference plugins answer a question of their own: they run only when named. */
+const REFERENCES: readonly VariantId[] = ['rewrite', 'placeholder'];
 
 /** `--variants`: the ones named, plus the baseline, which every ratio needs. */
 export function parseVariants(value: string | undefined): VariantId[] {
-  if (!value) return [...VARIANT_IDS];
+  if (!value) return VARIANT_IDS.filter((id) => !REFERENCES.includes(id));
   const names = value.split(',').map((name) => name.trim().toLowerCase());
   const unknown = names.filter((name) => !(VARIANT_IDS as readonly string[]).includes(name));
   if (unknown.length > 0)

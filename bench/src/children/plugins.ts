@@ -75,6 +75,10 @@ export async function rollupFamilyPlugins(job: BuildJob): Promise<unknown[]> {
       return [(await import('@sentry/vite-plugin')).sentryVitePlugin(SENTRY_OPTIONS)].flat();
     case 'posthog':
       return [(await import('@posthog/rollup-plugin')).default(posthogOptions(job))];
+    case 'rewrite':
+      return [(await import('./reference-plugins')).rewritePlugin()];
+    case 'placeholder':
+      return [(await import('./reference-plugins')).placeholderPlugin()];
   }
 }
 
@@ -92,6 +96,9 @@ export async function xpackPlugins(job: BuildJob): Promise<unknown[]> {
       const { PosthogWebpackPlugin } = await import('@posthog/webpack-plugin');
       return [new PosthogWebpackPlugin(posthogOptions(job))];
     }
+    case 'rewrite':
+    case 'placeholder':
+      throw new Error(`no ${job.variant} reference for webpack and rspack`);
   }
 }
 
