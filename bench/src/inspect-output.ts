@@ -20,6 +20,7 @@ const MARKERS: Record<VariantId, RegExp | undefined> = {
   upload: /chunkId=[0-9a-f-]{36}/,
   posthog: /chunkId=[0-9a-f-]{36}/,
   sentry: /sentry-dbid-|_sentryDebugIds/,
+  read: undefined,
   rewrite: /chunkId=[0-9a-f-]{36}/,
   placeholder: /chunkId=[A-Za-z0-9_-]{4,}/,
 };

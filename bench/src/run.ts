@@ -28,9 +28,9 @@ const USAGE = `usage: pnpm bench [options]
   --warmup N             unmeasured baseline builds per bundler first (default: 1; large: 0)
   --bundlers a,b         among vite,rollup,rolldown,webpack,rspack,esbuild (default: all)
   --variants a,b         among baseline,inject,upload,sentry,posthog (default: all that run there),
-                         and the references rewrite (vite, rollup, rolldown) and placeholder (vite,
-                         rolldown), run only when named: what target 1 costs at least, by how
-                         the id gets in (children/reference-plugins.ts)
+                         and the references read and rewrite (vite, rollup, rolldown) and
+                         placeholder (vite, rolldown), run only when named: what target 1 costs at
+                         least, by how the id gets in (children/reference-plugins.ts)
   --upload NxM,...       symbol-set uploads: N sets of M MiB (default: 30x1,150x0.2; small: 10x1)
   --upload-runs N        upload runs per configuration (default: 3)
   --upload-latency A,S   the uploads go to a server that answers each API request A ms and each

@@ -7,9 +7,18 @@ export type Bundler = (typeof BUNDLERS)[number];
 /**
  * `baseline`: no plugin. `inject`: hogmaps without credentials (chunk ids only). `upload`: hogmaps
  * uploading to the local server. `sentry` / `posthog`: the other tools' plugins, injection only.
- * `rewrite` / `placeholder`: reference plugins (children/reference-plugins.ts), run only when named.
+ * `read` / `rewrite` / `placeholder`: reference plugins (children/reference-plugins.ts), run only when
+ * named.
  */
-export type VariantId = 'baseline' | 'inject' | 'upload' | 'sentry' | 'posthog' | 'rewrite' | 'placeholder';
+export type VariantId =
+  | 'baseline'
+  | 'inject'
+  | 'upload'
+  | 'sentry'
+  | 'posthog'
+  | 'read'
+  | 'rewrite'
+  | 'placeholder';
 
 export interface Variant {
   id: VariantId;
@@ -24,6 +33,7 @@ const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
   sentry: (bundler) => `@sentry/${bundler === 'vite' ? 'vite' : 'webpack'}-plugin, no auth token`,
   posthog: (bundler) =>
     `@posthog/${bundler === 'webpack' || bundler === 'rspack' ? 'webpack' : 'rollup'}-plugin, stub CLI`,
+  read: () => 'reference: final code read and hashed, not written back',
   rewrite: () => 'reference: final code read, hashed, written back',
   placeholder: () => "reference: id from the bundler's hash placeholder",
 };
@@ -34,9 +44,9 @@ const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
  * plugin (also rspack, which runs webpack plugins). Neither ships one for esbuild that installs here.
  */
 const OTHERS: Record<Bundler, VariantId[]> = {
-  vite: ['sentry', 'posthog', 'rewrite', 'placeholder'],
-  rollup: ['posthog', 'rewrite'],
-  rolldown: ['posthog', 'rewrite', 'placeholder'],
+  vite: ['sentry', 'posthog', 'read', 'rewrite', 'placeholder'],
+  rollup: ['posthog', 'read', 'rewrite'],
+  rolldown: ['posthog', 'read', 'rewrite', 'placeholder'],
   webpack: ['sentry', 'posthog'],
   rspack: ['sentry', 'posthog'],
   esbuild: [],
@@ -64,11 +74,12 @@ const VARIANT_IDS: readonly VariantId[] = [
   'upload',
   'sentry',
   'posthog',
+  'read',
   'rewrite',
   'placeholder',
 ];
 /** The reference plugins answer a question of their own: they run only when named. */
-const REFERENCES: readonly VariantId[] = ['rewrite', 'placeholder'];
+const REFERENCES: readonly VariantId[] = ['read', 'rewrite', 'placeholder'];
 
 /** `--variants`: the ones named, plus the baseline, which every ratio needs. */
 export function parseVariants(value: string | undefined): VariantId[] {

@@ -75,8 +75,9 @@ export async function rollupFamilyPlugins(job: BuildJob): Promise<unknown[]> {
       return [(await import('@sentry/vite-plugin')).sentryVitePlugin(SENTRY_OPTIONS)].flat();
     case 'posthog':
       return [(await import('@posthog/rollup-plugin')).default(posthogOptions(job))];
+    case 'read':
     case 'rewrite':
-      return [(await import('./reference-plugins')).rewritePlugin()];
+      return [(await import('./reference-plugins')).rewritePlugin(job.variant === 'rewrite')];
     case 'placeholder':
       return [(await import('./reference-plugins')).placeholderPlugin()];
   }
@@ -96,6 +97,7 @@ export async function xpackPlugins(job: BuildJob): Promise<unknown[]> {
       const { PosthogWebpackPlugin } = await import('@posthog/webpack-plugin');
       return [new PosthogWebpackPlugin(posthogOptions(job))];
     }
+    case 'read':
     case 'rewrite':
     case 'placeholder':
       throw new Error(`no ${job.variant} reference for webpack and rspack`);

@@ -50,4 +50,10 @@ describe('reference plugins', () => {
       expect(match![3]!.replaceAll('-', '')).toBe(hex.slice(0, 32));
     }
   });
+
+  test('read: the code is left exactly as the bundler made it', async () => {
+    const plain = await build({ name: 'nothing' });
+    const read = await build(rewritePlugin(false));
+    expect(read.map((chunk) => chunk.code)).toEqual(plain.map((chunk) => chunk.code));
+  });
 });

@@ -6,6 +6,8 @@
 //   PostHog's UUIDv5 chunk ids are): in generateBundle, after every other plugin, read each chunk's
 //   code, hash it (SHA-1, as a UUIDv5 does), and write it back with a line of the snippet's length in
 //   front and the `//# chunkId=` comment at the end.
+// - `read`: rewrite's first half, to tell reading from writing back: the code read and hashed,
+//   nothing written (so nothing is injected, and the bench counts no marker).
 // - `placeholder` (rolldown and Vite 8): no code crosses into JavaScript. `output.postBanner` and
 //   `postFooter` carry the chunk's own file-name hash placeholder, which rolldown fills in when it
 //   writes the chunk, so the id is the name's hash (8 characters by default), not one of the code.
@@ -25,16 +27,18 @@ function idOf(code: string): string {
   return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-${hex.slice(12, 16)}-${hex.slice(16, 20)}-${hex.slice(20, 32)}`;
 }
 
-export function rewritePlugin(): unknown {
+/** `rewrite`, or with `writeBack` false, `read`. */
+export function rewritePlugin(writeBack = true): unknown {
   return {
-    name: 'bench-reference-rewrite',
+    name: writeBack ? 'bench-reference-rewrite' : 'bench-reference-read',
     generateBundle: {
       order: 'post',
       handler(_output: unknown, bundle: Record<string, ChunkLike>) {
         for (const file of Object.values(bundle)) {
           if (file.type !== 'chunk' || file.code === undefined) continue;
           const code = file.code;
-          file.code = `${SNIPPET_STAND_IN}${code}\n//# chunkId=${idOf(code)}`;
+          const id = idOf(code);
+          if (writeBack) file.code = `${SNIPPET_STAND_IN}${code}\n//# chunkId=${id}`;
         }
       },
     },
