@@ -42,6 +42,8 @@ const LABELS: Record<VariantId, (bundler: Bundler) => string> = {
  * The other tools' plugins run where they have one for that bundler family: Sentry's vite and webpack
  * plugins, PostHog's rollup plugin (also in Vite, as PostHog's docs do, and rolldown) and webpack
  * plugin (also rspack, which runs webpack plugins). Neither ships one for esbuild that installs here.
+ * The reference plugins run on the rollup family they are written for (placeholder needs rolldown's
+ * `postBanner`: Vite 8 and rolldown).
  */
 const OTHERS: Record<Bundler, VariantId[]> = {
   vite: ['sentry', 'posthog', 'read', 'rewrite', 'placeholder'],

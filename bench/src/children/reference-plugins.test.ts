@@ -29,7 +29,7 @@ async function build(plugin: unknown) {
 }
 
 describe('reference plugins', () => {
-  test('placeholder: rolldown fills each chunk with its own name hash, and no code was read', async () => {
+  test("placeholder: rolldown fills each chunk's comment with the hash of the chunk's own name", async () => {
     const chunks = await build(placeholderPlugin());
     expect(chunks).toHaveLength(2);
     for (const chunk of chunks) {
