@@ -49,15 +49,15 @@ export function rewritePlugin(writeBack = true): unknown {
 const HASH_PLACEHOLDER = /!~\{\d+\}~/;
 
 export function placeholderPlugin(): unknown {
-  const idOf = (chunk: { fileName: string }) => HASH_PLACEHOLDER.exec(chunk.fileName)?.[0] ?? 'unhashed';
+  const ownHash = (chunk: { fileName: string }) => HASH_PLACEHOLDER.exec(chunk.fileName)?.[0] ?? 'unhashed';
   return {
     name: 'bench-reference-placeholder',
     // The stand-in's text goes into every name's hash, as hogmaps' snippet does.
     augmentChunkHash: () => SNIPPET_STAND_IN,
     outputOptions: (options: object) => ({
       ...options,
-      postBanner: (chunk: { fileName: string }) => `${SNIPPET_STAND_IN.slice(0, -2)}${idOf(chunk)}*/`,
-      postFooter: (chunk: { fileName: string }) => `//# chunkId=${idOf(chunk)}`,
+      postBanner: (chunk: { fileName: string }) => `${SNIPPET_STAND_IN.slice(0, -2)}${ownHash(chunk)}*/`,
+      postFooter: (chunk: { fileName: string }) => `//# chunkId=${ownHash(chunk)}`,
     }),
   };
 }
