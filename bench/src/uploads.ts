@@ -2,7 +2,7 @@
 import type { UploadChildReport, UploadJob } from './children/upload-child';
 import type { LocalServer } from './local-server';
 import { forkMeasured, reportOf } from './measure/fork-measured';
-import { packingMs } from './measure/pack-work';
+import { leastPackingMs, packingMs } from './measure/pack-work';
 import { MB, MiB } from './measure/stats';
 import type { SymbolSetFiles } from './upload/sets';
 
@@ -30,6 +30,11 @@ export function throughput(bytes: number, ms: number): number {
 
 export function workMs(report: UploadChildReport): number {
   return packingMs(report.work);
+}
+
+/** workMs with the least the read costs (pack-work.ts); undefined in results before round 26. */
+export function leastWorkMs(report: UploadChildReport): number | undefined {
+  return leastPackingMs(report.work);
 }
 
 export async function runUploadBench(options: UploadBenchOptions): Promise<UploadSample[]> {

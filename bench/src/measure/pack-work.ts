@@ -4,6 +4,7 @@
 // the injection undone, which needs the map's `mappings` checked, then SHA-512). What issue #14
 // measures the upload against: the pipeline alone (target 3) and the upload inside a build (target 2).
 import { createHash } from 'node:crypto';
+import { closeSync, fstatSync, openSync, readSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { eventContentHash, readInjectedChunkId } from '@hogmaps/core';
 
@@ -15,7 +16,13 @@ export interface PairFiles {
 
 /** Single-core time of each step over all pairs, in ms. */
 export interface PackingWork {
+  /** Both files read with `fs/promises` `readFile` into new buffers: issue #14's measure. */
   readMs: number;
+  /**
+   * Both files read synchronously into one buffer reused from pair to pair, as the pipeline reads
+   * them (absent from results before round 26): the least reading costs.
+   */
+  readReusedMs?: number;
   zstdMs: number;
   /** SHA-512 of the container (what symbol-set mode hashes). */
   shaContainerMs: number;
@@ -43,12 +50,48 @@ async function chunkIdsOf(pairs: readonly PairFiles[]): Promise<string[]> {
   );
 }
 
+/**
+ * The least reading costs: one buffer, grown to the largest pair and reused from pair to pair (and
+ * pass to pass), filled synchronously as the pipeline fills its own, the JS and its map side by side.
+ * Issue #14's measure reads each file with `readFile` into a new buffer: a promise round trip through
+ * libuv's pool per call, and fresh pages, which this VM charges about 11 µs each on first touch.
+ */
+class PairReader {
+  private buffer = Buffer.alloc(0);
+
+  /** Reads both files synchronously, as the pipeline reads them, into the reused buffer. */
+  read(pair: PairFiles): void {
+    const js = openSync(pair.js, 'r');
+    const map = openSync(pair.map, 'r');
+    try {
+      const jsSize = fstatSync(js).size;
+      const size = jsSize + fstatSync(map).size;
+      if (this.buffer.length < size) this.buffer = Buffer.alloc(size);
+      this.fill(js, 0, jsSize, pair.js);
+      this.fill(map, jsSize, size, pair.map);
+    } finally {
+      closeSync(js);
+      closeSync(map);
+    }
+  }
+
+  private fill(fd: number, start: number, end: number, path: string): void {
+    let at = start;
+    while (at < end) {
+      const read = readSync(fd, this.buffer, at, end - at, null);
+      if (read === 0) throw new Error(`${path} became shorter while it was read`);
+      at += read;
+    }
+  }
+}
+
 /** One pass of read, zstd and SHA-512 (of the container and of the pair's bytes), pair after pair. */
-async function packPass(pairs: readonly PairFiles[]): Promise<PackingWork> {
+async function packPass(pairs: readonly PairFiles[], reader: PairReader): Promise<Required<PackingWork>> {
   const { Encoder } = (await import('@toondepauw/node-zstd')) as unknown as NodeZstd;
   const encoder = new Encoder(3);
-  const totals: PackingWork = {
+  const totals: Required<PackingWork> = {
     readMs: 0,
+    readReusedMs: 0,
     zstdMs: 0,
     shaContainerMs: 0,
     shaRawMs: 0,
@@ -57,6 +100,9 @@ async function packPass(pairs: readonly PairFiles[]): Promise<PackingWork> {
   };
   for (const pair of pairs) {
     let t = performance.now();
+    reader.read(pair);
+    totals.readReusedMs += performance.now() - t;
+    t = performance.now();
     const js = await readFile(pair.js);
     const map = await readFile(pair.map);
     totals.readMs += performance.now() - t;
@@ -100,6 +146,15 @@ export function packingMs(totals: PackingWork, hash: PackingHash = 'container'):
 }
 
 /**
+ * packingMs with the least the read costs (`readReusedMs`) in place of issue #14's read; undefined
+ * for results written before it was measured.
+ */
+export function leastPackingMs(totals: PackingWork, hash: PackingHash = 'container'): number | undefined {
+  if (totals.readReusedMs === undefined) return undefined;
+  return packingMs(totals, hash) - totals.readMs + totals.readReusedMs;
+}
+
+/**
  * Each step at its fastest of three passes: a lower bound of the work on warm memory. A single pass
  * right after an upload ran at whatever speed the memory the upload left behind allowed (fresh pages
  * fault in slowly here). The event hash (only when asked for: `hash` 'event') has passes of its own,
@@ -110,13 +165,15 @@ export async function fastestPackingWork(
   pairs: readonly PairFiles[],
   hash: PackingHash = 'container',
 ): Promise<PackingWork> {
-  let fastest: PackingWork | undefined;
+  const reader = new PairReader();
+  let fastest: Required<PackingWork> | undefined;
   for (let pass = 0; pass < 3; pass++) {
-    const totals = await packPass(pairs);
+    const totals = await packPass(pairs, reader);
     fastest = fastest
       ? {
           ...fastest,
           readMs: Math.min(fastest.readMs, totals.readMs),
+          readReusedMs: Math.min(fastest.readReusedMs, totals.readReusedMs),
           zstdMs: Math.min(fastest.zstdMs, totals.zstdMs),
           shaContainerMs: Math.min(fastest.shaContainerMs, totals.shaContainerMs),
           shaRawMs: Math.min(fastest.shaRawMs, totals.shaRawMs),
