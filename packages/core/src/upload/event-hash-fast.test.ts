@@ -220,3 +220,27 @@ describe('event-mode hash: the splice steps aside where copied bytes would diffe
     check(code, `AAAA,${at(20)}AAC,${at(snippet.length - 7)}AAA,CAAC`);
   });
 });
+
+describe('event-mode hash: memory', () => {
+  it('hashes an unminified chunk again without allocating in proportion to its lines', () => {
+    // A token per line, as webpack's unminified chunks have: the removal's adjustment and the line
+    // plan are per line, in typed arrays V8 counts as external memory (64 MB of it sets off marking
+    // the whole heap, which at the end of a build is the bundler's).
+    const lines = 100_000;
+    const code = `${createSnippet(ID)}\n${'x();\n'.repeat(lines)}${createChunkIdComment(ID)}`;
+    const map = Buffer.from(
+      JSON.stringify({
+        version: 3,
+        sources: ['a.ts'],
+        names: [],
+        mappings: `;AAAA${';AACA'.repeat(lines - 1)}`,
+      }),
+    );
+    const first = eventContentHash(Buffer.from(code), map, ID);
+    expect(pristineMapPieces(map, code, injectedRanges(code, ID).removals)).toBeDefined();
+    const before = process.memoryUsage().external;
+    expect(eventContentHash(Buffer.from(code), map, ID)).toBe(first);
+    // About 60 bytes a line (5.9 MB here) before this memory was reused.
+    expect(process.memoryUsage().external - before).toBeLessThan(1024 * 1024);
+  });
+});

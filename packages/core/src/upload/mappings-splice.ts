@@ -7,6 +7,7 @@
 // caller takes the general path.
 
 import type { CodeText } from './code-text';
+import { Int32Scratch } from './int32-scratch';
 import { decodeMappings, MappingsEncoder, WIDTH } from './mappings-codec';
 import { type LineMark, MUST_BE_EMPTY, scanMappings, type TailMark } from './mappings-scan';
 import {
@@ -28,14 +29,20 @@ interface LinePlan {
   dst: Int32Array;
 }
 
-/** How the removal moves each line of the code, from its adjustment tokens (in source order). */
+const planMemory = new Int32Scratch(3 * 1024);
+
+/**
+ * How the removal moves each line of the code, from its adjustment tokens (in source order). Valid
+ * until the next call (its memory is reused: int32-scratch.ts).
+ */
 function planLines(adjustment: AdjustmentTokens): LinePlan {
   const count = adjustment.length;
   const lines = count === 0 ? 0 : adjustment.data[(count - 1) * ADJUST_WIDTH + 2]! + 1;
+  const memory = planMemory.take(3 * lines);
   const plan: LinePlan = {
-    from: new Int32Array(lines).fill(-1),
-    shift: new Int32Array(lines),
-    dst: new Int32Array(lines).fill(-1),
+    from: memory.subarray(0, lines).fill(-1),
+    shift: memory.subarray(lines, 2 * lines).fill(0),
+    dst: memory.subarray(2 * lines).fill(-1),
   };
   // One loop per function: V8 compiles a long loop while it runs (on-stack replacement), and code
   // after it in the same function, never run before, then deoptimized that compiled loop on each of

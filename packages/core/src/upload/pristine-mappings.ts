@@ -6,6 +6,7 @@
 // same pair gives the same bytes here and there.
 
 import { type CodeText, codePointsIn, utf8BytesIn } from './code-text';
+import { Int32Scratch } from './int32-scratch';
 import { appendSlot, createTokens, pushToken, type Tokens, WIDTH } from './mappings-codec';
 
 /** `u32::MAX`: a range that runs to the end of its line. */
@@ -43,17 +44,20 @@ export function adjustmentSlice(tokens: AdjustmentTokens, from: number, to: numb
   return { data: tokens.data.subarray(from * ADJUST_WIDTH, to * ADJUST_WIDTH), length: to - from };
 }
 
+const adjustmentMemory = new Int32Scratch(64 * ADJUST_WIDTH);
+
 /**
  * The map magic_string 0.3.4 generates for `code` with `removals` (sorted, disjoint `[start, end)`)
  * cut out: a token at the start of each kept chunk and after each line break inside one, in source
  * order. Its quirks are kept: the generated column advances one per character (code point), while a
- * chunk's original column comes from a byte-based locator.
+ * chunk's original column comes from a byte-based locator. The tokens are valid until the next call
+ * (their memory is reused: int32-scratch.ts).
  */
 export function removalAdjustment(
   code: CodeText,
   removals: ReadonlyArray<[number, number]>,
 ): AdjustmentTokens {
-  const tokens: AdjustmentTokens = { data: new Int32Array(64 * ADJUST_WIDTH), length: 0 };
+  const tokens: AdjustmentTokens = { data: adjustmentMemory.all(), length: 0 };
   let dstLine = 0;
   let dstLineStart = 0; // in the pristine text, as an index into `code` plus the removed length before it
   // The pristine text of the current generated line before the current chunk, as ranges of `code`
@@ -92,6 +96,7 @@ export function removalAdjustment(
     const kept = Math.max(start, dstLineStart);
     if (kept < end) prefix.push([kept, end]);
   }
+  adjustmentMemory.keep(tokens.data);
   return tokens;
 }
 
