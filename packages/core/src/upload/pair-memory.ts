@@ -3,6 +3,13 @@
 // every new buffer as external memory. Reading 30 pairs of 1 MiB into fresh buffers cost `hogmaps
 // upload` (and the upload bench) about 0.3 s of CPU more than reading them into reused memory
 // (docs/benchmarks.md, round 9).
+//
+// The memory is a SharedArrayBuffer's, which V8 does not count as this thread's external memory (Node
+// 20 to 24): 64 MB of external memory since the last full collection makes V8 mark the whole heap,
+// and at the end of a build that heap is the bundler's (webpack's 360 MB: about 0.2 s of CPU in the
+// middle of its upload, docs/benchmarks.md round 26). It is never shared with another thread. Freed
+// when collected, like any buffer; what a run keeps is bounded by MAX_FREE_BYTES and the pipeline's
+// buffer budget.
 
 /** A pair as read-pair lays it out: two views into one buffer. */
 interface PairViews {
@@ -43,7 +50,7 @@ export class PairMemory {
       this.freeBytes -= buffer.length;
     } else {
       // Never Node's shared pool (allocUnsafe of a small size): this memory must be ours alone.
-      buffer = Buffer.allocUnsafeSlow(Math.ceil((size + (size >>> 3)) / GRANULE) * GRANULE);
+      buffer = Buffer.from(new SharedArrayBuffer(Math.ceil((size + (size >>> 3)) / GRANULE) * GRANULE));
       leases.set(buffer.buffer, { memory: this, buffer, holder: undefined });
     }
     return buffer.subarray(0, size);
