@@ -4,12 +4,15 @@
 // upload` (and the upload bench) about 0.3 s of CPU more than reading them into reused memory
 // (docs/benchmarks.md, round 9).
 //
-// The memory is a SharedArrayBuffer's, which V8 does not count as this thread's external memory (Node
-// 20 to 24): 64 MB of external memory since the last full collection makes V8 mark the whole heap,
-// and at the end of a build that heap is the bundler's (webpack's 360 MB: about 0.2 s of CPU in the
-// middle of its upload, docs/benchmarks.md round 26). It is never shared with another thread. Freed
-// when collected, like any buffer; what a run keeps is bounded by MAX_FREE_BYTES and the pipeline's
-// buffer budget.
+// On a large heap the memory is a SharedArrayBuffer's, which V8 does not count as this thread's
+// external memory (Node 20 to 24): 64 MB of external memory since the last full collection makes V8
+// mark the whole heap, and at the end of a build that heap is the bundler's (webpack's 360 MB: about
+// 0.2 s of CPU in the middle of its upload, docs/benchmarks.md round 26). On a small heap marking
+// costs little, and ordinary buffers are kept: Node's native searches (`Buffer#indexOf`, which the
+// map check calls per escape) cost about 20 ns more per call on a SharedArrayBuffer (8 ms per 23 MB of
+// maps). Never shared with another thread; freed when collected, like any buffer.
+
+import { getHeapStatistics } from 'node:v8';
 
 /** A pair as read-pair lays it out: two views into one buffer. */
 interface PairViews {
@@ -32,9 +35,19 @@ const MAX_FREE_BYTES = 64 * 1024 * 1024;
 /** Capacity is rounded up, with some room, so pairs of similar size fit one another's memory. */
 const GRANULE = 64 * 1024;
 
+/** From this much JavaScript heap on, marking it costs more (about 0.7 ms per MB) than shared memory. */
+export const UNCOUNTED_FROM_HEAP_BYTES = 256 * 1024 * 1024;
+
 export class PairMemory {
   private free: Buffer[] = [];
   private freeBytes = 0;
+  /** Lends SharedArrayBuffer memory, which V8 does not count as external (see above). */
+  private readonly uncounted: boolean;
+
+  /** `heapBytes`: the heap this run's reads add external memory to, the calling thread's by default. */
+  constructor(heapBytes: number = getHeapStatistics().used_heap_size) {
+    this.uncounted = heapBytes >= UNCOUNTED_FROM_HEAP_BYTES;
+  }
 
   /** `size` bytes for one pair: reused memory when some is free and large enough, else fresh. */
   allocate(size: number): Buffer {
@@ -50,7 +63,10 @@ export class PairMemory {
       this.freeBytes -= buffer.length;
     } else {
       // Never Node's shared pool (allocUnsafe of a small size): this memory must be ours alone.
-      buffer = Buffer.from(new SharedArrayBuffer(Math.ceil((size + (size >>> 3)) / GRANULE) * GRANULE));
+      const capacity = Math.ceil((size + (size >>> 3)) / GRANULE) * GRANULE;
+      buffer = this.uncounted
+        ? Buffer.from(new SharedArrayBuffer(capacity))
+        : Buffer.allocUnsafeSlow(capacity);
       leases.set(buffer.buffer, { memory: this, buffer, holder: undefined });
     }
     return buffer.subarray(0, size);

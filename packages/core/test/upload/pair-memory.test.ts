@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { decodeSymbolSet } from '../../src/container/decode';
-import { PairMemory, recyclePair } from '../../src/upload/pair-memory';
+import { PairMemory, recyclePair, UNCOUNTED_FROM_HEAP_BYTES } from '../../src/upload/pair-memory';
 import { uploadInputsFrom } from '../../src/upload/path-inputs';
 import { uploadSymbolSets } from '../../src/upload/pipeline';
 import { readSourcePairInto } from '../../src/upload/read-pair';
@@ -60,18 +60,23 @@ describe('PairMemory', () => {
     expect(second.minified.toString()).toBe(large.js);
   });
 
-  it('lends memory V8 does not count as external, so reading pairs does not set off marking the heap', async () => {
+  it('on a large heap, lends memory V8 does not count as external, so reads do not set off marking it', async () => {
     // 40 pairs of 1 MiB, none given back: as a build's first batches hold them for their check.
     const pair = await pairOnDisk('big', 1024 * 1024);
-    const memory = new PairMemory();
-    const held: unknown[] = [];
-    const before = process.memoryUsage().external;
-    for (let i = 0; i < 40; i++)
-      held.push(await readSourcePairInto(memory, pair.jsPath, pair.mapPath, 'big.js'));
-    const grown = process.memoryUsage().external - before;
-    expect(held).toHaveLength(40);
+    const external = async (memory: PairMemory) => {
+      const held: Array<{ minified: Buffer }> = [];
+      const before = process.memoryUsage().external;
+      for (let i = 0; i < 40; i++)
+        held.push(await readSourcePairInto(memory, pair.jsPath, pair.mapPath, 'big.js'));
+      return { grown: process.memoryUsage().external - before, buffer: held[0]!.minified.buffer };
+    };
+    const large = await external(new PairMemory(UNCOUNTED_FROM_HEAP_BYTES));
     // Buffers of their own would add the 40 MiB read (V8 marks the heap past 64 MB of it).
-    expect(grown).toBeLessThan(4 * 1024 * 1024);
+    expect(large.grown).toBeLessThan(4 * 1024 * 1024);
+    expect(large.buffer).toBeInstanceOf(SharedArrayBuffer);
+    // A small heap is cheap to mark: ordinary buffers, whose native searches are faster.
+    const small = await external(new PairMemory(UNCOUNTED_FROM_HEAP_BYTES - 1));
+    expect(small.buffer).toBeInstanceOf(ArrayBuffer);
   });
 
   it('never reuses memory it did not lend, or a pair whose container is that memory', async () => {
