@@ -1,8 +1,9 @@
 // Int32 memory that a step of the event hash fills and reads within one synchronous call, kept for the
 // next call instead of allocated per map. V8 counts a typed array's memory (past 64 bytes) as external,
 // and 64 MB of external memory since the last full collection makes it mark the whole heap: webpack's
-// upload (unminified chunks, a token per line) allocated about 20 MB of these per build, which set
-// off marking webpack's 360 MB heap in the middle of the upload (docs/benchmarks.md, round 26).
+// upload (unminified chunks, a token per line) allocated about 20 MB of these per build, which with
+// the pairs' own buffers set off marking webpack's 360 MB heap in the middle of the upload
+// (docs/benchmarks.md, round 26).
 
 /** Kept only up to this many numbers (4 MiB): one huge map does not hold its memory for the process's life. */
 const MAX_KEPT = 1024 * 1024;
