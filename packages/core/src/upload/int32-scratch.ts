@@ -19,7 +19,7 @@ export class Int32Scratch {
   take(length: number): Int32Array {
     if (this.memory.length < length) {
       const grown = new Int32Array(Math.max(length, this.memory.length * 2));
-      if (grown.length <= MAX_KEPT) this.memory = grown;
+      this.keep(grown);
       return grown.subarray(0, length);
     }
     return this.memory.subarray(0, length);
